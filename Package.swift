@@ -1,0 +1,52 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "sire-git",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sire-git", targets: ["sire-git"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Pure core: model, graph, expressions, cron, durations. No I/O.
+        .target(name: "SireCore", swiftSettings: strict),
+        // libyaml, through its event API.
+        .systemLibrary(
+            name: "CYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]),
+        // YAML → located nodes → workflow model, plus every validation rule.
+        .target(name: "SireSpec", dependencies: ["SireCore", "CYAML"], swiftSettings: strict),
+        // libgit2 1.5.
+        .systemLibrary(
+            name: "CLibGit2", pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]),
+        // Repository, objects, revisions, diffs, walks.
+        .target(name: "SireGit", dependencies: ["CLibGit2"], swiftSettings: strict),
+        // The command line, as a library so tests can call it in process.
+        .target(
+            name: "SireCLI",
+            dependencies: [
+                "SireCore", "SireSpec", "SireGit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(name: "sire-git", dependencies: ["SireCLI"], swiftSettings: strict),
+        .executableTarget(
+            name: "SireBench", dependencies: ["SireCore", "SireSpec", "SireGit"],
+            path: "Benchmarks/SireBench", swiftSettings: strict),
+
+        .testTarget(name: "SireCoreTests", dependencies: ["SireCore"], swiftSettings: strict),
+        .testTarget(name: "SireSpecTests", dependencies: ["SireSpec", "SireCore"], swiftSettings: strict),
+        .testTarget(name: "SireGitTests", dependencies: ["SireGit"], swiftSettings: strict),
+        .testTarget(
+            name: "SireCLITests", dependencies: ["SireCLI", "SireSpec", "SireCore", "SireGit"],
+            swiftSettings: strict),
+    ]
+)

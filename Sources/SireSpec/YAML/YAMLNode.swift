@@ -1,0 +1,1 @@
+// The YAML composer lives here (YAMLNode, YAMLComposer).
