@@ -1,9 +1,11 @@
+import Foundation
 import SireCLI
 
 /// The executable: all behaviour lives in `SireCLI` so tests can run commands in process.
 @main
 struct SireGitMain {
     static func main() async {
-        await SireCommand.main()
+        let status = await SireCommand.run(arguments: Array(CommandLine.arguments.dropFirst()))
+        exit(status)
     }
 }

@@ -1,0 +1,38 @@
+# sire-git: `make demo` runs the demo, `make test` builds and runs the tests.
+# Both install the Debian packages the build needs when they are missing.
+
+SYSTEM_PACKAGES := libgit2-dev libsqlite3-dev libyaml-dev pkg-config
+SWIFT ?= swift
+DEMO_DIR ?= $(CURDIR)/.build/demo-repo
+
+.PHONY: all build test demo deps bench release clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+release: deps
+	$(SWIFT) build -c release
+
+bench: release
+	$(SWIFT) run -c release --skip-build SireBench
+
+demo: build
+	@bash scripts/demo.sh "$(CURDIR)/.build/debug/sire-git" "$(DEMO_DIR)"
+
+clean:
+	rm -rf .build

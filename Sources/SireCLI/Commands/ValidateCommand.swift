@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import SireCore
+import SireGit
+import SireSpec
+
+/// `sire-git validate [FILE...] [--rev REV]`
+struct ValidateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Validate workflow files, or every workflow at a revision.",
+        discussion: """
+            With no FILE and no --rev, validates every workflow in the work tree. With --rev, \
+            reads the workflows from that commit (never from the work tree). Exit status: 0 \
+            clean, 1 problems found, 2 usage error.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Workflow files to validate.")
+    var files: [String] = []
+
+    @Option(help: "Validate the workflows at this revision instead of the work tree.")
+    var rev: String?
+
+    @Option(help: "Output format: text, json, sarif or github.")
+    var format: ReportFormat = .text
+
+    @Flag(help: "Same as --format json.")
+    var json = false
+
+    func run() async throws {
+        let set: WorkflowSet
+        if files.isEmpty || rev != nil {
+            var (loaded, _) = try RepositoryLocator.workflows(global, rev: rev)
+            if !files.isEmpty {
+                let wanted = Set(files.map { $0.hasPrefix("./") ? String($0.dropFirst(2)) : $0 })
+                let missing = wanted.subtracting(loaded.files.map(\.path))
+                if let first = missing.sorted().first {
+                    throw CLIError.usage("'\(first)' is not a workflow file at \(rev ?? "the work tree")")
+                }
+                loaded.files = loaded.files.filter { wanted.contains($0.path) }
+            }
+            set = loaded
+        } else {
+            set = try Self.loadFiles(files, global: global)
+        }
+        let report = set.validate()
+        print(Self.render(report, set: set, format: json ? .json : format))
+        if report.errorCount > 0 { throw ExitCode(1) }
+    }
+
+    /// Files named on the command line, read from disk, with the `sire.yaml` of the repository
+    /// around the working directory when there is one.
+    static func loadFiles(_ paths: [String], global: GlobalOptions) throws -> WorkflowSet {
+        var config = RepoConfig()
+        var configDiagnostics: [Diagnostic] = []
+        let cwd = FileManager.default.currentDirectoryPath
+        if let repository = try? Repository.discover(from: global.repo ?? cwd), let root = repository.workDirectory {
+            let configPath = (root as NSString).appendingPathComponent(RepoConfig.fileName)
+            if let data = FileManager.default.contents(atPath: configPath) {
+                (config, configDiagnostics) = WorkflowValidator.loadConfig(bytes: [UInt8](data))
+            }
+        }
+        var files: [WorkflowFile] = []
+        for path in paths {
+            files.append(WorkflowFile(path: path, bytes: try WorkflowSet.readFile(path)))
+        }
+        return WorkflowSet(config: config, configDiagnostics: configDiagnostics, files: files, commit: nil)
+    }
+
+    static func render(_ report: ValidationReport, set: WorkflowSet, format: ReportFormat) -> String {
+        let diagnostics = report.diagnostics
+        switch format {
+        case .text:
+            var out: [String] = []
+            if !diagnostics.isEmpty { out.append(DiagnosticOutput.text(diagnostics, sources: set.sources)) }
+            let place = set.commit.map { " at \($0.id.short)" } ?? ""
+            let count = report.files.count
+            if diagnostics.isEmpty {
+                out.append("\(count) workflow\(count == 1 ? "" : "s") valid\(place)")
+            } else {
+                if !out.isEmpty { out.append("") }
+                let invalid = report.files.count { !$0.isValid }
+                out.append(
+                    "\(DiagnosticOutput.counts(errors: report.errorCount, warnings: report.warningCount)) "
+                        + "in \(count) workflow\(count == 1 ? "" : "s")\(place) (\(invalid) invalid)")
+            }
+            return out.joined(separator: "\n")
+        case .json:
+            return json(report, commit: set.commit).jsonString(pretty: true)
+        case .sarif:
+            return DiagnosticOutput.sarif(diagnostics)
+        case .github:
+            let lines = DiagnosticOutput.github(diagnostics)
+            return lines.isEmpty ? "" : lines
+        }
+    }
+
+    static func json(_ report: ValidationReport, commit: CommitInfo?) -> Value {
+        .object([
+            "valid": .bool(report.errorCount == 0),
+            "errors": .int(report.errorCount),
+            "warnings": .int(report.warningCount),
+            "commit": commit.map { .string($0.id.description) } ?? .null,
+            "config": .object([
+                "path": .string(RepoConfig.fileName),
+                "diagnostics": .array(report.configDiagnostics.map(DiagnosticOutput.json)),
+            ]),
+            "workflows": .array(
+                report.files.map { file in
+                    .object([
+                        "path": .string(file.path),
+                        "blob": file.blob.map(Value.string) ?? .null,
+                        "id": file.workflowID.map(Value.string) ?? .null,
+                        "valid": .bool(file.isValid),
+                        "diagnostics": .array(file.diagnostics.map(DiagnosticOutput.json)),
+                    ])
+                }),
+        ])
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import SireCore
+import SireSpec
+
+/// Renders diagnostics in the formats of `validate` and `check` (SPEC §7).
+enum DiagnosticOutput {
+    /// `path:line:col: severity: message [rule]`, the source line and a caret under the column.
+    static func text(_ diagnostics: [Diagnostic], sources: [String: String]) -> String {
+        var lines: [String] = []
+        var split: [String: [Substring]] = [:]
+        for diagnostic in diagnostics {
+            lines.append(diagnostic.description)
+            if split[diagnostic.path] == nil, let source = sources[diagnostic.path] {
+                split[diagnostic.path] = source.split(separator: "\n", omittingEmptySubsequences: false)
+            }
+            guard let fileLines = split[diagnostic.path], diagnostic.line >= 1, diagnostic.line <= fileLines.count
+            else { continue }
+            var sourceLine = Substring(fileLines[diagnostic.line - 1])
+            if sourceLine.hasSuffix("\r") { sourceLine = sourceLine.dropLast() }
+            if sourceLine.unicodeScalars.count > 200 { continue }
+            let number = String(diagnostic.line)
+            let gutter = String(repeating: " ", count: number.count)
+            // Keep tabs so the caret lines up with what the terminal shows.
+            let lead = sourceLine.unicodeScalars.prefix(max(0, diagnostic.column - 1)).map { $0 == "\t" ? "\t" : " " }
+            lines.append(" \(number) | \(sourceLine)")
+            lines.append(" \(gutter) | \(lead.joined())^")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// One diagnostic as a JSON object.
+    static func json(_ d: Diagnostic) -> Value {
+        .object([
+            "rule": .string(d.rule), "severity": .string(d.severity.rawValue), "path": .string(d.path),
+            "line": .int(d.line), "column": .int(d.column), "message": .string(d.message),
+        ])
+    }
+
+    /// A SARIF 2.1.0 log with one run.
+    static func sarif(_ diagnostics: [Diagnostic]) -> String {
+        let ruleIDs = Array(Set(diagnostics.map(\.rule))).sorted()
+        let rules: [Value] = ruleIDs.map { id in
+            .object([
+                "id": .string(id),
+                "shortDescription": .object(["text": .string(Rule.summary(id))]),
+            ])
+        }
+        let results: [Value] = diagnostics.map { d in
+            .object([
+                "ruleId": .string(d.rule),
+                "ruleIndex": .int(ruleIDs.firstIndex(of: d.rule) ?? 0),
+                "level": .string(d.severity == .error ? "error" : "warning"),
+                "message": .object(["text": .string(d.message)]),
+                "locations": .array([
+                    .object([
+                        "physicalLocation": .object([
+                            "artifactLocation": .object(["uri": .string(d.path), "uriBaseId": .string("%SRCROOT%")]),
+                            "region": .object(["startLine": .int(max(1, d.line)), "startColumn": .int(max(1, d.column))]),
+                        ])
+                    ])
+                ]),
+            ])
+        }
+        let log: Value = .object([
+            "$schema": .string("https://json.schemastore.org/sarif-2.1.0.json"),
+            "version": .string("2.1.0"),
+            "runs": .array([
+                .object([
+                    "tool": .object([
+                        "driver": .object([
+                            "name": .string("sire-git"),
+                            "version": .string(SireVersion.current),
+                            "rules": .array(rules),
+                        ])
+                    ]),
+                    "results": .array(results),
+                ])
+            ]),
+        ])
+        return log.jsonString(pretty: true)
+    }
+
+    /// GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message`.
+    static func github(_ diagnostics: [Diagnostic]) -> String {
+        diagnostics.map { d in
+            let kind = d.severity == .error ? "error" : "warning"
+            return "::\(kind) file=\(escapeProperty(d.path)),line=\(d.line),col=\(d.column),title=\(escapeProperty(d.rule))::\(escapeData(d.message))"
+        }.joined(separator: "\n")
+    }
+
+    private static func escapeData(_ s: String) -> String {
+        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+            .replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    private static func escapeProperty(_ s: String) -> String {
+        escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+
+    /// `2 errors, 1 warning` style counts.
+    static func counts(errors: Int, warnings: Int) -> String {
+        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        return "\(plural(errors, "error")), \(plural(warnings, "warning"))"
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import SireCore
+import SireGit
+import SireSpec
+
+/// The workflow definitions of one place: a commit (read from git objects, never the work
+/// tree) or the work tree.
+struct WorkflowSet {
+    var config: RepoConfig
+    var configDiagnostics: [Diagnostic]
+    var files: [WorkflowFile]
+    /// The commit they were read from; nil for the work tree.
+    var commit: CommitInfo?
+
+    /// Validates every file of the set together.
+    func validate() -> ValidationReport {
+        ValidationReport(files: files, config: config, configDiagnostics: configDiagnostics)
+    }
+
+    /// Source text by path, for snippets in text output.
+    var sources: [String: String] {
+        var out: [String: String] = [:]
+        for file in files { out[file.path] = String(decoding: file.bytes, as: UTF8.self) }
+        return out
+    }
+
+    /// Reads `sire.yaml` and every workflow file at a commit.
+    static func load(repository: Repository, commit: CommitInfo) throws -> WorkflowSet {
+        let configBytes = try repository.file(at: RepoConfig.fileName, in: commit.id).map { try repository.blob($0.blob) }
+        let (config, configDiagnostics) = WorkflowValidator.loadConfig(bytes: configBytes)
+        let entries = try repository.files(in: commit.id, under: config.workflowDirectories)
+        var files: [WorkflowFile] = []
+        for entry in entries where config.isWorkflowPath(entry.path) {
+            files.append(WorkflowFile(path: entry.path, blob: entry.blob.description, bytes: try repository.blob(entry.blob)))
+        }
+        return WorkflowSet(config: config, configDiagnostics: configDiagnostics, files: files, commit: commit)
+    }
+
+    /// Reads `sire.yaml` and every workflow file from a work tree (or any directory).
+    static func loadWorkTree(root: String) throws -> WorkflowSet {
+        let fm = FileManager.default
+        let configPath = (root as NSString).appendingPathComponent(RepoConfig.fileName)
+        let configBytes = fm.contents(atPath: configPath).map { [UInt8]($0) }
+        let (config, configDiagnostics) = WorkflowValidator.loadConfig(bytes: configBytes)
+        var files: [WorkflowFile] = []
+        for dir in config.workflowDirectories {
+            let base = dir.isEmpty ? root : (root as NSString).appendingPathComponent(dir)
+            guard let walker = fm.enumerator(atPath: base) else { continue }
+            for case let relative as String in walker {
+                let path = dir.isEmpty ? relative : dir + "/" + relative
+                guard config.isWorkflowPath(path), !path.split(separator: "/").contains(where: { $0.hasPrefix(".") })
+                else { continue }
+                let full = (root as NSString).appendingPathComponent(path)
+                var isDirectory: ObjCBool = false
+                guard fm.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+                files.append(WorkflowFile(path: path, bytes: try readFile(full)))
+            }
+        }
+        return WorkflowSet(config: config, configDiagnostics: configDiagnostics, files: files, commit: nil)
+    }
+
+    /// Reads a file named on the command line; a file too large is read only far enough to be
+    /// refused by the validator's size limit.
+    static func readFile(_ path: String) throws -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CLIError.usage("cannot read '\(path)': no such file or not readable")
+        }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: WorkflowValidator.maxFileSize + 1)) ?? nil
+        return [UInt8](data ?? Data())
+    }
+}
+
+/// Opening the repository named by `--repo` or around the working directory.
+enum RepositoryLocator {
+    static func open(_ options: GlobalOptions) throws -> Repository {
+        let path = options.repo ?? FileManager.default.currentDirectoryPath
+        do {
+            return try Repository.discover(from: path)
+        } catch {
+            throw CLIError.usage("not a git repository: \(path) (\(error))")
+        }
+    }
+
+    static func resolve(_ rev: String, in repository: Repository) throws -> CommitInfo {
+        do {
+            return try repository.resolveCommit(rev)
+        } catch {
+            throw CLIError.usage("\(error)")
+        }
+    }
+
+    /// The workflows at `--rev`, or in the work tree when no revision is given (HEAD for a bare
+    /// repository).
+    static func workflows(_ options: GlobalOptions, rev: String?) throws -> (WorkflowSet, Repository?) {
+        if let rev {
+            let repository = try open(options)
+            return (try WorkflowSet.load(repository: repository, commit: try resolve(rev, in: repository)), repository)
+        }
+        if let repository = try? Repository.discover(from: options.repo ?? FileManager.default.currentDirectoryPath) {
+            if let workDirectory = repository.workDirectory {
+                return (try WorkflowSet.loadWorkTree(root: workDirectory), repository)
+            }
+            return (try WorkflowSet.load(repository: repository, commit: try resolve("HEAD", in: repository)), repository)
+        }
+        if let path = options.repo { throw CLIError.usage("not a git repository: \(path)") }
+        return (try WorkflowSet.loadWorkTree(root: FileManager.default.currentDirectoryPath), nil)
+    }
+}

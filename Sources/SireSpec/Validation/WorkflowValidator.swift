@@ -1,0 +1,109 @@
+import SireCore
+
+/// One workflow file to validate: its repository-relative path, content and (at a revision)
+/// its blob id.
+public struct WorkflowFile: Sendable, Hashable {
+    public var path: String
+    public var blob: String?
+    public var bytes: [UInt8]
+
+    public init(path: String, blob: String? = nil, bytes: [UInt8]) {
+        self.path = path
+        self.blob = blob
+        self.bytes = bytes
+    }
+}
+
+/// The outcome for one workflow file.
+public struct FileReport: Sendable, Hashable {
+    public var path: String
+    public var blob: String?
+    /// The workflow id (from `id:` or the file stem), when one could be read.
+    public var workflowID: String?
+    /// Where the id is written (1:1 when it comes from the file name).
+    public var idPosition: SourcePosition
+    /// The decoded workflow; nil when the file has errors.
+    public var workflow: Workflow?
+    public var diagnostics: [Diagnostic]
+
+    /// True when no diagnostic is an error.
+    public var isValid: Bool { !diagnostics.contains { $0.severity == .error } }
+}
+
+/// Validates workflow files and `sire.yaml`.
+public enum WorkflowValidator {
+    /// SPEC limit on a workflow file's size.
+    public static let maxFileSize = 1 << 20
+
+    /// Validates one workflow file against a repository config.
+    public static func validate(_ file: WorkflowFile, config: RepoConfig) -> FileReport {
+        let stem = Self.stem(of: file.path)
+        var report = FileReport(
+            path: file.path, blob: file.blob, workflowID: stem, idPosition: SourcePosition(line: 1, column: 1),
+            workflow: nil, diagnostics: [])
+        let decoder = NodeDecoder(path: file.path)
+        guard let root = parse(file.bytes, decoder: decoder, what: "workflow file") else {
+            report.diagnostics = decoder.diagnostics.sorted(by: Diagnostic.ordered)
+            return report
+        }
+        let workflowDecoder = WorkflowDecoder(decoder: decoder, config: config, defaultID: stem)
+        let workflow = workflowDecoder.decode(root)
+        if let workflow {
+            report.workflowID = workflow.id
+            if let idNode = workflowDecoder.idNode { report.idPosition = idNode.start }
+            WorkflowChecker(
+                decoder: decoder, workflow: workflow, nodes: workflowDecoder.stepNodes,
+                sites: workflowDecoder.sites, edgeNodes: workflowDecoder.edgeNodes
+            ).check()
+        }
+        report.diagnostics = decoder.diagnostics.sorted(by: Diagnostic.ordered)
+        if report.isValid { report.workflow = workflow }
+        return report
+    }
+
+    /// Reads `sire.yaml` (nil content = no file: the defaults).
+    public static func loadConfig(path: String = RepoConfig.fileName, bytes: [UInt8]?) -> (RepoConfig, [Diagnostic]) {
+        guard let bytes else { return (RepoConfig(), []) }
+        let decoder = NodeDecoder(path: path)
+        guard let root = parse(bytes, decoder: decoder, what: "sire.yaml", emptyIsError: false) else {
+            return (RepoConfig(), decoder.diagnostics.sorted(by: Diagnostic.ordered))
+        }
+        let config = ConfigDecoder.decode(root, decoder: decoder)
+        return (config, decoder.diagnostics.sorted(by: Diagnostic.ordered))
+    }
+
+    /// The file name without directories and extension: a workflow's default id.
+    public static func stem(of path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        for ext in [".yaml", ".yml"] where name.hasSuffix(ext) {
+            return String(name.dropLast(ext.count))
+        }
+        return name
+    }
+
+    private static func parse(_ bytes: [UInt8], decoder: NodeDecoder, what: String, emptyIsError: Bool = true) -> YAMLNode? {
+        let origin = SourcePosition(line: 1, column: 1)
+        if bytes.count > maxFileSize {
+            decoder.report(
+                Rule.fileTooLarge, at: origin,
+                "\(what) is \(bytes.count) bytes; the limit is \(maxFileSize) bytes (1 MiB)")
+            return nil
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            decoder.report(Rule.invalidEncoding, at: origin, "\(what) is not valid UTF-8")
+            return nil
+        }
+        let result = YAMLComposer.compose(text)
+        for problem in result.problems {
+            decoder.report(problem.rule, at: problem.position, problem.message)
+        }
+        guard result.problems.isEmpty || !result.problems.contains(where: { $0.rule == Rule.yamlSyntax }) else {
+            return nil
+        }
+        guard let root = result.root else {
+            if emptyIsError { decoder.report(Rule.emptyFile, at: origin, "\(what) is empty") }
+            return nil
+        }
+        return root
+    }
+}
