@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The demo behind `make demo`: a scratch repository made from workflows.example/, validated,
+# graphed, and checked as a pull request that adds a broken workflow and changes a schedule.
+set -uo pipefail
+BIN=${1:?usage: demo.sh SIRE_GIT_BINARY DEMO_DIR}
+DIR=${2:?usage: demo.sh SIRE_GIT_BINARY DEMO_DIR}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+
+export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME="Demo User" GIT_AUTHOR_EMAIL=demo@example.com
+export GIT_COMMITTER_NAME="Demo User" GIT_COMMITTER_EMAIL=demo@example.com
+
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+run() { step "sire-git $*"; "$BIN" "$@"; local rc=$?; [ $rc -eq 0 ] || printf '(exit %d)\n' $rc; }
+
+rm -rf "$DIR" && mkdir -p "$DIR" && cd "$DIR" || exit 1
+git init -q --initial-branch=main .
+run init
+cp "$ROOT"/workflows.example/*.yaml workflows/
+git add -A && git commit -qm "Add the example workflows"
+step "git log --oneline"; git log --oneline
+
+run validate
+run graph resilient --format mermaid
+run cron "30 2 * * *" --timezone Europe/Paris --from 2026-03-27T00:00:00Z -n 3
+
+step "a pull request: change a schedule, enable push on hello, add a broken workflow"
+git checkout -q -b feature
+sed -i 's|cron: "0 \* \* \* \*"|cron: "*/15 * * * *"|' workflows/hello.yaml
+cat > workflows/deploy.yaml <<'YAML'
+id: deploy
+on:
+  schedule:
+    - cron: "0 9 * * MON-FRI"
+      timezone: Europe/Pariss
+steps:
+  - id: build
+    tool: sire:local/shell.run
+    params: { argv: [make, build] }
+  - id: ship
+    needs: [buld]
+    tool: sire:local/http.reqest
+    params: { url: "https://deploy.example.com/{{ steps.build.output.version }}" }
+YAML
+git add -A && git commit -qm "Deploy workflow, hello every 15 minutes"
+run check --base main --head feature
+run check --base main --head feature --format github
+
+step "fix it and check again"
+sed -i 's|Europe/Pariss|Europe/Paris|; s|\[buld\]|[build]|; s|http.reqest|http.request|' workflows/deploy.yaml
+git commit -qam "Fix the deploy workflow"
+run check --base main --head feature
+echo
+echo "demo repository: $DIR"
