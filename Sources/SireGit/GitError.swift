@@ -76,13 +76,22 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
     /// The one-line message.
     public var description: String { message }
 
+    /// libgit2's "revspec 'x' not found" adds nothing to ours; "config value … was not
+    /// found" or "parent 0 does not exist" does.
+    private static func repeatsNotFound(_ detail: String) -> Bool {
+        detail.hasPrefix("revspec '") && detail.hasSuffix("' not found")
+            || detail.hasPrefix("could not find repository")
+            || detail.hasPrefix("failed to resolve path")
+    }
+
     private static func compose(
         code: Code, subject: String, repository: String?, detail: String?
     ) -> String {
         var line = "\(subject) \(code.phrase)"
         if let repository { line += " in \(repository)" }
-        // libgit2's text only repeats "not found"/"ambiguous"; elsewhere it carries the reason.
-        if let detail, !detail.isEmpty, code != .notFound, code != .ambiguous {
+        if let hint = code.hint {
+            line += ": \(hint)"
+        } else if let detail, !detail.isEmpty, !repeatsNotFound(detail) {
             line += ": \(detail)"
         }
         return line
@@ -110,7 +119,7 @@ extension GitError.Code {
     fileprivate var phrase: String {
         switch self {
         case .notFound: "not found"
-        case .ambiguous: "is ambiguous (use more characters of the SHA or a full ref name)"
+        case .ambiguous: "is ambiguous"
         case .invalidSpec: "is not valid"
         case .exists: "already exists"
         case .conflict: "conflicts with a concurrent change"
@@ -118,8 +127,17 @@ extension GitError.Code {
         case .locked: "is locked by another process"
         case .nonFastForward: "is not a fast-forward"
         case .unbornBranch: "has no commits yet"
-        case .unsafeOwner: "is owned by another user (add it to git's safe.directory)"
+        case .unsafeOwner: "is owned by another user"
         case .other: "failed"
+        }
+    }
+
+    /// What the user can do about it, where libgit2's own text would not say.
+    fileprivate var hint: String? {
+        switch self {
+        case .ambiguous: "use more characters of the SHA, or a full ref name such as refs/heads/NAME"
+        case .unsafeOwner: "if you trust it, add it to git's safe.directory"
+        default: nil
         }
     }
 }

@@ -11,18 +11,26 @@ enum LibGit2 {
     }
 }
 
-/// Turns a negative libgit2 return into a ``GitError``, reading libgit2's thread-local error
-/// immediately, on the failing thread.
+/// Runs one libgit2 call and turns a negative return into a ``GitError``, reading libgit2's
+/// thread-local error on the same thread, right after the call.
 ///
-/// - Returns: `result` unchanged when it is not negative (some calls return 0/1 answers).
+/// The error slot is cleared first: a call that fails without setting a message must not
+/// inherit an earlier, unrelated one.
+///
+/// - Parameter allowed: a negative code that is an answer rather than a failure (such as
+///   `GIT_ENOTFOUND` or `GIT_ITEROVER`), returned instead of thrown.
+/// - Returns: the call's result when it is not a failure (some calls answer 0 or 1).
 @discardableResult
 func check(
-    _ result: Int32,
     _ function: StaticString,
     subject: @autoclosure () -> String,
-    repository: @autoclosure () -> String? = nil
+    repository: @autoclosure () -> String? = nil,
+    allowing allowed: git_error_code? = nil,
+    _ call: () -> Int32
 ) throws(GitError) -> Int32 {
-    guard result < 0 else { return result }
+    git_error_clear()
+    let result = call()
+    guard result < 0, result != allowed?.rawValue else { return result }
     // On libgit2 1.5 there may be no error record at all: keep the code, leave the text out.
     let last = git_error_last()
     let text = last?.pointee.message.map { String(cString: $0) }

@@ -32,32 +32,33 @@ extension Repository {
 
         let subject = "diff \(old?.short ?? "(empty)")..\(new.short)"
         var options = git_diff_options()
-        try check(
-            git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init",
-            subject: subject)
+        try check("git_diff_options_init", subject: subject) {
+            git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION))
+        }
         options.flags |= GIT_DIFF_INCLUDE_TYPECHANGE.rawValue | GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
 
         // We built this strarray, so we free its strings ourselves (never git_strarray_dispose).
         var pathspec: [UnsafeMutablePointer<CChar>?] = paths.map(Self.normalized).map { strdup($0) }
         defer { for path in pathspec { free(path) } }
         var diff: OpaquePointer?
-        let result = pathspec.withUnsafeMutableBufferPointer { buffer in
-            options.pathspec = git_strarray(strings: buffer.baseAddress, count: buffer.count)
-            return git_diff_tree_to_tree(&diff, handle, oldTree, newTree, &options)
+        try check("git_diff_tree_to_tree", subject: subject, repository: displayPath) {
+            pathspec.withUnsafeMutableBufferPointer { buffer in
+                options.pathspec = git_strarray(strings: buffer.baseAddress, count: buffer.count)
+                return git_diff_tree_to_tree(&diff, handle, oldTree, newTree, &options)
+            }
         }
-        try check(result, "git_diff_tree_to_tree", subject: subject, repository: displayPath)
         let changes = try unwrap(diff, "git_diff_tree_to_tree", subject: subject)
         defer { git_diff_free(changes) }
 
         if detectRenames {
             var find = git_diff_find_options()
-            try check(
-                git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION)),
-                "git_diff_find_options_init", subject: subject)
+            try check("git_diff_find_options_init", subject: subject) {
+                git_diff_find_options_init(&find, UInt32(GIT_DIFF_FIND_OPTIONS_VERSION))
+            }
             find.flags = GIT_DIFF_FIND_RENAMES.rawValue
-            try check(
-                git_diff_find_similar(changes, &find), "git_diff_find_similar", subject: subject,
-                repository: displayPath)
+            try check("git_diff_find_similar", subject: subject, repository: displayPath) {
+                git_diff_find_similar(changes, &find)
+            }
         }
 
         var found: [TreeChange] = []

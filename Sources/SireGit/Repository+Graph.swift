@@ -15,9 +15,10 @@ extension Repository {
         var commit = descendant.oid
         var candidate = ancestor.oid
         let result = try check(
-            git_graph_descendant_of(handle, &commit, &candidate), "git_graph_descendant_of",
+            "git_graph_descendant_of",
             subject: "ancestry of \(ancestor.short) and \(descendant.short)",
-            repository: displayPath)
+            repository: displayPath
+        ) { git_graph_descendant_of(handle, &commit, &candidate) }
         return result == 1
     }
 
@@ -28,12 +29,11 @@ extension Repository {
         var base = git_oid()
         var first = one.oid
         var second = two.oid
-        let result = git_merge_base(&base, handle, &first, &second)
-        if result == GIT_ENOTFOUND.rawValue { return nil }
-        try check(
-            result, "git_merge_base", subject: "merge base of \(one.short) and \(two.short)",
-            repository: displayPath)
-        return ObjectID(base)
+        let result = try check(
+            "git_merge_base", subject: "merge base of \(one.short) and \(two.short)",
+            repository: displayPath, allowing: GIT_ENOTFOUND
+        ) { git_merge_base(&base, handle, &first, &second) }
+        return result == GIT_ENOTFOUND.rawValue ? nil : ObjectID(base)
     }
 
     /// Every best common ancestor (more than one after criss-cross merges); empty when unrelated.
@@ -41,11 +41,11 @@ extension Repository {
         var bases = git_oidarray()
         var first = one.oid
         var second = two.oid
-        let result = git_merge_bases(&bases, handle, &first, &second)
+        let result = try check(
+            "git_merge_bases", subject: "merge bases of \(one.short) and \(two.short)",
+            repository: displayPath, allowing: GIT_ENOTFOUND
+        ) { git_merge_bases(&bases, handle, &first, &second) }
         if result == GIT_ENOTFOUND.rawValue { return [] }
-        try check(
-            result, "git_merge_bases", subject: "merge bases of \(one.short) and \(two.short)",
-            repository: displayPath)
         defer { git_oidarray_dispose(&bases) }
         return (0..<bases.count).map { ObjectID(bases.ids[$0]) }
     }

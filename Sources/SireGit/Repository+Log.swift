@@ -33,9 +33,9 @@ extension Repository {
     {
         let subject = "revision range '\(range)'"
         var spec = git_revspec()
-        try check(
-            git_revparse(&spec, handle, range), "git_revparse", subject: subject,
-            repository: displayPath)
+        try check("git_revparse", subject: subject, repository: displayPath) {
+            git_revparse(&spec, handle, range)
+        }
         defer {
             git_object_free(spec.from)
             git_object_free(spec.to)
@@ -85,38 +85,39 @@ extension Repository {
     ) throws(GitError) -> [CommitInfo] {
         if let limit, limit <= 0 { return [] }
         var walker: OpaquePointer?
-        try check(
-            git_revwalk_new(&walker, handle), "git_revwalk_new", subject: subject,
-            repository: displayPath)
+        try check("git_revwalk_new", subject: subject, repository: displayPath) {
+            git_revwalk_new(&walker, handle)
+        }
         let walk = try unwrap(walker, "git_revwalk_new", subject: subject)
         defer { git_revwalk_free(walk) }
-        try check(
-            git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue),
-            "git_revwalk_sorting", subject: subject)
+        try check("git_revwalk_sorting", subject: subject) {
+            git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue)
+        }
         if firstParent {
-            try check(
-                git_revwalk_simplify_first_parent(walk), "git_revwalk_simplify_first_parent",
-                subject: subject)
+            try check("git_revwalk_simplify_first_parent", subject: subject) {
+                git_revwalk_simplify_first_parent(walk)
+            }
         }
         for id in including {
             var oid = id.oid
-            try check(
-                git_revwalk_push(walk, &oid), "git_revwalk_push", subject: "commit \(id)",
-                repository: displayPath)
+            try check("git_revwalk_push", subject: "commit \(id)", repository: displayPath) {
+                git_revwalk_push(walk, &oid)
+            }
         }
         for id in excluding {
             var oid = id.oid
-            try check(
-                git_revwalk_hide(walk, &oid), "git_revwalk_hide", subject: "commit \(id)",
-                repository: displayPath)
+            try check("git_revwalk_hide", subject: "commit \(id)", repository: displayPath) {
+                git_revwalk_hide(walk, &oid)
+            }
         }
 
         var commits: [CommitInfo] = []
         var oid = git_oid()
         while limit.map({ commits.count < $0 }) ?? true {
-            let result = git_revwalk_next(&oid, walk)
+            let result = try check(
+                "git_revwalk_next", subject: subject, repository: displayPath, allowing: GIT_ITEROVER
+            ) { git_revwalk_next(&oid, walk) }
             if result == GIT_ITEROVER.rawValue { break }
-            try check(result, "git_revwalk_next", subject: subject, repository: displayPath)
             commits.append(try commit(ObjectID(oid)))
         }
         return commits

@@ -34,9 +34,9 @@ extension Repository {
     func lookupCommit(_ id: ObjectID) throws(GitError) -> OpaquePointer {
         var oid = id.oid
         var commit: OpaquePointer?
-        try check(
-            git_commit_lookup(&commit, handle, &oid), "git_commit_lookup",
-            subject: "commit \(id)", repository: displayPath)
+        try check("git_commit_lookup", subject: "commit \(id)", repository: displayPath) {
+            git_commit_lookup(&commit, handle, &oid)
+        }
         return try unwrap(commit, "git_commit_lookup", subject: "commit \(id)")
     }
 
@@ -44,9 +44,9 @@ extension Repository {
     func lookupCommit(revision: String) throws(GitError) -> OpaquePointer {
         let subject = "revision '\(revision)'"
         var object: OpaquePointer?
-        try check(
-            git_revparse_single(&object, handle, revision), "git_revparse_single",
-            subject: subject, repository: displayPath)
+        try check("git_revparse_single", subject: subject, repository: displayPath) {
+            git_revparse_single(&object, handle, revision)
+        }
         let resolved = try unwrap(object, "git_revparse_single", subject: subject)
         defer { git_object_free(resolved) }
         var peeled: OpaquePointer?

@@ -20,11 +20,10 @@ extension Repository {
                 continue
             }
             var entry: OpaquePointer?
-            let result = git_tree_entry_bypath(&entry, root, directory)
-            if result == GIT_ENOTFOUND.rawValue { continue }
             try check(
-                result, "git_tree_entry_bypath", subject: "path '\(directory)' in commit \(commit.short)",
-                repository: displayPath)
+                "git_tree_entry_bypath", subject: "path '\(directory)' in commit \(commit.short)",
+                repository: displayPath, allowing: GIT_ENOTFOUND
+            ) { git_tree_entry_bypath(&entry, root, directory) }
             guard let entry else { continue }
             defer { git_tree_entry_free(entry) }
             guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { continue }
@@ -45,11 +44,10 @@ extension Repository {
         let root = try lookupTree(of: commit)
         defer { git_tree_free(root) }
         var entry: OpaquePointer?
-        let result = git_tree_entry_bypath(&entry, root, normalizedPath)
-        if result == GIT_ENOTFOUND.rawValue { return nil }
         try check(
-            result, "git_tree_entry_bypath", subject: "path '\(path)' in commit \(commit.short)",
-            repository: displayPath)
+            "git_tree_entry_bypath", subject: "path '\(path)' in commit \(commit.short)",
+            repository: displayPath, allowing: GIT_ENOTFOUND
+        ) { git_tree_entry_bypath(&entry, root, normalizedPath) }
         guard let entry else { return nil }
         defer { git_tree_entry_free(entry) }
         guard git_tree_entry_type(entry) == GIT_OBJECT_BLOB,
@@ -82,15 +80,15 @@ extension Repository {
     func lookupTree(of id: ObjectID) throws(GitError) -> OpaquePointer {
         var oid = id.oid
         var object: OpaquePointer?
-        try check(
-            git_object_lookup(&object, handle, &oid, GIT_OBJECT_ANY), "git_object_lookup",
-            subject: "commit \(id)", repository: displayPath)
+        try check("git_object_lookup", subject: "commit \(id)", repository: displayPath) {
+            git_object_lookup(&object, handle, &oid, GIT_OBJECT_ANY)
+        }
         let found = try unwrap(object, "git_object_lookup", subject: "commit \(id)")
         defer { git_object_free(found) }
         var tree: OpaquePointer?
-        try check(
-            git_object_peel(&tree, found, GIT_OBJECT_TREE), "git_object_peel",
-            subject: "object \(id)", repository: displayPath)
+        try check("git_object_peel", subject: "object \(id)", repository: displayPath) {
+            git_object_peel(&tree, found, GIT_OBJECT_TREE)
+        }
         return try unwrap(tree, "git_object_peel", subject: "object \(id)")
     }
 
@@ -98,18 +96,18 @@ extension Repository {
     private func lookupTree(_ id: ObjectID) throws(GitError) -> OpaquePointer {
         var oid = id.oid
         var tree: OpaquePointer?
-        try check(
-            git_tree_lookup(&tree, handle, &oid), "git_tree_lookup", subject: "tree \(id)",
-            repository: displayPath)
+        try check("git_tree_lookup", subject: "tree \(id)", repository: displayPath) {
+            git_tree_lookup(&tree, handle, &oid)
+        }
         return try unwrap(tree, "git_tree_lookup", subject: "tree \(id)")
     }
 
     private func lookupBlob(_ id: ObjectID) throws(GitError) -> OpaquePointer {
         var oid = id.oid
         var blob: OpaquePointer?
-        try check(
-            git_blob_lookup(&blob, handle, &oid), "git_blob_lookup", subject: "blob \(id)",
-            repository: displayPath)
+        try check("git_blob_lookup", subject: "blob \(id)", repository: displayPath) {
+            git_blob_lookup(&blob, handle, &oid)
+        }
         return try unwrap(blob, "git_blob_lookup", subject: "blob \(id)")
     }
 

@@ -38,8 +38,9 @@ public final class Repository {
         LibGit2.ensureInitialized()
         var handle: OpaquePointer?
         try check(
-            git_repository_open_ext(&handle, path, flags, nil), "git_repository_open_ext",
-            subject: search ? "git repository at or above \(path)" : "git repository at \(path)")
+            "git_repository_open_ext",
+            subject: search ? "git repository at or above \(path)" : "git repository at \(path)"
+        ) { git_repository_open_ext(&handle, path, flags, nil) }
         guard let handle else {
             throw GitError(
                 code: .other, subject: "git repository at \(path)",

@@ -102,6 +102,21 @@ struct RevisionTests {
         #expect(error?.function == "git_revparse_single")
     }
 
+    @Test("an error never carries libgit2's message from an earlier failure")
+    func noStaleMessage() throws {
+        let history = try History()
+        let repository = try Repository(path: history.fixture.root)
+        let earlier = #expect(throws: GitError.self) { try repository.resolveCommit("HEAD~9") }
+        #expect(earlier?.libgit2Message != nil)
+
+        // libgit2 fails "@{-1}" (no previous checkout) without setting a message of its own.
+        let error = #expect(throws: GitError.self) { try repository.resolveCommit("@{-1}") }
+
+        #expect(error?.code == .notFound)
+        #expect(error?.libgit2Message == nil)
+        #expect(error?.description == "revision '@{-1}' not found in \(history.fixture.root)")
+    }
+
     @Test("going past the root commit is not found")
     func beyondRoot() throws {
         let history = try History()
