@@ -104,8 +104,9 @@ struct RevisionTests {
 
     @Test("an error never carries libgit2's message from an earlier failure")
     func noStaleMessage() throws {
-        let history = try History()
-        let repository = try Repository(path: history.fixture.root)
+        let fixture = try GitFixture()
+        try fixture.commit("only")
+        let repository = try Repository(path: fixture.root)
         let earlier = #expect(throws: GitError.self) { try repository.resolveCommit("HEAD~9") }
         #expect(earlier?.libgit2Message != nil)
 
@@ -114,7 +115,7 @@ struct RevisionTests {
 
         #expect(error?.code == .notFound)
         #expect(error?.libgit2Message == nil)
-        #expect(error?.description == "revision '@{-1}' not found in \(history.fixture.root)")
+        #expect(error?.description == "revision '@{-1}' not found in \(fixture.root)")
     }
 
     @Test("going past the root commit is not found")
