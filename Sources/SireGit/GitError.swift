@@ -135,7 +135,8 @@ extension GitError.Code {
     /// What the user can do about it, where libgit2's own text would not say.
     fileprivate var hint: String? {
         switch self {
-        case .ambiguous: "use more characters of the SHA, or a full ref name such as refs/heads/NAME"
+        case .ambiguous:
+            "use more characters of the SHA, or a full ref name such as refs/heads/NAME"
         case .unsafeOwner: "if you trust it, add it to git's safe.directory"
         default: nil
         }

@@ -1,9 +1,9 @@
 import CLibGit2
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension Repository {
@@ -35,7 +35,8 @@ extension Repository {
         try check("git_diff_options_init", subject: subject) {
             git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION))
         }
-        options.flags |= GIT_DIFF_INCLUDE_TYPECHANGE.rawValue | GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
+        options.flags |=
+            GIT_DIFF_INCLUDE_TYPECHANGE.rawValue | GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
 
         // We built this strarray, so we free its strings ourselves (never git_strarray_dispose).
         var pathspec: [UnsafeMutablePointer<CChar>?] = paths.map(Self.normalized).map { strdup($0) }

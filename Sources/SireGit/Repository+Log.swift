@@ -17,7 +17,8 @@ extension Repository {
         firstParent: Bool = false
     ) throws(GitError) -> [CommitInfo] {
         let include = [try resolveCommit(revision).id]
-        let exclude = try excluding.map { rev throws(GitError) in [try resolveCommit(rev).id] } ?? []
+        let exclude =
+            try excluding.map { rev throws(GitError) in [try resolveCommit(rev).id] } ?? []
         return try walk(
             including: include, excluding: exclude, limit: limit, firstParent: firstParent,
             subject: "history of '\(revision)'")
@@ -115,7 +116,8 @@ extension Repository {
         var oid = git_oid()
         while limit.map({ commits.count < $0 }) ?? true {
             let result = try check(
-                "git_revwalk_next", subject: subject, repository: displayPath, allowing: GIT_ITEROVER
+                "git_revwalk_next", subject: subject, repository: displayPath,
+                allowing: GIT_ITEROVER
             ) { git_revwalk_next(&oid, walk) }
             if result == GIT_ITEROVER.rawValue { break }
             commits.append(try commit(ObjectID(oid)))

@@ -10,7 +10,9 @@ extension Repository {
     ///
     /// - Parameter commit: a commit (or tree, or tag) id.
     /// - Throws: ``GitError`` `notFound` when `commit` is not in the repository.
-    public func files(in commit: ObjectID, under directories: [String]) throws(GitError) -> [TreeFile] {
+    public func files(in commit: ObjectID, under directories: [String]) throws(GitError)
+        -> [TreeFile]
+    {
         let root = try lookupTree(of: commit)
         defer { git_tree_free(root) }
         var found: [String: TreeFile] = [:]

@@ -11,21 +11,27 @@ struct DiffTests {
         try fixture.write("workflows/keep.yaml", "name: keep\n")
         try fixture.write("workflows/edit.yaml", "name: edit\n")
         try fixture.write("workflows/gone.yaml", "name: gone\n")
-        try fixture.write("workflows/old-name.yaml", "name: moved\nsteps:\n  - run: echo one\n  - run: echo two\n")
+        try fixture.write(
+            "workflows/old-name.yaml", "name: moved\nsteps:\n  - run: echo one\n  - run: echo two\n"
+        )
         let old = try #require(ObjectID(try fixture.commit("before")))
         try fixture.write("workflows/edit.yaml", "name: edited\n")
         try fixture.remove("workflows/gone.yaml")
         try fixture.remove("workflows/old-name.yaml")
-        try fixture.write("workflows/new-name.yaml", "name: moved\nsteps:\n  - run: echo one\n  - run: echo two\n")
+        try fixture.write(
+            "workflows/new-name.yaml", "name: moved\nsteps:\n  - run: echo one\n  - run: echo two\n"
+        )
         try fixture.write("workflows/fresh.yaml", "name: fresh\n")
         let new = try #require(ObjectID(try fixture.commit("after")))
         let repository = try Repository(path: fixture.root)
 
         let changes = try repository.diff(from: old, to: new)
 
-        #expect(changes.map(\.path) == [
-            "workflows/edit.yaml", "workflows/fresh.yaml", "workflows/gone.yaml", "workflows/new-name.yaml",
-        ])
+        #expect(
+            changes.map(\.path) == [
+                "workflows/edit.yaml", "workflows/fresh.yaml", "workflows/gone.yaml",
+                "workflows/new-name.yaml",
+            ])
         #expect(changes.map(\.status) == [.modified, .added, .deleted, .renamed])
         let blob = { (rev: String) in ObjectID(try fixture.git("rev-parse \(rev)")) }
 
@@ -93,12 +99,15 @@ struct DiffTests {
         let new = try #require(ObjectID(try fixture.commit("after")))
         let repository = try Repository(path: fixture.root)
 
-        #expect(try repository.diff(from: old, to: new, paths: ["workflows"]).map(\.path) == [
-            "workflows/a.yaml", "workflows/nested/d.yaml",
-        ])
-        #expect(try repository.diff(from: old, to: new, paths: ["workflows/", "docs/c.md"]).map(\.path) == [
-            "docs/c.md", "workflows/a.yaml", "workflows/nested/d.yaml",
-        ])
+        #expect(
+            try repository.diff(from: old, to: new, paths: ["workflows"]).map(\.path) == [
+                "workflows/a.yaml", "workflows/nested/d.yaml",
+            ])
+        #expect(
+            try repository.diff(from: old, to: new, paths: ["workflows/", "docs/c.md"]).map(\.path)
+                == [
+                    "docs/c.md", "workflows/a.yaml", "workflows/nested/d.yaml",
+                ])
         #expect(try repository.diff(from: old, to: new, paths: ["*.txt"]).isEmpty)
     }
 
@@ -109,7 +118,8 @@ struct DiffTests {
         try fixture.write("link", "was a file\n")
         let old = try #require(ObjectID(try fixture.commit("file")))
         try fixture.remove("link")
-        try FileManager.default.createSymbolicLink(atPath: fixture.root + "/link", withDestinationPath: "target.txt")
+        try FileManager.default.createSymbolicLink(
+            atPath: fixture.root + "/link", withDestinationPath: "target.txt")
         let new = try #require(ObjectID(try fixture.commit("symlink")))
         let repository = try Repository(path: fixture.root)
 

@@ -52,7 +52,8 @@ struct LogTests {
         #expect(names.first == "M")
         for (index, commit) in log.enumerated() {
             let later = log[index...].map(\.id)
-            #expect(commit.parents.allSatisfy { later.contains($0) }, "\(names[index]) after a parent")
+            #expect(
+                commit.parents.allSatisfy { later.contains($0) }, "\(names[index]) after a parent")
         }
         #expect(log.first?.isMerge == true)
     }

@@ -18,8 +18,11 @@ struct ObjectIDTests {
 
     @Test(
         "anything but 40 hex digits is rejected",
-        arguments: ["", "0123456", "0123456789abcdef0123456789abcdef0123456", "0123456789abcdef0123456789abcdef012345678",
-                    "g123456789abcdef0123456789abcdef01234567", "0123456789abcdef0123456789abcdef0123456 "])
+        arguments: [
+            "", "0123456", "0123456789abcdef0123456789abcdef0123456",
+            "0123456789abcdef0123456789abcdef012345678",
+            "g123456789abcdef0123456789abcdef01234567", "0123456789abcdef0123456789abcdef0123456 ",
+        ])
     func rejectsBadHex(text: String) {
         #expect(ObjectID(text) == nil)
     }
@@ -43,7 +46,9 @@ struct ObjectIDTests {
 
         let json = try JSONEncoder().encode([id])
 
-        #expect(String(decoding: json, as: UTF8.self) == "[\"89abcdef0123456789abcdef0123456789abcdef\"]")
+        #expect(
+            String(decoding: json, as: UTF8.self)
+                == "[\"89abcdef0123456789abcdef0123456789abcdef\"]")
         #expect(try JSONDecoder().decode([ObjectID].self, from: json) == [id])
         #expect(throws: DecodingError.self) {
             try JSONDecoder().decode([ObjectID].self, from: Data("[\"nope\"]".utf8))

@@ -84,7 +84,8 @@ struct RevisionTests {
         #expect(commit.author.email == "ada@example.com")
         #expect(commit.committer.name == "Cy Committer")
         #expect(commit.committer.email == "cy@example.com")
-        #expect(commit.author.date == Date(timeIntervalSince1970: TimeInterval(GitFixture.epoch + 120)))
+        #expect(
+            commit.author.date == Date(timeIntervalSince1970: TimeInterval(GitFixture.epoch + 120)))
         #expect(commit.author.timeZoneOffsetMinutes == 0)
         #expect(!commit.isMerge)
         #expect(try repository.resolveCommit(first).parents.isEmpty)
@@ -133,10 +134,15 @@ struct RevisionTests {
         let history = try History()
         let repository = try Repository(path: history.fixture.root)
 
-        let error = #expect(throws: GitError.self) { try repository.resolveCommit("HEAD:README.md") }
+        let error = #expect(throws: GitError.self) {
+            try repository.resolveCommit("HEAD:README.md")
+        }
 
         #expect(error?.code == .invalidSpec)
-        #expect(error?.description == "revision 'HEAD:README.md' names a blob, not a commit, in \(history.fixture.root)")
+        #expect(
+            error?.description
+                == "revision 'HEAD:README.md' names a blob, not a commit, in \(history.fixture.root)"
+        )
     }
 
     @Test("malformed revision syntax is an invalid spec")
@@ -147,7 +153,9 @@ struct RevisionTests {
         let error = #expect(throws: GitError.self) { try repository.resolveCommit("HEAD@{") }
 
         #expect(error?.code == .invalidSpec)
-        #expect(error?.description.hasPrefix("revision 'HEAD@{' is not valid in \(history.fixture.root)") == true)
+        #expect(
+            error?.description.hasPrefix(
+                "revision 'HEAD@{' is not valid in \(history.fixture.root)") == true)
     }
 
     @Test("a short SHA shared by two objects is ambiguous")
@@ -157,9 +165,12 @@ struct RevisionTests {
         // deterministic, the same on every run).
         for index in 0..<1000 { try fixture.write("blobs/\(index).txt", "blob \(index)\n") }
         try fixture.commit("many blobs")
-        let ids = try fixture.git("rev-list --objects --all").split(separator: "\n").map { String($0.prefix(40)) }
+        let ids = try fixture.git("rev-list --objects --all").split(separator: "\n").map {
+            String($0.prefix(40))
+        }
         let prefix = try #require(
-            Dictionary(grouping: ids, by: { String($0.prefix(4)) }).first { $0.value.count > 1 }?.key)
+            Dictionary(grouping: ids, by: { String($0.prefix(4)) }).first { $0.value.count > 1 }?
+                .key)
         let repository = try Repository(path: fixture.root)
 
         let error = #expect(throws: GitError.self) { try repository.resolveCommit(prefix) }

@@ -34,18 +34,39 @@ struct TreeTests {
 
         #expect(files.map(\.path) == ["workflows/build.yaml", "workflows/nested/deploy.yaml"])
         let deploy = try #require(files.last)
-        #expect(deploy.blob.description == (try fixture.git("rev-parse \(first):workflows/nested/deploy.yaml")))
+        #expect(
+            deploy.blob.description
+                == (try fixture.git("rev-parse \(first):workflows/nested/deploy.yaml")))
         #expect(deploy.mode == .regular)
-        #expect(String(decoding: try repository.blob(deploy.blob), as: UTF8.self) == "name: deploy\n")
+        #expect(
+            String(decoding: try repository.blob(deploy.blob), as: UTF8.self) == "name: deploy\n")
     }
 
     @Test(
         "directory selection",
         arguments: [
-            ([""], ["docs/readme.md", "run.sh", "workflows-old/legacy.yaml", "workflows/build.yaml", "workflows/nested/deploy.yaml"]),
-            (["."], ["docs/readme.md", "run.sh", "workflows-old/legacy.yaml", "workflows/build.yaml", "workflows/nested/deploy.yaml"]),
-            (["workflows/", "./docs"], ["docs/readme.md", "workflows/build.yaml", "workflows/nested/deploy.yaml"]),
-            (["workflows", "workflows/nested"], ["workflows/build.yaml", "workflows/nested/deploy.yaml"]),
+            (
+                [""],
+                [
+                    "docs/readme.md", "run.sh", "workflows-old/legacy.yaml", "workflows/build.yaml",
+                    "workflows/nested/deploy.yaml",
+                ]
+            ),
+            (
+                ["."],
+                [
+                    "docs/readme.md", "run.sh", "workflows-old/legacy.yaml", "workflows/build.yaml",
+                    "workflows/nested/deploy.yaml",
+                ]
+            ),
+            (
+                ["workflows/", "./docs"],
+                ["docs/readme.md", "workflows/build.yaml", "workflows/nested/deploy.yaml"]
+            ),
+            (
+                ["workflows", "workflows/nested"],
+                ["workflows/build.yaml", "workflows/nested/deploy.yaml"]
+            ),
             (["workflows/nested"], ["workflows/nested/deploy.yaml"]),
             (["missing", "run.sh"], []),
             ([], []),
@@ -65,7 +86,9 @@ struct TreeTests {
         let script = try #require(try repository.file(at: "run.sh", in: first))
         #expect(script.mode == .executable)
         #expect(script.path == "run.sh")
-        #expect(try repository.file(at: "workflows/build.yaml", in: first)?.path == "workflows/build.yaml")
+        #expect(
+            try repository.file(at: "workflows/build.yaml", in: first)?.path
+                == "workflows/build.yaml")
         #expect(try repository.file(at: "workflows", in: first) == nil)
         #expect(try repository.file(at: "workflows/test.yaml", in: first) == nil)
         let head = try repository.resolveCommit("HEAD").id
