@@ -18,7 +18,7 @@ extension Repository {
     ///     of `new` is `added`.
     ///   - new: the new commit (or tree).
     ///   - paths: limits the diff to these files or directories (literal paths, not globs);
-    ///     empty means everything.
+    ///     empty, or one of them `""` or `"."`, means everything.
     ///   - detectRenames: pairs deletions and additions of similar files into `renamed`.
     /// - Throws: ``GitError`` `notFound` when a commit is missing (`git_diff_tree_to_tree`,
     ///   `git_diff_find_similar`).
@@ -39,7 +39,10 @@ extension Repository {
             GIT_DIFF_INCLUDE_TYPECHANGE.rawValue | GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
 
         // We built this strarray, so we free its strings ourselves (never git_strarray_dispose).
-        var pathspec: [UnsafeMutablePointer<CChar>?] = paths.map(Self.normalized).map { strdup($0) }
+        let literal = paths.map(Self.normalized)
+        // "" or "." names the root, which is no filter at all.
+        var pathspec: [UnsafeMutablePointer<CChar>?] =
+            literal.contains("") ? [] : literal.map { strdup($0) }
         defer { for path in pathspec { free(path) } }
         var diff: OpaquePointer?
         try check("git_diff_tree_to_tree", subject: subject, repository: displayPath) {

@@ -109,6 +109,7 @@ struct DiffTests {
                     "docs/c.md", "workflows/a.yaml", "workflows/nested/d.yaml",
                 ])
         #expect(try repository.diff(from: old, to: new, paths: ["*.txt"]).isEmpty)
+        #expect(try repository.diff(from: old, to: new, paths: ["docs", "."]).count == 5)
     }
 
     @Test("a file replaced by a symlink is a type change")
