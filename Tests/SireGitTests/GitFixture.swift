@@ -1,0 +1,112 @@
+import Foundation
+
+/// A throwaway git repository made with the `git` command line in a unique temporary
+/// directory, with a hermetic environment so ids and dates are the same on every machine.
+final class GitFixture {
+    /// Why a `git` invocation failed: the command and what it printed.
+    struct CommandFailed: Error, CustomStringConvertible {
+        var arguments: [String]
+        var status: Int32
+        var standardError: String
+        var description: String {
+            "git \(arguments.joined(separator: " ")) exited \(status): \(standardError)"
+        }
+    }
+
+    /// The temporary directory holding everything this fixture made; removed in `deinit`.
+    let sandbox: String
+    /// The repository's work tree root (or the repository itself when bare).
+    let root: String
+    private var commitCount = 0
+
+    /// Makes an empty repository on branch `main` (unborn until the first commit).
+    init(bare: Bool = false) throws {
+        let base = URL(fileURLWithPath: NSTemporaryDirectory())
+            .appendingPathComponent("sire-git-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        // libgit2 reports canonical paths; resolve symlinks (e.g. macOS /tmp) so they compare.
+        sandbox = base.resolvingSymlinksInPath().path
+        root = sandbox + "/repo"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        try git(["init", "--quiet", "--initial-branch=main"] + (bare ? ["--bare"] : []))
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: sandbox)
+    }
+
+    /// Runs `git` in `directory` (default: the repository root) and returns its trimmed stdout.
+    @discardableResult
+    func git(_ arguments: [String], in directory: String? = nil) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git"] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory ?? root)
+        process.environment = environment
+        let output = Pipe()
+        let errorFile = sandbox + "/git-stderr-\(UUID().uuidString)"
+        _ = FileManager.default.createFile(atPath: errorFile, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: errorFile) }
+        process.standardOutput = output
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorFile))
+        try process.run()
+        // Drain stdout before waiting so a large output cannot fill the pipe and deadlock.
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let message = (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? ""
+            throw CommandFailed(
+                arguments: arguments, status: process.terminationStatus,
+                standardError: message.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs `git` with space-separated arguments (none of which may contain spaces).
+    @discardableResult
+    func git(_ arguments: String) throws -> String {
+        try git(arguments.split(separator: " ").map(String.init))
+    }
+
+    /// Writes a file in the work tree, creating parent directories.
+    func write(_ path: String, _ content: String) throws {
+        let url = URL(fileURLWithPath: root).appendingPathComponent(path)
+        try FileManager.default.createDirectory(
+            at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(content.utf8).write(to: url)
+    }
+
+    /// Removes a file from the work tree.
+    func remove(_ path: String) throws {
+        try FileManager.default.removeItem(atPath: root + "/" + path)
+    }
+
+    /// Stages everything and commits it; each commit is one minute after the previous one.
+    @discardableResult
+    func commit(_ message: String) throws -> String {
+        commitCount += 1
+        try git(["add", "--all"])
+        try git(["commit", "--quiet", "--allow-empty", "-m", message])
+        return try git("rev-parse HEAD")
+    }
+
+    /// The fixed identity and clock for the next commit, and nothing from the caller's config.
+    private var environment: [String: String] {
+        let date = "\(Self.epoch + commitCount * 60) +0000"
+        return [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "HOME": sandbox,
+            "XDG_CONFIG_HOME": sandbox,
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_AUTHOR_NAME": "Ada Author",
+            "GIT_AUTHOR_EMAIL": "ada@example.com",
+            "GIT_AUTHOR_DATE": date,
+            "GIT_COMMITTER_NAME": "Cy Committer",
+            "GIT_COMMITTER_EMAIL": "cy@example.com",
+            "GIT_COMMITTER_DATE": date,
+        ]
+    }
+
+    /// 2023-11-14T22:13:20Z: the author date of the first commit.
+    static let epoch = 1_700_000_000
+}

@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+
+@testable import SireGit
+
+/// Three commits on `main` (c0, c1, c2), a lightweight tag `v0` on c0, an annotated tag `v1`
+/// on c1, and a branch `feature` with one commit (f0) on top of c1.
+private struct History {
+    let fixture: GitFixture
+    let commits: [String]
+    let feature: String
+
+    init() throws {
+        fixture = try GitFixture()
+        var commits: [String] = []
+        try fixture.write("README.md", "zero\n")
+        commits.append(try fixture.commit("c0"))
+        try fixture.git("tag v0")
+        try fixture.write("README.md", "one\n")
+        commits.append(try fixture.commit("c1"))
+        try fixture.git(["tag", "-a", "v1", "-m", "release one"])
+        try fixture.git("checkout --quiet -b feature")
+        try fixture.write("feature.txt", "feature\n")
+        feature = try fixture.commit("f0")
+        try fixture.git("checkout --quiet main")
+        try fixture.write("README.md", "two\n")
+        commits.append(try fixture.commit("c2"))
+        self.commits = commits
+    }
+
+    func expected(_ name: String) -> String {
+        name == "f0" ? feature : commits[Int(name.dropFirst())!]
+    }
+}
+
+@Suite("Resolving revisions")
+struct RevisionTests {
+    @Test(
+        "revision forms resolve to the commit git would pick",
+        arguments: [
+            ("HEAD", "c2"), ("main", "c2"), ("HEAD~2", "c0"), ("main^", "c1"), ("HEAD~1", "c1"),
+            ("v0", "c0"), ("v1", "c1"), ("refs/tags/v1", "c1"), ("v1^{commit}", "c1"),
+            ("feature", "f0"), ("feature~1", "c1"), ("refs/heads/feature", "f0"),
+            (":/c1", "c1"),
+        ])
+    func revisionForms(revision: String, commit: String) throws {
+        let history = try History()
+        let repository = try Repository(path: history.fixture.root)
+
+        let resolved = try repository.resolveCommit(revision)
+
+        #expect(resolved.id.description == history.expected(commit))
+    }
+
+    @Test("full and abbreviated SHAs resolve, in either case")
+    func shas() throws {
+        let history = try History()
+        let repository = try Repository(path: history.fixture.root)
+        let sha = history.commits[1]
+
+        #expect(try repository.resolveCommit(sha).id.description == sha)
+        #expect(try repository.resolveCommit(String(sha.prefix(7))).id.description == sha)
+        #expect(try repository.resolveCommit(sha.uppercased()).id.description == sha)
+        #expect(try repository.commit(ObjectID(sha)!).summary == "c1")
+    }
+
+    @Test("commit metadata matches what git recorded")
+    func commitMetadata() throws {
+        let fixture = try GitFixture()
+        try fixture.write("a.txt", "a\n")
+        let first = try fixture.commit("first")
+        try fixture.write("a.txt", "b\n")
+        let second = try fixture.commit("Fix the build\nfor real\n\nLonger explanation.")
+        let repository = try Repository(path: fixture.root)
+
+        let commit = try repository.resolveCommit("HEAD")
+
+        #expect(commit.id.description == second)
+        #expect(commit.parents.map(\.description) == [first])
+        #expect(commit.tree.description == (try fixture.git("rev-parse HEAD^{tree}")))
+        #expect(commit.summary == "Fix the build for real")
+        #expect(commit.message == "Fix the build\nfor real\n\nLonger explanation.\n")
+        #expect(commit.author.name == "Ada Author")
+        #expect(commit.author.email == "ada@example.com")
+        #expect(commit.committer.name == "Cy Committer")
+        #expect(commit.committer.email == "cy@example.com")
+        #expect(
+            commit.author.date == Date(timeIntervalSince1970: TimeInterval(GitFixture.epoch + 120)))
+        #expect(commit.author.timeZoneOffsetMinutes == 0)
+        #expect(!commit.isMerge)
+        #expect(try repository.resolveCommit(first).parents.isEmpty)
+    }
+
+    @Test("an unknown revision is not found, and the message names it and the repository")
+    func notFound() throws {
+        let history = try History()
+        let repository = try Repository(path: history.fixture.root)
+
+        let error = #expect(throws: GitError.self) { try repository.resolveCommit("nosuch") }
+
+        #expect(error?.code == .notFound)
+        #expect(error?.description == "revision 'nosuch' not found in \(history.fixture.root)")
+        #expect(error?.function == "git_revparse_single")
+    }
+
+    @Test("an error never carries libgit2's message from an earlier failure")
+    func noStaleMessage() throws {
+        let fixture = try GitFixture()
+        try fixture.commit("only")
+        let repository = try Repository(path: fixture.root)
+        let earlier = #expect(throws: GitError.self) { try repository.resolveCommit("HEAD~9") }
+        #expect(earlier?.libgit2Message != nil)
+
+        // libgit2 fails "@{-1}" (no previous checkout) without setting a message of its own.
+        let error = #expect(throws: GitError.self) { try repository.resolveCommit("@{-1}") }
+
+        #expect(error?.code == .notFound)
+        #expect(error?.libgit2Message == nil)
+        #expect(error?.description == "revision '@{-1}' not found in \(fixture.root)")
+    }
+
+    @Test("going past the root commit is not found")
+    func beyondRoot() throws {
+        let history = try History()
+        let repository = try Repository(path: history.fixture.root)
+
+        let error = #expect(throws: GitError.self) { try repository.resolveCommit("HEAD~5") }
+
+        #expect(error?.code == .notFound)
+    }
+
+    @Test("a revision naming a tree or blob is refused as not a commit")
+    func notACommit() throws {
+        let history = try History()
+        let repository = try Repository(path: history.fixture.root)
+
+        let error = #expect(throws: GitError.self) {
+            try repository.resolveCommit("HEAD:README.md")
+        }
+
+        #expect(error?.code == .invalidSpec)
+        #expect(
+            error?.description
+                == "revision 'HEAD:README.md' names a blob, not a commit, in \(history.fixture.root)"
+        )
+    }
+
+    @Test("malformed revision syntax is an invalid spec")
+    func malformed() throws {
+        let history = try History()
+        let repository = try Repository(path: history.fixture.root)
+
+        let error = #expect(throws: GitError.self) { try repository.resolveCommit("HEAD@{") }
+
+        #expect(error?.code == .invalidSpec)
+        #expect(
+            error?.description.hasPrefix(
+                "revision 'HEAD@{' is not valid in \(history.fixture.root)") == true)
+    }
+
+    @Test("a short SHA shared by two objects is ambiguous")
+    func ambiguousShortSHA() throws {
+        let fixture = try GitFixture()
+        // 1,000 deterministic blobs make a shared 4-hex prefix all but certain (and, being
+        // deterministic, the same on every run).
+        for index in 0..<1000 { try fixture.write("blobs/\(index).txt", "blob \(index)\n") }
+        try fixture.commit("many blobs")
+        let ids = try fixture.git("rev-list --objects --all").split(separator: "\n").map {
+            String($0.prefix(40))
+        }
+        let prefix = try #require(
+            Dictionary(grouping: ids, by: { String($0.prefix(4)) }).first { $0.value.count > 1 }?
+                .key)
+        let repository = try Repository(path: fixture.root)
+
+        let error = #expect(throws: GitError.self) { try repository.resolveCommit(prefix) }
+
+        #expect(error?.code == .ambiguous)
+        #expect(error?.description.hasPrefix("revision '\(prefix)' is ambiguous") == true)
+    }
+}
