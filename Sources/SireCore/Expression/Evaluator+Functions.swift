@@ -126,10 +126,11 @@ extension Evaluator {
     }
 
     private static func integer(truncating number: Double, _ call: FunctionCall) throws(EvaluationError) -> Int {
-        guard number.isFinite, let result = Int(exactly: number.rounded(.towardZero)) else {
+        // `Int(_:)` truncates toward zero but traps out of range; 2^63 is exact as a double.
+        guard number.isFinite, number >= -0x1p63, number < 0x1p63 else {
             throw EvaluationError(message: "int(): \(number) does not fit in an integer", range: call.nodes[0].range)
         }
-        return result
+        return Int(number)
     }
 
     private static func toFloat(_ call: FunctionCall) throws(EvaluationError) -> Value {

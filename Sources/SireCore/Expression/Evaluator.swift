@@ -75,9 +75,17 @@ struct Evaluator {
     static func integer(_ value: Value) -> Int? {
         switch value {
         case .int(let number): number
-        case .double(let number): number.rounded(.towardZero) == number ? Int(exactly: number) : nil
+        case .double(let number): exactInteger(number)
         default: nil
         }
+    }
+
+    /// `number` as an `Int` when it is whole and in range. Written without `Int(exactly:)`,
+    /// whose rounding calls need libm, which executables linking only SireCore lack on Linux.
+    static func exactInteger(_ number: Double) -> Int? {
+        guard number.isFinite, number >= -0x1p63, number < 0x1p63 else { return nil }
+        let truncated = Int(number)
+        return Double(truncated) == number ? truncated : nil
     }
 
     private func apply(_ unary: ExpressionNode.UnaryOperator, to value: Value, at range: Range<Int>) throws(EvaluationError) -> Value {

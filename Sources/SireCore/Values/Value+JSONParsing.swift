@@ -79,8 +79,9 @@ private struct JSONReader {
     }
 
     private mutating func readLiteral(_ word: String, _ value: Value) throws(Value.JSONParseError) -> Value {
+        let start = position
         for expected in word.utf8 {
-            guard current == expected else { throw failure("invalid literal, expected '\(word)'") }
+            guard current == expected else { throw failure("invalid literal, expected '\(word)'", at: start) }
             position += 1
         }
         return value
