@@ -1,20 +1,25 @@
 import Testing
+
 @testable import SireCore
 
 @Suite("Expression analysis")
 struct ExpressionAnalysisTests {
-    @Test(arguments: [
-        ("steps.fetch.output.status == 200", [["steps", "fetch", "output", "status"]]),
-        ("a.b[0]['k']", [["a", "b", "0", "k"]]),
-        ("items[inputs.position].name", [["items"], ["inputs", "position"]]),
-        ("len(steps.a.output) + default(inputs.x, git.sha)", [["steps", "a", "output"], ["inputs", "x"], ["git", "sha"]]),
-        (".fetch.output.x", [["steps", "fetch", "output", "x"]]),
-        (".workflow.id", [["workflow", "id"]]),
-        ("{k: item, l: [index]}", [["item"], ["index"]]),
-        ("1 + 2", []),
-        ("fromJSON(s).x", [["s"]]),
-        ("cond ? run.id : secrets.TOKEN", [["cond"], ["run", "id"], ["secrets", "TOKEN"]]),
-    ] as [(String, [[String]])])
+    @Test(
+        arguments: [
+            ("steps.fetch.output.status == 200", [["steps", "fetch", "output", "status"]]),
+            ("a.b[0]['k']", [["a", "b", "0", "k"]]),
+            ("items[inputs.position].name", [["items"], ["inputs", "position"]]),
+            (
+                "len(steps.a.output) + default(inputs.x, git.sha)",
+                [["steps", "a", "output"], ["inputs", "x"], ["git", "sha"]]
+            ),
+            (".fetch.output.x", [["steps", "fetch", "output", "x"]]),
+            (".workflow.id", [["workflow", "id"]]),
+            ("{k: item, l: [index]}", [["item"], ["index"]]),
+            ("1 + 2", []),
+            ("fromJSON(s).x", [["s"]]),
+            ("cond ? run.id : secrets.TOKEN", [["cond"], ["run", "id"], ["secrets", "TOKEN"]]),
+        ] as [(String, [[String]])])
     func findsEveryRootedPath(text: String, expected: [[String]]) throws {
         #expect(try Expression.parse(text).references().map(\.segments) == expected)
     }
@@ -49,7 +54,8 @@ struct ExpressionAnalysisTests {
     @Test func templateReferencesUseWholeStringOffsets() throws {
         let text = "url/{{ inputs.region }}/{{ steps.up.output.id }}"
         let references = try Template.parse(text).references()
-        #expect(references.map(\.segments) == [["inputs", "region"], ["steps", "up", "output", "id"]])
+        #expect(
+            references.map(\.segments) == [["inputs", "region"], ["steps", "up", "output", "id"]])
         #expect(references.map { slice(text, $0.rootRange) } == ["inputs", "steps"])
         #expect(slice(text, try #require(references[1].secondRange)) == "up")
     }
@@ -67,6 +73,9 @@ struct ExpressionAnalysisTests {
     }
 
     @Test func contextRootsAreTheDocumentedOnes() {
-        #expect(Expression.contextRoots == ["inputs", "steps", "secrets", "git", "run", "workflow", "item", "index"])
+        #expect(
+            Expression.contextRoots == [
+                "inputs", "steps", "secrets", "git", "run", "workflow", "item", "index",
+            ])
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SireCore
 
 @Suite("Expression evaluation")
@@ -94,7 +95,9 @@ struct ExpressionEvaluationTests {
         ("index[0]", "cannot index integer", "index[0]"),
         ("x + (1 / 0)", "division by zero", "(1 / 0)"),
     ])
-    func reportsTypeErrorsAtTheFaultySubExpression(text: String, message: String, at fragment: String) throws {
+    func reportsTypeErrorsAtTheFaultySubExpression(
+        text: String, message: String, at fragment: String
+    ) throws {
         let error = try #require(try evaluationError(text, sampleContext))
         #expect(error.message == message)
         #expect(slice(text, error.offset..<(error.offset + error.length)) == fragment)
@@ -119,14 +122,17 @@ struct ExpressionEvaluationTests {
     }
 
     @Test func hugeResultsAreRefused() throws {
-        var context = EvaluationContext(variables: ["s": .string(String(repeating: "x", count: 1000))])
+        var context = EvaluationContext(variables: [
+            "s": .string(String(repeating: "x", count: 1000))
+        ])
         context.maximumResultSize = 1500
         let expression = try Expression.parse("s + s")
         #expect(throws: EvaluationError.self) { try expression.evaluate(in: context) }
         let join = try Expression.parse("join([s, s], '')")
         #expect(throws: EvaluationError.self) { try join.evaluate(in: context) }
         context.maximumResultSize = 2000
-        #expect(try expression.evaluate(in: context) == .string(String(repeating: "x", count: 2000)))
+        #expect(
+            try expression.evaluate(in: context) == .string(String(repeating: "x", count: 2000)))
     }
 
     @Test func contextSubscriptReadsAndWritesRoots() throws {

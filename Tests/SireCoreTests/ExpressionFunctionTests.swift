@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SireCore
 
 @Suite("Expression functions")
@@ -62,7 +63,10 @@ struct ExpressionFunctionTests {
 
     @Test(arguments: [
         ("lenn(x)", "unknown function 'lenn', did you mean 'len'?", "lenn"),
-        ("startswith(x, 'a')", "unknown function 'startswith', did you mean 'startsWith'?", "startswith"),
+        (
+            "startswith(x, 'a')", "unknown function 'startswith', did you mean 'startsWith'?",
+            "startswith"
+        ),
         ("frobnicate(x)", "unknown function 'frobnicate'", "frobnicate"),
         ("len()", "len() takes 1 argument, got 0", "len()"),
         ("len(1, 2)", "len() takes 1 argument, got 2", "len(1, 2)"),
@@ -77,7 +81,10 @@ struct ExpressionFunctionTests {
         ("keys([1])", "keys() expects an object as argument 1, got array", "[1]"),
         ("values('x')", "values() expects an object as argument 1, got string", "'x'"),
         ("toJSON(1, 'yes')", "toJSON() expects a boolean as argument 2, got string", "'yes'"),
-        ("fromJSON('{bad')", "fromJSON(): invalid JSON at byte 1: expected a string key in object", "'{bad'"),
+        (
+            "fromJSON('{bad')",
+            "fromJSON(): invalid JSON at byte 1: expected a string key in object", "'{bad'"
+        ),
         ("int('abc')", "int(): 'abc' is not a number", "'abc'"),
         ("int(1e300)", "int(): 1e+300 does not fit in an integer", "1e300"),
         ("int(null)", "int() expects a number, string or boolean as argument 1, got null", "null"),
@@ -99,10 +106,12 @@ struct ExpressionFunctionTests {
         #expect(Set(Expression.functions.keys) == Set(documented))
     }
 
-    @Test(arguments: [
-        ("lenn", "len"), ("Lower", "lower"), ("tojson", "toJSON"), ("spilt", "split"), ("keyz", "keys"),
-        ("xyzzy", nil), ("", nil),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("lenn", "len"), ("Lower", "lower"), ("tojson", "toJSON"), ("spilt", "split"),
+            ("keyz", "keys"),
+            ("xyzzy", nil), ("", nil),
+        ] as [(String, String?)])
     func suggestsTheClosestFunction(name: String, expected: String?) {
         #expect(Expression.suggestion(for: name, among: Expression.functions.keys) == expected)
     }

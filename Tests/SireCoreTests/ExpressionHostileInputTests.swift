@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SireCore
 
 @Suite("Expression hostile input")
@@ -64,7 +65,8 @@ struct ExpressionHostileInputTests {
     }
 
     @Test(arguments: [
-        "'unterminated", "\"also", "'\\", "{{ 'x", "'\\u{110000}'", "'\\u{}'", "\u{0}", "a.\u{1F600}",
+        "'unterminated", "\"also", "'\\", "{{ 'x", "'\\u{110000}'", "'\\u{}'", "\u{0}",
+        "a.\u{1F600}",
         "{{ {{ }} }}", "}}", "'\\uD800'",
     ])
     func malformedInputIsAnErrorNotACrash(text: String) {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SireCore
 
 @Suite("Expression parser")
@@ -61,7 +62,9 @@ struct ExpressionParserTests {
         }
         #expect(slice(text, left.range) == "steps.fetch.output.items[0]")
         #expect(slice(text, right.range) == "len( x ) * (a - 1)")
-        guard case .index(let base, let index) = left.kind, case .member(_, "items", let nameRange) = base.kind else {
+        guard case .index(let base, let index) = left.kind,
+            case .member(_, "items", let nameRange) = base.kind
+        else {
             Issue.record("expected an index on a member, got \(left.kind)")
             return
         }
@@ -140,7 +143,9 @@ struct ExpressionParserTests {
         ("1e999", "number literal 1e999 is out of range", 0, 5),
         (". + 1", "expected a step id or context name after '.', found '+'", 2, 1),
     ])
-    func reportsErrorsWithExactPositions(text: String, message: String, offset: Int, length: Int) throws {
+    func reportsErrorsWithExactPositions(text: String, message: String, offset: Int, length: Int)
+        throws
+    {
         let error = try #require(parseError(text))
         #expect(error.message == message)
         #expect(error.offset == offset)

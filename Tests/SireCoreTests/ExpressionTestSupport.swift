@@ -5,15 +5,19 @@ func sExpression(_ node: ExpressionNode) -> String {
     switch node.kind {
     case .literal(let value): return value.jsonString()
     case .list(let items): return "[" + items.map(sExpression).joined(separator: " ") + "]"
-    case .object(let entries): return "{" + entries.map { "\($0.key):\(sExpression($0.value))" }.joined(separator: " ") + "}"
+    case .object(let entries):
+        return "{" + entries.map { "\($0.key):\(sExpression($0.value))" }.joined(separator: " ")
+            + "}"
     case .identifier(let name): return name
     case .member(let base, let name, _): return "(. \(sExpression(base)) \(name))"
     case .index(let base, let index): return "([] \(sExpression(base)) \(sExpression(index)))"
     case .unary(let unary, let operand): return "(\(unary.rawValue) \(sExpression(operand)))"
-    case .binary(let binary, let left, let right): return "(\(binary.rawValue) \(sExpression(left)) \(sExpression(right)))"
+    case .binary(let binary, let left, let right):
+        return "(\(binary.rawValue) \(sExpression(left)) \(sExpression(right)))"
     case .conditional(let condition, let then, let otherwise):
         return "(? \(sExpression(condition)) \(sExpression(then)) \(sExpression(otherwise)))"
-    case .call(let name, _, let arguments): return "(\(name)" + arguments.map { " " + sExpression($0) }.joined() + ")"
+    case .call(let name, _, let arguments):
+        return "(\(name)" + arguments.map { " " + sExpression($0) }.joined() + ")"
     }
 }
 
@@ -29,7 +33,9 @@ func parsed(_ text: String) -> String {
 /// The text a range covers, for asserting positions readably.
 func slice(_ text: String, _ range: Range<Int>, baseOffset: Int = 0) -> String {
     let scalars = Array(text.unicodeScalars)
-    return String(String.UnicodeScalarView(scalars[(range.lowerBound - baseOffset)..<(range.upperBound - baseOffset)]))
+    return String(
+        String.UnicodeScalarView(
+            scalars[(range.lowerBound - baseOffset)..<(range.upperBound - baseOffset)]))
 }
 
 /// Evaluates `text` in `variables`.
@@ -48,7 +54,8 @@ func parseError(_ text: String) -> ExpressionError? {
 }
 
 /// The evaluation error for `text`, if any (parse errors fail the caller's expectation).
-func evaluationError(_ text: String, _ variables: [String: Value] = [:]) throws -> EvaluationError? {
+func evaluationError(_ text: String, _ variables: [String: Value] = [:]) throws -> EvaluationError?
+{
     let expression = try Expression.parse(text)
     do {
         _ = try expression.evaluate(in: EvaluationContext(variables: variables))
@@ -60,12 +67,16 @@ func evaluationError(_ text: String, _ variables: [String: Value] = [:]) throws 
 
 /// A sample context shaped like a running workflow's.
 let sampleContext: [String: Value] = [
-    "inputs": .object(["region": .string("eu"), "limit": .int(10), "tags": .array([.string("a"), .string("b")])]),
+    "inputs": .object([
+        "region": .string("eu"), "limit": .int(10), "tags": .array([.string("a"), .string("b")]),
+    ]),
     "steps": .object([
         "fetch": .object([
             "output": .object([
                 "status": .int(200),
-                "body": .object(["items": .array([.int(1), .int(2), .int(3)]), "name": .string("Report")]),
+                "body": .object([
+                    "items": .array([.int(1), .int(2), .int(3)]), "name": .string("Report"),
+                ]),
             ]),
             "status": .string("succeeded"),
         ]),

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SireCore
 
 @Suite("Templates")
@@ -26,14 +27,20 @@ struct TemplateTests {
         ("https://api.example.com/{{ inputs.region }}", "https://api.example.com/eu"),
         ("items: {{ steps.fetch.output.body.items }}", "items: [1,2,3]"),
         ("{{ item }} ", #"{"value":21} "#),
-        ("limit={{ inputs.limit }}, missing={{ missing }}, ok={{ true }}", "limit=10, missing=null, ok=true"),
+        (
+            "limit={{ inputs.limit }}, missing={{ missing }}, ok={{ true }}",
+            "limit=10, missing=null, ok=true"
+        ),
         ("{{ inputs.region }}{{ index }}", "eu3"),
         ("no templates here", "no templates here"),
         ("", ""),
         ("single { brace } and }} stray", "single { brace } and }} stray"),
         ("{{ '}}' }} and {{ \"{{\" }}", "}} and {{"),
         ("{{ {a: {b: 1}} }}!", #"{"a":{"b":1}}!"#),
-        ("run {{ .workflow.name }} for {{ .fetch.output.body.name }}", "run Nightly report for Report"),
+        (
+            "run {{ .workflow.name }} for {{ .fetch.output.body.name }}",
+            "run Nightly report for Report"
+        ),
         ("é{{ 'ü' }}😀", "éü😀"),
     ])
     func textAroundExpressionsIsStringified(text: String, expected: String) throws {
@@ -62,7 +69,9 @@ struct TemplateTests {
         #expect(slice(text, expressions[0].root.range) == "steps.fetch.output")
         #expect(slice(text, expressions[1].root.range) == "1 + x")
         #expect(expressions[1].baseOffset == 37)
-        guard case .expression(_, let range) = template.parts[1], case .text(let literal, let textRange) = template.parts[2] else {
+        guard case .expression(_, let range) = template.parts[1],
+            case .text(let literal, let textRange) = template.parts[2]
+        else {
             Issue.record("unexpected parts \(template.parts)")
             return
         }
@@ -87,7 +96,9 @@ struct TemplateTests {
         ("{{ a b }}", "unexpected 'b' after the expression", "b"),
         ("{{ a } }}", "unexpected '}' after the expression", "}"),
     ])
-    func reportsErrorsWithOffsetsInTheWholeString(text: String, message: String, at fragment: String) throws {
+    func reportsErrorsWithOffsetsInTheWholeString(
+        text: String, message: String, at fragment: String
+    ) throws {
         do {
             _ = try Template.parse(text)
             Issue.record("expected an error for \(text)")
@@ -104,13 +115,15 @@ struct TemplateTests {
             _ = try template.render(in: EvaluationContext(variables: sampleContext))
             Issue.record("expected a type error")
         } catch {
-            #expect(slice(text, error.offset..<(error.offset + error.length)) == "inputs.limit + 'x'")
+            #expect(
+                slice(text, error.offset..<(error.offset + error.length)) == "inputs.limit + 'x'")
         }
     }
 
     @Test func renderedSizeIsCapped() throws {
         let template = try Template.parse("{{ s }}{{ s }}")
-        let context = EvaluationContext(variables: ["s": .string(String(repeating: "y", count: 600))], maximumResultSize: 1000)
+        let context = EvaluationContext(
+            variables: ["s": .string(String(repeating: "y", count: 600))], maximumResultSize: 1000)
         #expect(throws: EvaluationError.self) { try template.render(in: context) }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SireCore
 
 @Suite("Value JSON")
@@ -17,7 +18,10 @@ struct ValueJSONTests {
         (.array([]), "[]"),
         (.object([:]), "{}"),
         (.array([.int(1), .string("x"), .null]), #"[1,"x",null]"#),
-        (.object(["b": .int(1), "a": .object(["z": .bool(false), "y": .array([])])]), #"{"a":{"y":[],"z":false},"b":1}"#),
+        (
+            .object(["b": .int(1), "a": .object(["z": .bool(false), "y": .array([])])]),
+            #"{"a":{"y":[],"z":false},"b":1}"#
+        ),
     ])
     func compactEncoding(value: Value, expected: String) {
         #expect(value.jsonString() == expected)
@@ -25,15 +29,16 @@ struct ValueJSONTests {
 
     @Test func prettyEncodingIndentsAndSortsKeys() {
         let value = Value.object(["b": .array([.int(1), .int(2)]), "a": .object([:])])
-        #expect(value.jsonString(pretty: true) == """
-            {
-              "a": {},
-              "b": [
-                1,
-                2
-              ]
-            }
-            """)
+        #expect(
+            value.jsonString(pretty: true) == """
+                {
+                  "a": {},
+                  "b": [
+                    1,
+                    2
+                  ]
+                }
+                """)
     }
 
     @Test(arguments: [
@@ -47,7 +52,10 @@ struct ValueJSONTests {
         (" true ", .bool(true)),
         ("null", .null),
         (#""a\u00e9\n\/\ud83d\ude00""#, .string("aé\n/😀")),
-        (#"[1, [2, {"k": "v"}], []]"#, .array([.int(1), .array([.int(2), .object(["k": .string("v")])]), .array([])])),
+        (
+            #"[1, [2, {"k": "v"}], []]"#,
+            .array([.int(1), .array([.int(2), .object(["k": .string("v")])]), .array([])])
+        ),
         (#"{"a": 1, "a": 2}"#, .object(["a": .int(2)])),
     ])
     func parsing(text: String, expected: Value) throws {

@@ -1,10 +1,12 @@
 import Testing
+
 @testable import SireCore
 
 @Suite("Value semantics")
 struct ValueSemanticsTests {
     @Test(arguments: [
-        (Value.null, false), (.bool(false), false), (.bool(true), true), (.int(0), false), (.int(-1), true),
+        (Value.null, false), (.bool(false), false), (.bool(true), true), (.int(0), false),
+        (.int(-1), true),
         (.double(0), false), (.double(.nan), false), (.double(0.1), true), (.string(""), false),
         (.string("0"), true), (.array([]), false), (.array([.null]), true), (.object([:]), false),
         (.object(["a": .null]), true),

@@ -1,6 +1,9 @@
 extension Evaluator {
     /// Calls a built-in function; argument errors point at the argument at fault.
-    func call(_ name: String, nameRange: Range<Int>, arguments nodes: [ExpressionNode], at range: Range<Int>) throws(EvaluationError) -> Value {
+    func call(
+        _ name: String, nameRange: Range<Int>, arguments nodes: [ExpressionNode],
+        at range: Range<Int>
+    ) throws(EvaluationError) -> Value {
         guard let arity = Expression.functions[name] else {
             var message = "unknown function '\(name)'"
             if let guess = Expression.suggestion(for: name, among: Expression.functions.keys) {
@@ -9,9 +12,12 @@ extension Evaluator {
             throw EvaluationError(message: message, range: nameRange)
         }
         guard arity.contains(nodes.count) else {
-            let expected = arity.count == 1 ? "\(arity.lowerBound)" : "\(arity.lowerBound) or \(arity.upperBound)"
+            let expected =
+                arity.count == 1
+                ? "\(arity.lowerBound)" : "\(arity.lowerBound) or \(arity.upperBound)"
             let noun = arity == 1...1 ? "argument" : "arguments"
-            throw EvaluationError(message: "\(name)() takes \(expected) \(noun), got \(nodes.count)", range: range)
+            throw EvaluationError(
+                message: "\(name)() takes \(expected) \(noun), got \(nodes.count)", range: range)
         }
         // `default` evaluates its fallback only when needed, so the fallback may be an
         // expression that would fail on the present value's path.
@@ -51,9 +57,12 @@ extension Evaluator {
         case "split":
             let text = try call.string(0)
             let separator = try call.string(1)
-            let parts = separator.isEmpty
+            let parts =
+                separator.isEmpty
                 ? text.map { String($0) }
-                : text.split(separator: separator, omittingEmptySubsequences: false).map { String($0) }
+                : text.split(separator: separator, omittingEmptySubsequences: false).map {
+                    String($0)
+                }
             return .array(parts.map(Value.string))
         case "join":
             guard case .array(let items) = first else { throw call.mismatch(0, "an array") }
@@ -76,7 +85,9 @@ extension Evaluator {
         case "toJSON":
             var pretty = false
             if call.values.count > 1 {
-                guard case .bool(let flag) = call.values[1] else { throw call.mismatch(1, "a boolean") }
+                guard case .bool(let flag) = call.values[1] else {
+                    throw call.mismatch(1, "a boolean")
+                }
                 pretty = flag
             }
             let text = first.jsonString(pretty: pretty)
@@ -118,17 +129,21 @@ extension Evaluator {
             let trimmed = trimmed(text)
             if let number = Int(trimmed) { return .int(number) }
             guard let number = Double(trimmed) else {
-                throw EvaluationError(message: "int(): '\(text)' is not a number", range: call.nodes[0].range)
+                throw EvaluationError(
+                    message: "int(): '\(text)' is not a number", range: call.nodes[0].range)
             }
             return .int(try integer(truncating: number, call))
         default: throw call.mismatch(0, "a number, string or boolean")
         }
     }
 
-    private static func integer(truncating number: Double, _ call: FunctionCall) throws(EvaluationError) -> Int {
+    private static func integer(truncating number: Double, _ call: FunctionCall)
+        throws(EvaluationError) -> Int
+    {
         // `Int(_:)` truncates toward zero but traps out of range; 2^63 is exact as a double.
         guard number.isFinite, number >= -0x1p63, number < 0x1p63 else {
-            throw EvaluationError(message: "int(): \(number) does not fit in an integer", range: call.nodes[0].range)
+            throw EvaluationError(
+                message: "int(): \(number) does not fit in an integer", range: call.nodes[0].range)
         }
         return Int(number)
     }
@@ -140,7 +155,8 @@ extension Evaluator {
         case .bool(let flag): return .double(flag ? 1 : 0)
         case .string(let text):
             guard let number = Double(trimmed(text)), number.isFinite else {
-                throw EvaluationError(message: "float(): '\(text)' is not a number", range: call.nodes[0].range)
+                throw EvaluationError(
+                    message: "float(): '\(text)' is not a number", range: call.nodes[0].range)
             }
             return .double(number)
         default: throw call.mismatch(0, "a number, string or boolean")
@@ -157,12 +173,15 @@ private struct FunctionCall {
 
     func mismatch(_ position: Int, _ expected: String) -> EvaluationError {
         EvaluationError(
-            message: "\(name)() expects \(expected) as argument \(position + 1), got \(values[position].typeName)",
+            message:
+                "\(name)() expects \(expected) as argument \(position + 1), got \(values[position].typeName)",
             range: nodes[position].range)
     }
 
     func string(_ position: Int) throws(EvaluationError) -> String {
-        guard case .string(let text) = values[position] else { throw mismatch(position, "a string") }
+        guard case .string(let text) = values[position] else {
+            throw mismatch(position, "a string")
+        }
         return text
     }
 }

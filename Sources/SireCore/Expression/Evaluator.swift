@@ -23,7 +23,9 @@ struct Evaluator {
         case .member(let base, let name, _):
             return try member(name, of: try evaluate(base), at: node.range)
         case .index(let base, let index):
-            return try element(try evaluate(index), of: try evaluate(base), indexRange: index.range, at: node.range)
+            return try element(
+                try evaluate(index), of: try evaluate(base), indexRange: index.range, at: node.range
+            )
         case .unary(let unary, let operand):
             return try apply(unary, to: try evaluate(operand), at: node.range)
         case .binary(let binary, let left, let right):
@@ -35,16 +37,21 @@ struct Evaluator {
         }
     }
 
-    private func member(_ name: String, of base: Value, at range: Range<Int>) throws(EvaluationError) -> Value {
+    private func member(_ name: String, of base: Value, at range: Range<Int>)
+        throws(EvaluationError) -> Value
+    {
         switch base {
         case .object(let members): return members[name] ?? .null
         case .null: return .null
         default:
-            throw EvaluationError(message: "cannot read property '\(name)' of \(base.typeName)", range: range)
+            throw EvaluationError(
+                message: "cannot read property '\(name)' of \(base.typeName)", range: range)
         }
     }
 
-    private func element(_ index: Value, of base: Value, indexRange: Range<Int>, at range: Range<Int>) throws(EvaluationError) -> Value {
+    private func element(
+        _ index: Value, of base: Value, indexRange: Range<Int>, at range: Range<Int>
+    ) throws(EvaluationError) -> Value {
         switch (base, index) {
         case (.null, _):
             return .null
@@ -52,20 +59,26 @@ struct Evaluator {
             return members[key] ?? .null
         case (.array(let items), _):
             guard let position = Evaluator.integer(index) else {
-                throw EvaluationError(message: "array index must be an integer, got \(index.typeName)", range: indexRange)
+                throw EvaluationError(
+                    message: "array index must be an integer, got \(index.typeName)",
+                    range: indexRange)
             }
             // Negative indexes count from the end, as in `items[-1]`.
             let resolved = position < 0 ? items.count + position : position
             return items.indices.contains(resolved) ? items[resolved] : .null
         case (.string(let text), _):
             guard let position = Evaluator.integer(index) else {
-                throw EvaluationError(message: "string index must be an integer, got \(index.typeName)", range: indexRange)
+                throw EvaluationError(
+                    message: "string index must be an integer, got \(index.typeName)",
+                    range: indexRange)
             }
             let characters = Array(text)
             let resolved = position < 0 ? characters.count + position : position
-            return characters.indices.contains(resolved) ? .string(String(characters[resolved])) : .null
+            return characters.indices.contains(resolved)
+                ? .string(String(characters[resolved])) : .null
         case (.object, _):
-            throw EvaluationError(message: "object key must be a string, got \(index.typeName)", range: indexRange)
+            throw EvaluationError(
+                message: "object key must be a string, got \(index.typeName)", range: indexRange)
         default:
             throw EvaluationError(message: "cannot index \(base.typeName)", range: range)
         }
@@ -88,11 +101,15 @@ struct Evaluator {
         return Double(truncated) == number ? truncated : nil
     }
 
-    private func apply(_ unary: ExpressionNode.UnaryOperator, to value: Value, at range: Range<Int>) throws(EvaluationError) -> Value {
+    private func apply(_ unary: ExpressionNode.UnaryOperator, to value: Value, at range: Range<Int>)
+        throws(EvaluationError) -> Value
+    {
         switch (unary, value) {
         case (.not, _): return .bool(!value.isTruthy)
         case (.negate, .int(let number)):
-            guard number != .min else { throw EvaluationError(message: "integer overflow", range: range) }
+            guard number != .min else {
+                throw EvaluationError(message: "integer overflow", range: range)
+            }
             return .int(-number)
         case (.negate, .double(let number)): return .double(-number)
         case (.negate, _):
@@ -100,7 +117,10 @@ struct Evaluator {
         }
     }
 
-    private func apply(_ binary: ExpressionNode.BinaryOperator, _ leftNode: ExpressionNode, _ rightNode: ExpressionNode, at range: Range<Int>) throws(EvaluationError) -> Value {
+    private func apply(
+        _ binary: ExpressionNode.BinaryOperator, _ leftNode: ExpressionNode,
+        _ rightNode: ExpressionNode, at range: Range<Int>
+    ) throws(EvaluationError) -> Value {
         let left = try evaluate(leftNode)
         // `&&` and `||` short-circuit and yield an operand, so `x || 'fallback'` works.
         switch binary {
@@ -114,7 +134,10 @@ struct Evaluator {
         case .notEqual: return .bool(!left.isEqual(to: right))
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             guard let ordering = left.ordering(comparedTo: right) else {
-                throw EvaluationError(message: "cannot compare \(left.typeName) and \(right.typeName) with '\(binary.rawValue)'", range: range)
+                throw EvaluationError(
+                    message:
+                        "cannot compare \(left.typeName) and \(right.typeName) with '\(binary.rawValue)'",
+                    range: range)
             }
             return .bool(Evaluator.holds(binary, ordering))
         case .contained:
@@ -128,7 +151,9 @@ struct Evaluator {
         }
     }
 
-    private static func holds(_ comparison: ExpressionNode.BinaryOperator, _ ordering: Value.Ordering) -> Bool {
+    private static func holds(
+        _ comparison: ExpressionNode.BinaryOperator, _ ordering: Value.Ordering
+    ) -> Bool {
         switch comparison {
         case .less: ordering == .ascending
         case .lessOrEqual: ordering != .descending
@@ -138,18 +163,23 @@ struct Evaluator {
     }
 
     /// Membership as `needle in haystack` and `contains(haystack, needle)` see it.
-    static func contains(_ haystack: Value, _ needle: Value, at range: Range<Int>) throws(EvaluationError) -> Bool {
+    static func contains(_ haystack: Value, _ needle: Value, at range: Range<Int>)
+        throws(EvaluationError) -> Bool
+    {
         switch (haystack, needle) {
         case (.null, _): return false
         case (.array(let items), _): return items.contains { $0.isEqual(to: needle) }
         case (.object(let members), .string(let key)): return members[key] != nil
         case (.string(let text), .string(let part)): return part.isEmpty || text.contains(part)
         default:
-            throw EvaluationError(message: "cannot look for \(needle.typeName) in \(haystack.typeName)", range: range)
+            throw EvaluationError(
+                message: "cannot look for \(needle.typeName) in \(haystack.typeName)", range: range)
         }
     }
 
-    private func add(_ left: Value, _ right: Value, at range: Range<Int>) throws(EvaluationError) -> Value {
+    private func add(_ left: Value, _ right: Value, at range: Range<Int>) throws(EvaluationError)
+        -> Value
+    {
         switch (left, right) {
         case (.string(let first), .string(let second)):
             try checkSize(first.utf8.count + second.utf8.count, at: range)
@@ -158,7 +188,10 @@ struct Evaluator {
             try checkSize(first.count + second.count, at: range)
             return .array(first + second)
         case (.string, _), (_, .string):
-            throw EvaluationError(message: "cannot add \(left.typeName) and \(right.typeName) (use string(x) to convert)", range: range)
+            throw EvaluationError(
+                message:
+                    "cannot add \(left.typeName) and \(right.typeName) (use string(x) to convert)",
+                range: range)
         default:
             return try Evaluator.arithmetic(.add, left, right, at: range)
         }
@@ -166,22 +199,28 @@ struct Evaluator {
 
     func checkSize(_ size: Int, at range: Range<Int>) throws(EvaluationError) {
         if size > context.maximumResultSize {
-            throw EvaluationError(message: "result is larger than \(context.maximumResultSize) (bytes or elements)", range: range)
+            throw EvaluationError(
+                message: "result is larger than \(context.maximumResultSize) (bytes or elements)",
+                range: range)
         }
     }
 
-    private static func arithmetic(_ binary: ExpressionNode.BinaryOperator, _ left: Value, _ right: Value, at range: Range<Int>) throws(EvaluationError) -> Value {
+    private static func arithmetic(
+        _ binary: ExpressionNode.BinaryOperator, _ left: Value, _ right: Value, at range: Range<Int>
+    ) throws(EvaluationError) -> Value {
         if case .int(let first) = left, case .int(let second) = right {
             return try integerArithmetic(binary, first, second, at: range)
         }
         guard let first = left.numericValue, let second = right.numericValue else {
-            let verb = switch binary {
-            case .add: "add"
-            case .subtract: "subtract"
-            case .multiply: "multiply"
-            default: "divide"
-            }
-            throw EvaluationError(message: "cannot \(verb) \(left.typeName) and \(right.typeName)", range: range)
+            let verb =
+                switch binary {
+                case .add: "add"
+                case .subtract: "subtract"
+                case .multiply: "multiply"
+                default: "divide"
+                }
+            throw EvaluationError(
+                message: "cannot \(verb) \(left.typeName) and \(right.typeName)", range: range)
         }
         let result: Double
         switch binary {
@@ -189,25 +228,35 @@ struct Evaluator {
         case .subtract: result = first - second
         case .multiply: result = first * second
         case .divide, .remainder:
-            guard second != 0 else { throw EvaluationError(message: "division by zero", range: range) }
-            result = binary == .divide ? first / second : first.truncatingRemainder(dividingBy: second)
+            guard second != 0 else {
+                throw EvaluationError(message: "division by zero", range: range)
+            }
+            result =
+                binary == .divide ? first / second : first.truncatingRemainder(dividingBy: second)
         default: preconditionFailure("not an arithmetic operator")
         }
-        guard result.isFinite else { throw EvaluationError(message: "number overflow", range: range) }
+        guard result.isFinite else {
+            throw EvaluationError(message: "number overflow", range: range)
+        }
         return .double(result)
     }
 
     /// Integers stay integers; `/` gives an integer when the division is exact and a double
     /// otherwise, so `7 / 2` is `3.5`, not a silently truncated `3`.
-    private static func integerArithmetic(_ binary: ExpressionNode.BinaryOperator, _ first: Int, _ second: Int, at range: Range<Int>) throws(EvaluationError) -> Value {
+    private static func integerArithmetic(
+        _ binary: ExpressionNode.BinaryOperator, _ first: Int, _ second: Int, at range: Range<Int>
+    ) throws(EvaluationError) -> Value {
         let (result, overflow): (Int, Bool)
         switch binary {
         case .add: (result, overflow) = first.addingReportingOverflow(second)
         case .subtract: (result, overflow) = first.subtractingReportingOverflow(second)
         case .multiply: (result, overflow) = first.multipliedReportingOverflow(by: second)
         case .divide, .remainder:
-            guard second != 0 else { throw EvaluationError(message: "division by zero", range: range) }
-            let (remainder, remainderOverflow) = first.remainderReportingOverflow(dividingBy: second)
+            guard second != 0 else {
+                throw EvaluationError(message: "division by zero", range: range)
+            }
+            let (remainder, remainderOverflow) = first.remainderReportingOverflow(
+                dividingBy: second)
             if binary == .remainder {
                 (result, overflow) = (remainder, remainderOverflow)
             } else if remainder != 0 {

@@ -3,7 +3,9 @@ extension Expression {
     public func references() -> [ExpressionReference] {
         var found: [ExpressionReference] = []
         Expression.collectReferences(root, into: &found)
-        return found.sorted { ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound) }
+        return found.sorted {
+            ($0.range.lowerBound, $0.range.upperBound) < ($1.range.lowerBound, $1.range.upperBound)
+        }
     }
 
     /// Every function call, in source order, known or not.
@@ -13,19 +15,29 @@ extension Expression {
         return found.sorted { $0.range.lowerBound < $1.range.lowerBound }
     }
 
-    private static func collectCalls(_ node: ExpressionNode, into found: inout [ExpressionFunctionCall]) {
+    private static func collectCalls(
+        _ node: ExpressionNode, into found: inout [ExpressionFunctionCall]
+    ) {
         if case .call(let name, let nameRange, let arguments) = node.kind {
-            found.append(ExpressionFunctionCall(name: name, nameRange: nameRange, argumentCount: arguments.count, range: node.range))
+            found.append(
+                ExpressionFunctionCall(
+                    name: name, nameRange: nameRange, argumentCount: arguments.count,
+                    range: node.range))
         }
         for child in node.kind.children { collectCalls(child, into: &found) }
     }
 
-    private static func collectReferences(_ node: ExpressionNode, into found: inout [ExpressionReference]) {
+    private static func collectReferences(
+        _ node: ExpressionNode, into found: inout [ExpressionReference]
+    ) {
         guard let path = staticPath(node) else {
             for child in node.kind.children { collectReferences(child, into: &found) }
             return
         }
-        found.append(ExpressionReference(segments: path.segments, segmentRanges: path.ranges, range: node.range, isComplete: path.complete))
+        found.append(
+            ExpressionReference(
+                segments: path.segments, segmentRanges: path.ranges, range: node.range,
+                isComplete: path.complete))
         // Indexes inside the path may read other paths: `items[inputs.position]`.
         var link = node
         while true {
@@ -42,7 +54,9 @@ extension Expression {
     }
 
     /// The static segments of a path rooted at an identifier, or `nil` if `node` is not one.
-    private static func staticPath(_ node: ExpressionNode) -> (segments: [String], ranges: [Range<Int>], complete: Bool)? {
+    private static func staticPath(_ node: ExpressionNode) -> (
+        segments: [String], ranges: [Range<Int>], complete: Bool
+    )? {
         switch node.kind {
         case .identifier(let name):
             return ([name], [node.range], true)

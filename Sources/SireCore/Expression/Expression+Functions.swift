@@ -24,12 +24,15 @@ extension Expression {
     ///
     /// A case-insensitive match wins; otherwise the nearest name within an edit distance of 2
     /// (ties broken alphabetically), or `nil` when nothing is that close.
-    public static func suggestion(for name: String, among candidates: some Sequence<String>) -> String? {
+    public static func suggestion(for name: String, among candidates: some Sequence<String>)
+        -> String?
+    {
         let lowered = name.lowercased()
         var best: (distance: Int, name: String)?
         for candidate in candidates.sorted() {
             if candidate.lowercased() == lowered { return candidate }
-            let distance = editDistance(Array(lowered.unicodeScalars), Array(candidate.lowercased().unicodeScalars))
+            let distance = editDistance(
+                Array(lowered.unicodeScalars), Array(candidate.lowercased().unicodeScalars))
             if distance <= 2, distance < (best?.distance ?? .max) { best = (distance, candidate) }
         }
         return best?.name
@@ -44,7 +47,8 @@ extension Expression {
             current[0] = row + 1
             for (column, rightScalar) in right.enumerated() {
                 let substitution = previous[column] + (leftScalar == rightScalar ? 0 : 1)
-                current[column + 1] = min(substitution, previous[column + 1] + 1, current[column] + 1)
+                current[column + 1] = min(
+                    substitution, previous[column + 1] + 1, current[column] + 1)
             }
             swap(&previous, &current)
         }

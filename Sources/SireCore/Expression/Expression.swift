@@ -33,10 +33,13 @@ public struct Expression: Sendable, Hashable {
     ///   string reports positions in that string.
     /// - Throws: `ExpressionError` with the offending range on a syntax error, on nesting deeper
     ///   than `maximumNesting`, or on text longer than `maximumLength`.
-    public static func parse(_ text: String, baseOffset: Int = 0) throws(ExpressionError) -> Expression {
+    public static func parse(_ text: String, baseOffset: Int = 0) throws(ExpressionError)
+        -> Expression
+    {
         guard let scalars = boundedScalars(of: text, limit: maximumLength) else {
             throw ExpressionError(
-                message: "expression is longer than \(maximumLength) characters", offset: baseOffset, length: 0)
+                message: "expression is longer than \(maximumLength) characters",
+                offset: baseOffset, length: 0)
         }
         var lexer = Lexer(scalars: scalars, start: 0, baseOffset: baseOffset)
         var parser = Parser(tokens: try lexer.tokenize())

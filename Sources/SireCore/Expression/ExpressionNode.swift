@@ -50,11 +50,20 @@ public struct ExpressionNode: Sendable, Hashable {
 
     /// An infix operator.
     public enum BinaryOperator: String, Sendable, Hashable {
-        case multiply = "*", divide = "/", remainder = "%"
-        case add = "+", subtract = "-"
-        case less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">=", contained = "in"
-        case equal = "==", notEqual = "!="
-        case and = "&&", or = "||"
+        case multiply = "*"
+        case divide = "/"
+        case remainder = "%"
+        case add = "+"
+        case subtract = "-"
+        case less = "<"
+        case lessOrEqual = "<="
+        case greater = ">"
+        case greaterOrEqual = ">="
+        case contained = "in"
+        case equal = "=="
+        case notEqual = "!="
+        case and = "&&"
+        case or = "||"
     }
 
     /// What the node is.

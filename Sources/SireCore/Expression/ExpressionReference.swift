@@ -16,7 +16,9 @@ public struct ExpressionReference: Sendable, Hashable {
     public var isComplete: Bool
 
     /// Creates a reference.
-    public init(segments: [String], segmentRanges: [Range<Int>], range: Range<Int>, isComplete: Bool) {
+    public init(
+        segments: [String], segmentRanges: [Range<Int>], range: Range<Int>, isComplete: Bool
+    ) {
         self.segments = segments
         self.segmentRanges = segmentRanges
         self.range = range

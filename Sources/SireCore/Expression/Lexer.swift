@@ -49,17 +49,24 @@ struct Lexer {
         guard let scalar = peek() else {
             if let open = templateOpen {
                 throw ExpressionError(
-                    message: "unterminated '{{': missing '}}'", offset: baseOffset + open, length: 2)
+                    message: "unterminated '{{': missing '}}'", offset: baseOffset + open, length: 2
+                )
             }
             return Token(kind: .end, range: absolute(start, start))
         }
         if afterDot, Lexer.isMemberCharacter(scalar) {
             while let next = peek(), Lexer.isMemberCharacter(next) { index += 1 }
-            return Token(kind: .name(String(String.UnicodeScalarView(scalars[start..<index]))), range: absolute(start, index))
+            return Token(
+                kind: .name(String(String.UnicodeScalarView(scalars[start..<index]))),
+                range: absolute(start, index))
         }
         if Lexer.isIdentifierStart(scalar) {
-            while let next = peek(), Lexer.isIdentifierStart(next) || Lexer.isDigit(next) { index += 1 }
-            return Token(kind: .name(String(String.UnicodeScalarView(scalars[start..<index]))), range: absolute(start, index))
+            while let next = peek(), Lexer.isIdentifierStart(next) || Lexer.isDigit(next) {
+                index += 1
+            }
+            return Token(
+                kind: .name(String(String.UnicodeScalarView(scalars[start..<index]))),
+                range: absolute(start, index))
         }
         if Lexer.isDigit(scalar) { return try number() }
         if scalar == "'" || scalar == "\"" { return try string(quote: scalar) }
@@ -106,16 +113,24 @@ struct Lexer {
             symbol = .greater
             if second == "=" { (symbol, width) = (.greaterEqual, 2) }
         case "=":
-            guard second == "=" else { throw error("unexpected '=' (use '==' to compare)", from: start, to: start + 1) }
+            guard second == "=" else {
+                throw error("unexpected '=' (use '==' to compare)", from: start, to: start + 1)
+            }
             (symbol, width) = (.equal, 2)
         case "&":
-            guard second == "&" else { throw error("unexpected '&' (use '&&')", from: start, to: start + 1) }
+            guard second == "&" else {
+                throw error("unexpected '&' (use '&&')", from: start, to: start + 1)
+            }
             (symbol, width) = (.and, 2)
         case "|":
-            guard second == "|" else { throw error("unexpected '|' (use '||')", from: start, to: start + 1) }
+            guard second == "|" else {
+                throw error("unexpected '|' (use '||')", from: start, to: start + 1)
+            }
             (symbol, width) = (.or, 2)
         default:
-            throw error("unexpected character '\(scalar.escaped(asASCII: false))'", from: start, to: start + 1)
+            throw error(
+                "unexpected character '\(scalar.escaped(asASCII: false))'", from: start,
+                to: start + 1)
         }
         index += width
         return Token(kind: .symbol(symbol), range: absolute(start, index))
@@ -134,7 +149,8 @@ struct Lexer {
             var ahead = 1
             if peek(1) == "+" || peek(1) == "-" { ahead = 2 }
             guard let digit = peek(ahead), Lexer.isDigit(digit) else {
-                throw error("invalid number: expected digits in exponent", from: start, to: index + ahead)
+                throw error(
+                    "invalid number: expected digits in exponent", from: start, to: index + ahead)
             }
             isInteger = false
             index += ahead
@@ -202,14 +218,16 @@ struct Lexer {
                 }
                 index += 1
             } else if digits != 4 {
-                throw error("invalid \\u escape: expected four hex digits", from: backslash, to: index)
+                throw error(
+                    "invalid \\u escape: expected four hex digits", from: backslash, to: index)
             }
             guard let result = Unicode.Scalar(value) else {
                 throw error("invalid \\u escape: not a Unicode scalar", from: backslash, to: index)
             }
             return result
         default:
-            throw error("invalid escape '\\\(scalar.escaped(asASCII: false))'", from: backslash, to: index)
+            throw error(
+                "invalid escape '\\\(scalar.escaped(asASCII: false))'", from: backslash, to: index)
         }
     }
 

@@ -35,7 +35,8 @@ struct Parser {
         }
         let node = try parseExpression()
         guard current.kind == .end else {
-            throw ExpressionError(message: "unexpected \(current.display) after the expression", range: current.range)
+            throw ExpressionError(
+                message: "unexpected \(current.display) after the expression", range: current.range)
         }
         return node
     }
@@ -52,9 +53,13 @@ struct Parser {
         return token
     }
 
-    private mutating func expect(_ symbol: Token.Symbol, _ context: String) throws(ExpressionError) -> Token {
+    private mutating func expect(_ symbol: Token.Symbol, _ context: String) throws(ExpressionError)
+        -> Token
+    {
         guard current.kind == .symbol(symbol) else {
-            throw ExpressionError(message: "expected '\(symbol.rawValue)' \(context), found \(current.display)", range: current.range)
+            throw ExpressionError(
+                message: "expected '\(symbol.rawValue)' \(context), found \(current.display)",
+                range: current.range)
         }
         return advance()
     }
@@ -63,7 +68,9 @@ struct Parser {
         ExpressionError(message: "expression nesting exceeds \(limit) levels", range: range)
     }
 
-    private func make(_ kind: ExpressionNode.Kind, _ range: Range<Int>) throws(ExpressionError) -> ExpressionNode {
+    private func make(_ kind: ExpressionNode.Kind, _ range: Range<Int>) throws(ExpressionError)
+        -> ExpressionNode
+    {
         let node = ExpressionNode(kind, range: range)
         if node.height > limit { throw tooDeep(range) }
         return node
@@ -79,7 +86,9 @@ struct Parser {
         let then = try parseExpression()
         _ = try expect(.colon, "in conditional 'c ? a : b'")
         let otherwise = try parseExpression()
-        return try make(.conditional(condition, then, otherwise), condition.range.lowerBound..<otherwise.range.upperBound)
+        return try make(
+            .conditional(condition, then, otherwise),
+            condition.range.lowerBound..<otherwise.range.upperBound)
     }
 
     private mutating func parseBinary(level: Int) throws(ExpressionError) -> ExpressionNode {
@@ -88,7 +97,8 @@ struct Parser {
         while let match = Parser.levels[level].first(where: { $0.0 == current.kind }) {
             _ = advance()
             let right = try parseBinary(level: level + 1)
-            left = try make(.binary(match.1, left, right), left.range.lowerBound..<right.range.upperBound)
+            left = try make(
+                .binary(match.1, left, right), left.range.lowerBound..<right.range.upperBound)
         }
         return left
     }
@@ -115,17 +125,22 @@ struct Parser {
             case .symbol(.dot):
                 _ = advance()
                 guard case .name(let name) = current.kind else {
-                    throw ExpressionError(message: "expected a property name after '.', found \(current.display)", range: current.range)
+                    throw ExpressionError(
+                        message: "expected a property name after '.', found \(current.display)",
+                        range: current.range)
                 }
                 let nameToken = advance()
-                node = try make(.member(node, name: name, nameRange: nameToken.range), node.range.lowerBound..<nameToken.range.upperBound)
+                node = try make(
+                    .member(node, name: name, nameRange: nameToken.range),
+                    node.range.lowerBound..<nameToken.range.upperBound)
             case .symbol(.leftBracket):
                 _ = advance()
                 let index = try parseExpression()
                 let close = try expect(.rightBracket, "to close '['")
                 node = try make(.index(node, index), node.range.lowerBound..<close.range.upperBound)
             case .symbol(.leftParen):
-                throw ExpressionError(message: "only functions can be called, e.g. len(x)", range: current.range)
+                throw ExpressionError(
+                    message: "only functions can be called, e.g. len(x)", range: current.range)
             default:
                 return node
             }
@@ -161,11 +176,14 @@ struct Parser {
         case .end:
             throw ExpressionError(message: "unexpected end of expression", range: token.range)
         case .symbol:
-            throw ExpressionError(message: "expected an expression, found \(token.display)", range: token.range)
+            throw ExpressionError(
+                message: "expected an expression, found \(token.display)", range: token.range)
         }
     }
 
-    private mutating func parseName(_ name: String, _ token: Token) throws(ExpressionError) -> ExpressionNode {
+    private mutating func parseName(_ name: String, _ token: Token) throws(ExpressionError)
+        -> ExpressionNode
+    {
         switch name {
         case "true", "false", "null":
             _ = advance()
@@ -181,22 +199,29 @@ struct Parser {
             return try make(.identifier(name), token.range)
         }
         _ = advance()
-        let (arguments, close) = try parseSequence(until: .rightParen, "to close the argument list of \(name)(")
-        return try make(.call(name: name, nameRange: token.range, arguments: arguments), token.range.lowerBound..<close.range.upperBound)
+        let (arguments, close) = try parseSequence(
+            until: .rightParen, "to close the argument list of \(name)(")
+        return try make(
+            .call(name: name, nameRange: token.range, arguments: arguments),
+            token.range.lowerBound..<close.range.upperBound)
     }
 
     /// Sire shorthand: `.fetch.output` is `steps.fetch.output`; `.workflow.id` is `workflow.id`.
     private mutating func parseShorthand() throws(ExpressionError) -> ExpressionNode {
         let dot = advance()
         guard case .name(let name) = current.kind else {
-            throw ExpressionError(message: "expected a step id or context name after '.', found \(current.display)", range: current.range)
+            throw ExpressionError(
+                message: "expected a step id or context name after '.', found \(current.display)",
+                range: current.range)
         }
         let nameToken = advance()
         if Expression.contextRoots.contains(name) {
             return try make(.identifier(name), dot.range.lowerBound..<nameToken.range.upperBound)
         }
         let steps = try make(.identifier("steps"), dot.range)
-        return try make(.member(steps, name: name, nameRange: nameToken.range), dot.range.lowerBound..<nameToken.range.upperBound)
+        return try make(
+            .member(steps, name: name, nameRange: nameToken.range),
+            dot.range.lowerBound..<nameToken.range.upperBound)
     }
 
     private mutating func parseList() throws(ExpressionError) -> ExpressionNode {
@@ -206,7 +231,9 @@ struct Parser {
     }
 
     /// Comma-separated expressions up to a closing symbol; a trailing comma is allowed.
-    private mutating func parseSequence(until closing: Token.Symbol, _ context: String) throws(ExpressionError) -> ([ExpressionNode], Token) {
+    private mutating func parseSequence(until closing: Token.Symbol, _ context: String)
+        throws(ExpressionError) -> ([ExpressionNode], Token)
+    {
         var items: [ExpressionNode] = []
         while current.kind != .symbol(closing) {
             items.append(try parseExpression())
@@ -227,15 +254,20 @@ struct Parser {
             case .name(let name): key = name
             case .string(let text): key = text
             default:
-                throw ExpressionError(message: "expected an object key (a name or a string), found \(keyToken.display)", range: keyToken.range)
+                throw ExpressionError(
+                    message:
+                        "expected an object key (a name or a string), found \(keyToken.display)",
+                    range: keyToken.range)
             }
             guard seen.insert(key).inserted else {
-                throw ExpressionError(message: "duplicate key '\(key)' in object literal", range: keyToken.range)
+                throw ExpressionError(
+                    message: "duplicate key '\(key)' in object literal", range: keyToken.range)
             }
             _ = advance()
             _ = try expect(.colon, "after object key")
             let value = try parseExpression()
-            entries.append(ExpressionNode.ObjectEntry(key: key, keyRange: keyToken.range, value: value))
+            entries.append(
+                ExpressionNode.ObjectEntry(key: key, keyRange: keyToken.range, value: value))
             guard current.kind == .symbol(.comma) else { break }
             _ = advance()
         }

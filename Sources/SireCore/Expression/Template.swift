@@ -44,9 +44,13 @@ public struct Template: Sendable, Hashable {
     /// the part, so `{{ '}}' }}` and `{{ {a: {b: 1}} }}` work.
     /// - Throws: `ExpressionError` for an unterminated `{{`, an empty `{{ }}`, a syntax error
     ///   in a part, or text longer than `maximumLength`.
-    public static func parse(_ text: String, baseOffset: Int = 0) throws(ExpressionError) -> Template {
+    public static func parse(_ text: String, baseOffset: Int = 0) throws(ExpressionError)
+        -> Template
+    {
         guard let scalars = Expression.boundedScalars(of: text, limit: maximumLength) else {
-            throw ExpressionError(message: "template is longer than \(maximumLength) characters", offset: baseOffset, length: 0)
+            throw ExpressionError(
+                message: "template is longer than \(maximumLength) characters", offset: baseOffset,
+                length: 0)
         }
         var parts: [Part] = []
         var literalStart = 0
@@ -54,7 +58,8 @@ public struct Template: Sendable, Hashable {
         func flushLiteral(upTo end: Int) {
             if end > literalStart {
                 let literal = String(String.UnicodeScalarView(scalars[literalStart..<end]))
-                parts.append(.text(literal, range: (baseOffset + literalStart)..<(baseOffset + end)))
+                parts.append(
+                    .text(literal, range: (baseOffset + literalStart)..<(baseOffset + end)))
             }
         }
         while index + 1 < scalars.count {
@@ -78,9 +83,12 @@ public struct Template: Sendable, Hashable {
     }
 
     /// Parses the expression after the `{{` at `open`; returns it and the index past `}}`.
-    private static func parsePart(_ scalars: [Unicode.Scalar], open: Int, baseOffset: Int) throws(ExpressionError) -> (Expression, Int) {
+    private static func parsePart(_ scalars: [Unicode.Scalar], open: Int, baseOffset: Int)
+        throws(ExpressionError) -> (Expression, Int)
+    {
         let start = open + 2
-        var lexer = Lexer(scalars: scalars, start: start, baseOffset: baseOffset, templateOpen: open)
+        var lexer = Lexer(
+            scalars: scalars, start: start, baseOffset: baseOffset, templateOpen: open)
         let tokens = try lexer.tokenize()
         let end = lexer.resumeIndex
         let whole = (baseOffset + open)..<(baseOffset + end)
@@ -88,7 +96,9 @@ public struct Template: Sendable, Hashable {
             throw ExpressionError(message: "empty expression in '{{ }}'", range: whole)
         }
         if end - 2 - start > Expression.maximumLength {
-            throw ExpressionError(message: "expression is longer than \(Expression.maximumLength) characters", range: whole)
+            throw ExpressionError(
+                message: "expression is longer than \(Expression.maximumLength) characters",
+                range: whole)
         }
         var parser = Parser(tokens: tokens)
         let root = try parser.parseAll()
@@ -112,7 +122,10 @@ extension Template {
             case .expression(let expression, let range):
                 output += try expression.evaluate(in: context).stringified
                 if output.utf8.count > context.maximumResultSize {
-                    throw EvaluationError(message: "rendered template is larger than \(context.maximumResultSize) bytes", range: range)
+                    throw EvaluationError(
+                        message:
+                            "rendered template is larger than \(context.maximumResultSize) bytes",
+                        range: range)
                 }
             }
         }

@@ -12,14 +12,30 @@ struct Token: Hashable {
     }
 
     enum Symbol: String, Hashable {
-        case leftParen = "(", rightParen = ")"
-        case leftBracket = "[", rightBracket = "]"
-        case leftBrace = "{", rightBrace = "}"
-        case comma = ",", colon = ":", question = "?", dot = "."
-        case not = "!", minus = "-", plus = "+", star = "*", slash = "/", percent = "%"
-        case less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">="
-        case equal = "==", notEqual = "!="
-        case and = "&&", or = "||"
+        case leftParen = "("
+        case rightParen = ")"
+        case leftBracket = "["
+        case rightBracket = "]"
+        case leftBrace = "{"
+        case rightBrace = "}"
+        case comma = ","
+        case colon = ":"
+        case question = "?"
+        case dot = "."
+        case not = "!"
+        case minus = "-"
+        case plus = "+"
+        case star = "*"
+        case slash = "/"
+        case percent = "%"
+        case less = "<"
+        case lessEqual = "<="
+        case greater = ">"
+        case greaterEqual = ">="
+        case equal = "=="
+        case notEqual = "!="
+        case and = "&&"
+        case or = "||"
     }
 
     var kind: Kind

@@ -24,7 +24,9 @@ extension Value {
     /// Integers that fit in `Int` stay `.int`; other numbers become `.double`. Duplicate object
     /// keys keep the last value. Nesting deeper than `maxDepth` is refused rather than risking
     /// the stack on hostile input.
-    public static func parseJSON(_ text: String, maxDepth: Int = maximumJSONDepth) throws(JSONParseError) -> Value {
+    public static func parseJSON(_ text: String, maxDepth: Int = maximumJSONDepth)
+        throws(JSONParseError) -> Value
+    {
         var reader = JSONReader(bytes: Array(text.utf8), maxDepth: maxDepth)
         return try reader.readDocument()
     }
@@ -78,10 +80,14 @@ private struct JSONReader {
         }
     }
 
-    private mutating func readLiteral(_ word: String, _ value: Value) throws(Value.JSONParseError) -> Value {
+    private mutating func readLiteral(_ word: String, _ value: Value) throws(Value.JSONParseError)
+        -> Value
+    {
         let start = position
         for expected in word.utf8 {
-            guard current == expected else { throw failure("invalid literal, expected '\(word)'", at: start) }
+            guard current == expected else {
+                throw failure("invalid literal, expected '\(word)'", at: start)
+            }
             position += 1
         }
         return value
@@ -127,10 +133,14 @@ private struct JSONReader {
         }
         while true {
             skipWhitespace()
-            guard current == UInt8(ascii: "\"") else { throw failure("expected a string key in object") }
+            guard current == UInt8(ascii: "\"") else {
+                throw failure("expected a string key in object")
+            }
             let key = try readString()
             skipWhitespace()
-            guard current == UInt8(ascii: ":") else { throw failure("expected ':' after object key") }
+            guard current == UInt8(ascii: ":") else {
+                throw failure("expected ':' after object key")
+            }
             position += 1
             members[key] = try readValue()
             skipWhitespace()
@@ -152,7 +162,9 @@ private struct JSONReader {
         // Unescaped runs are copied as whole UTF-8 slices; only escapes are decoded one by one.
         func flush(_ end: Int) {
             if end > runStart {
-                scalars.append(contentsOf: String(decoding: bytes[runStart..<end], as: UTF8.self).unicodeScalars)
+                scalars.append(
+                    contentsOf: String(decoding: bytes[runStart..<end], as: UTF8.self)
+                        .unicodeScalars)
             }
         }
         while true {

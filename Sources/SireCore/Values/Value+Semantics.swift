@@ -32,7 +32,8 @@ extension Value {
             left.count == right.count && zip(left, right).allSatisfy { $0.isEqual(to: $1) }
         case (.object(let left), .object(let right)):
             left.count == right.count
-                && left.allSatisfy { key, value in right[key].map { value.isEqual(to: $0) } ?? false }
+                && left.allSatisfy { key, value in right[key].map { value.isEqual(to: $0) } ?? false
+                }
         default: self == other
         }
     }
