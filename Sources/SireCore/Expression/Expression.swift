@@ -2,6 +2,17 @@
 ///
 /// Every node carries its exact range of Unicode-scalar offsets, so validators and runtime
 /// errors can point at the offending part of a workflow file.
+///
+/// The language, briefly:
+/// - literals `null true false 42 1.5 'single' "double"` (escapes `\n \t \r \0 \\ \' \"
+///   \uXXXX \u{X…}`), lists `[a, b]`, objects `{k: v, 'any key': w}`;
+/// - paths `a.b[0]['k']`; a name after `.` may hold `-` and start with a digit, because step ids
+///   do (`steps.fetch-data.output`), so write `x - 1`, not `x.y-1`, to subtract;
+/// - Sire shorthand `.fetch.output` for `steps.fetch.output` and `.workflow.id` for
+///   `workflow.id` (see `contextRoots`);
+/// - `! -`, then `* / %`, `+ -`, `< <= > >= in`, `== !=`, `&&`, `||`, `c ? a : b`, tightest
+///   first; `&&` and `||` short-circuit and yield an operand (`x || 'fallback'`);
+/// - calls to the functions in `functions`.
 public struct Expression: Sendable, Hashable {
     /// The text that was parsed (for a template part: the text between `{{` and `}}`).
     public let source: String
