@@ -7,7 +7,7 @@
 /// - literals `null true false 42 1.5 'single' "double"` (escapes `\n \t \r \0 \\ \' \"
 ///   \uXXXX \u{X…}`), lists `[a, b]`, objects `{k: v, 'any key': w}`;
 /// - paths `a.b[0]['k']`; a name after `.` may hold `-` and start with a digit, because step ids
-///   do (`steps.fetch-data.output`), so write `x - 1`, not `x.y-1`, to subtract;
+///   do (`steps.fetch-data.output`): write `x.y - 1`, since `x.y-1` reads key `y-1`;
 /// - Sire shorthand `.fetch.output` for `steps.fetch.output` and `.workflow.id` for
 ///   `workflow.id` (see `contextRoots`);
 /// - `! -`, then `* / %`, `+ -`, `< <= > >= in`, `== !=`, `&&`, `||`, `c ? a : b`, tightest
