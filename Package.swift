@@ -16,7 +16,10 @@ let package = Package(
     ],
     targets: [
         // Pure core: model, graph, expressions, cron, durations. No I/O.
-        .target(name: "SireCore", swiftSettings: strict),
+        .target(
+            name: "SireCore", swiftSettings: strict,
+            // Double rounding and exact conversions need libm, which Linux does not link by default.
+            linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         // libyaml, through its event API.
         .systemLibrary(
             name: "CYAML", pkgConfig: "yaml-0.1",
