@@ -25,12 +25,12 @@ struct CronParser {
         static let month = Field(
             name: "month", min: 1, max: 12,
             names: ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"],
-            nameKind: "month name (JAN-DEC)", allowsLast: false)
+            nameKind: "month name", allowsLast: false)
         // 7 is accepted as a second Sunday and folded onto 0 once the field is parsed.
         static let dayOfWeek = Field(
             name: "day-of-week", min: 0, max: 7,
             names: ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"],
-            nameKind: "day name (SUN-SAT)", allowsLast: false)
+            nameKind: "day name", allowsLast: false)
     }
 
     /// What one field parsed to.
@@ -265,7 +265,9 @@ struct CronParser {
         if isName(range), !field.names.isEmpty {
             let upper = word.uppercased()
             guard let index = field.names.firstIndex(of: upper) else {
-                throw error("unknown \(field.nameKind) '\(word)'", range)
+                throw error(
+                    "unknown \(field.nameKind) '\(word)'; use \(field.names[0])-\(field.names.last!)",
+                    range)
             }
             return field.min + index
         }
@@ -276,7 +278,8 @@ struct CronParser {
         let expected =
             field.names.isEmpty
             ? "a number \(field.min)-\(field.max)"
-            : "a number \(field.min)-\(field.max) or a \(field.nameKind)"
+            : "a number \(field.min)-\(field.max) or a \(field.nameKind) "
+                + "\(field.names[0])-\(field.names.last!)"
         throw error("'\(word)' is not a valid \(field.name); expected \(expected)", range)
     }
 }
