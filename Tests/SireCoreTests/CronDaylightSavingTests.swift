@@ -140,7 +140,8 @@ struct CronDaylightSavingTests {
         let schedule = try CronSchedule.parse(expression)
         let from = try CronTestSupport.instant("2026-01-01T00:00:00Z")
         #expect(schedule.nextFire(after: from, in: try CronTestSupport.zone("Europe/Paris")) == nil)
-        #expect(schedule.nextFires(after: from, in: try CronTestSupport.zone("UTC"), count: 3) == [])
+        #expect(
+            schedule.nextFires(after: from, in: try CronTestSupport.zone("UTC"), count: 3) == [])
     }
 
     @Test("February 29th is found even across the skipped leap day of 2100")
@@ -160,7 +161,8 @@ struct CronDaylightSavingTests {
         #expect(fire == (try CronTestSupport.instant("1900-12-31T23:50:39Z")))
         #expect(fire.map { RFC3339.format($0, in: paris) } == "1900-12-31T23:59:39+00:09")
         #expect(
-            try CronTestSupport.fires("0 0 1 1 *", in: "UTC", after: "9998-06-01T00:00:00Z", count: 1)
+            try CronTestSupport.fires(
+                "0 0 1 1 *", in: "UTC", after: "9998-06-01T00:00:00Z", count: 1)
                 == ["9999-01-01T00:00:00Z"])
     }
 }

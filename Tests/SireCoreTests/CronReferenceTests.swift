@@ -30,7 +30,8 @@ struct CronReferenceTests {
             let anchors = nearTransition ? transitions : monthEnds
             let anchor = anchors[Int.random(in: 0..<anchors.count, using: &rng)]
             // Near a transition, aim the hours at the local hour the clocks skip or repeat.
-            let before = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(anchor - 1)))
+            let before = zone.secondsFromGMT(
+                for: Date(timeIntervalSince1970: TimeInterval(anchor - 1)))
             let after = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(anchor)))
             let localHour = ((anchor + min(before, after)) % 86_400 + 86_400) % 86_400 / 3600
             let generated = GeneratedExpression.random(
@@ -80,12 +81,14 @@ struct CronReferenceTests {
     static let limit = 60
 
     /// This zone's DST transitions and month ends (local midnight), where bugs live.
-    static func anchors(in zone: TimeZone, zoneID: String) -> (transitions: [Int], monthEnds: [Int]) {
+    static func anchors(in zone: TimeZone, zoneID: String) -> (transitions: [Int], monthEnds: [Int])
+    {
         let years = zoneID == "America/Sao_Paulo" ? 2017...2019 : 2025...2027
         var anchors: [Int] = []
         var monthEnds: [Int] = []
-        var cursor = Date(timeIntervalSince1970: TimeInterval(
-            CivilTime.days(year: years.lowerBound, month: 1, day: 1) * 86_400))
+        var cursor = Date(
+            timeIntervalSince1970: TimeInterval(
+                CivilTime.days(year: years.lowerBound, month: 1, day: 1) * 86_400))
         let end = CivilTime.days(year: years.upperBound + 1, month: 1, day: 1) * 86_400
         while let next = zone.nextDaylightSavingTimeTransition(after: cursor),
             next.timeIntervalSince1970 < TimeInterval(end)
@@ -174,7 +177,8 @@ struct GeneratedExpression {
         case 1 where previous < next:
             return Field(text: "\(previous)-\(next)", values: Set(previous...next))
         case 2: return Field(text: "\(next),\(hour)", values: [hour, next])
-        default: return Field(text: "\(hour)/12", values: Set(stride(from: hour, through: 23, by: 12)))
+        default:
+            return Field(text: "\(hour)/12", values: Set(stride(from: hour, through: 23, by: 12)))
         }
     }
 

@@ -24,7 +24,9 @@ struct CronParser {
             name: "day-of-month", min: 1, max: 31, names: [], nameKind: "", allowsLast: true)
         static let month = Field(
             name: "month", min: 1, max: 12,
-            names: ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"],
+            names: [
+                "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
+            ],
             nameKind: "month name", allowsLast: false)
         // 7 is accepted as a second Sunday and folded onto 0 once the field is parsed.
         static let dayOfWeek = Field(
@@ -120,7 +122,9 @@ struct CronParser {
         return tokens
     }
 
-    func parseMacro(_ tokens: [Range<Int>]) throws(CronError) -> (fields: CronFields, hasSeconds: Bool) {
+    func parseMacro(_ tokens: [Range<Int>]) throws(CronError) -> (
+        fields: CronFields, hasSeconds: Bool
+    ) {
         let name = string(tokens[0]).lowercased()
         if name == "@reboot" {
             throw error("@reboot is not supported: a schedule needs a time of day", tokens[0])

@@ -32,15 +32,19 @@ extension CronSchedule {
         var pending: Int?
 
         for _ in 0..<4096 {
-            let transition = timeZone.nextDaylightSavingTimeTransition(after: Self.date(segmentStart))
-                .map { Int($0.timeIntervalSince1970.rounded()) }
-                .flatMap { $0 > segmentStart ? $0 : nil }
-            let nextOffset = transition.map { timeZone.secondsFromGMT(for: Self.date($0)) } ?? offset
+            let transition = timeZone.nextDaylightSavingTimeTransition(
+                after: Self.date(segmentStart)
+            )
+            .map { Int($0.timeIntervalSince1970.rounded()) }
+            .flatMap { $0 > segmentStart ? $0 : nil }
+            let nextOffset =
+                transition.map { timeZone.secondsFromGMT(for: Self.date($0)) } ?? offset
             let segmentEnd = transition ?? Int.max
             if segmentEnd > start {
                 let lower = max(segmentStart + offset, coveredWall, start + offset)
                 // Local times up to the end of this segment, plus any gap the next one skips.
-                let endWall = transition.map { min($0 + max(offset, nextOffset), horizonWall) }
+                let endWall =
+                    transition.map { min($0 + max(offset, nextOffset), horizonWall) }
                     ?? horizonWall
                 let wall: Int?
                 if let p = pending, p >= lower {
