@@ -7,7 +7,8 @@ import Foundation
 /// Fields take `*`, lists, ranges, steps (`*/n`, `a-b/n`, `a/n` = `a-max/n`), the names
 /// `JAN-DEC` and `SUN-SAT` (any case), 0 or 7 for Sunday, and `L` (the month's last day) in
 /// day-of-month. When both day fields are restricted (neither starts with `*`) a day matching
-/// either fires; otherwise both must match.
+/// either fires; otherwise both must match. In day-of-week, a range may end on Sunday
+/// (`FRI-SUN`, `5-7`), and `*/n` and `a/n` run up to Saturday, so `MON/2` is Mon, Wed, Fri.
 public struct CronSchedule: Sendable, Hashable, CustomStringConvertible {
     /// The expression exactly as written.
     public private(set) var source: String
