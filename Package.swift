@@ -45,11 +45,14 @@ let package = Package(
             name: "SireBench", dependencies: ["SireCore", "SireSpec", "SireGit"],
             path: "Benchmarks/SireBench", swiftSettings: strict),
 
+        // Test helpers shared by the test targets: throwaway git repositories, the built binary.
+        .target(name: "SireTestSupport", path: "Tests/SireTestSupport", swiftSettings: strict),
         .testTarget(name: "SireCoreTests", dependencies: ["SireCore"], swiftSettings: strict),
         .testTarget(name: "SireSpecTests", dependencies: ["SireSpec", "SireCore"], swiftSettings: strict),
-        .testTarget(name: "SireGitTests", dependencies: ["SireGit"], swiftSettings: strict),
+        .testTarget(name: "SireGitTests", dependencies: ["SireGit", "SireTestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "SireCLITests", dependencies: ["SireCLI", "SireSpec", "SireCore", "SireGit"],
+            name: "SireCLITests",
+            dependencies: ["SireCLI", "SireSpec", "SireCore", "SireGit", "SireTestSupport", "sire-git"],
             swiftSettings: strict),
     ]
 )

@@ -1,3 +1,4 @@
+import SireTestSupport
 import Foundation
 import Testing
 

@@ -6,10 +6,18 @@ import SireCore
 /// Not Sendable: one decoder serves one file on one thread.
 final class NodeDecoder {
     let path: String
+    /// The file's text, to map offsets inside scalars back to line:column.
+    let source: YAMLSource
     private(set) var diagnostics: [Diagnostic] = []
 
-    init(path: String) {
+    init(path: String, source: YAMLSource) {
         self.path = path
+        self.source = source
+    }
+
+    /// Where the character `offset` (Unicode scalars into a scalar's value) is in the file.
+    func position(of node: YAMLNode, offset: Int) -> SourcePosition {
+        node.position(ofValueOffset: offset, in: source)
     }
 
     func report(
@@ -163,7 +171,7 @@ final class NodeDecoder {
             return try DurationText.parse(text)
         } catch {
             report(
-                Rule.invalidDuration, at: node.position(ofValueOffset: error.offset),
+                Rule.invalidDuration, at: position(of: node, offset: error.offset),
                 "invalid duration '\(text)' for \(what): \(error.message)")
             return nil
         }
@@ -193,7 +201,7 @@ final class NodeDecoder {
             return try Expression.parse(text)
         } catch {
             report(
-                Rule.expressionSyntax, at: node.position(ofValueOffset: error.offset),
+                Rule.expressionSyntax, at: position(of: node, offset: error.offset),
                 "\(what): \(error.message)")
             return nil
         }
@@ -205,7 +213,7 @@ final class NodeDecoder {
             return try Template.parse(text)
         } catch {
             report(
-                Rule.expressionSyntax, at: node.position(ofValueOffset: error.offset),
+                Rule.expressionSyntax, at: position(of: node, offset: error.offset),
                 "\(what): \(error.message)")
             return nil
         }

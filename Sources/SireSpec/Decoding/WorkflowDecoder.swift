@@ -225,7 +225,7 @@ final class WorkflowDecoder {
                 result = ScheduleTrigger(cron: try CronSchedule.parse(text))
             } catch {
                 decoder.report(
-                    Rule.invalidCron, at: cronNode.position(ofValueOffset: error.offset),
+                    Rule.invalidCron, at: decoder.position(of: cronNode, offset: error.offset),
                     "invalid cron expression '\(text)': \(error.message)")
             }
         }
@@ -492,20 +492,20 @@ final class WorkflowDecoder {
         do {
             tool = try ToolReference.parse(uri)
         } catch {
-            decoder.report(Rule.invalidToolURI, at: node.position(ofValueOffset: error.offset), error.message)
+            decoder.report(Rule.invalidToolURI, at: decoder.position(of: node, offset: error.offset), error.message)
             return nil
         }
         switch tool {
         case .local(let name) where !ToolReference.builtins.contains(name):
             decoder.report(
-                Rule.unknownBuiltin, at: node.position(ofValueOffset: "sire:local/".count),
+                Rule.unknownBuiltin, at: decoder.position(of: node, offset: "sire:local/".count),
                 "unknown built-in tool 'sire:local/\(name)'" + Suggestion.hint(for: name, in: ToolReference.builtins))
             return nil
         case .mcpServer(let server, _) where config.servers[server] == nil:
             let known = config.servers.keys.sorted()
             let where_ = known.isEmpty ? "sire.yaml declares no servers" : "sire.yaml declares \(known.joined(separator: ", "))"
             decoder.report(
-                Rule.unknownServer, at: node.position(ofValueOffset: "mcp://".count),
+                Rule.unknownServer, at: decoder.position(of: node, offset: "mcp://".count),
                 "MCP server '\(server)' is not declared in sire.yaml (\(where_))" + Suggestion.hint(for: server, in: known))
             return nil
         default:

@@ -87,7 +87,7 @@ struct WorkflowChecker {
         let inputNames = workflow.inputs.map(\.name)
         for site in sites {
             let selfID = workflow.steps[site.step].id
-            func at(_ offset: Int) -> SourcePosition { site.node.position(ofValueOffset: offset) }
+            func at(_ offset: Int) -> SourcePosition { decoder.position(of: site.node, offset: offset) }
             for call in site.content.functionCalls {
                 guard let arity = ExpressionFunctions.arity(of: call.name) else {
                     decoder.report(

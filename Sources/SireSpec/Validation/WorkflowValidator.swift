@@ -41,8 +41,8 @@ public enum WorkflowValidator {
         var report = FileReport(
             path: file.path, blob: file.blob, workflowID: stem, idPosition: SourcePosition(line: 1, column: 1),
             workflow: nil, diagnostics: [])
-        let decoder = NodeDecoder(path: file.path)
-        guard let root = parse(file.bytes, decoder: decoder, what: "workflow file") else {
+        let (decoder, root) = parse(file.bytes, path: file.path, what: "workflow file")
+        guard let root else {
             report.diagnostics = decoder.diagnostics.sorted(by: Diagnostic.ordered)
             return report
         }
@@ -64,8 +64,8 @@ public enum WorkflowValidator {
     /// Reads `sire.yaml` (nil content = no file: the defaults).
     public static func loadConfig(path: String = RepoConfig.fileName, bytes: [UInt8]?) -> (RepoConfig, [Diagnostic]) {
         guard let bytes else { return (RepoConfig(), []) }
-        let decoder = NodeDecoder(path: path)
-        guard let root = parse(bytes, decoder: decoder, what: "sire.yaml", emptyIsError: false) else {
+        let (decoder, root) = parse(bytes, path: path, what: "sire.yaml", emptyIsError: false)
+        guard let root else {
             return (RepoConfig(), decoder.diagnostics.sorted(by: Diagnostic.ordered))
         }
         let config = ConfigDecoder.decode(root, decoder: decoder)
@@ -81,29 +81,33 @@ public enum WorkflowValidator {
         return name
     }
 
-    private static func parse(_ bytes: [UInt8], decoder: NodeDecoder, what: String, emptyIsError: Bool = true) -> YAMLNode? {
+    /// Decodes the bytes and composes the YAML; the decoder holds every problem found so far.
+    private static func parse(_ bytes: [UInt8], path: String, what: String, emptyIsError: Bool = true)
+        -> (NodeDecoder, YAMLNode?)
+    {
         let origin = SourcePosition(line: 1, column: 1)
         if bytes.count > maxFileSize {
+            let decoder = NodeDecoder(path: path, source: YAMLSource(""))
             decoder.report(
                 Rule.fileTooLarge, at: origin,
                 "\(what) is \(bytes.count) bytes; the limit is \(maxFileSize) bytes (1 MiB)")
-            return nil
+            return (decoder, nil)
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
+            let decoder = NodeDecoder(path: path, source: YAMLSource(""))
             decoder.report(Rule.invalidEncoding, at: origin, "\(what) is not valid UTF-8")
-            return nil
+            return (decoder, nil)
         }
+        let decoder = NodeDecoder(path: path, source: YAMLSource(text))
         let result = YAMLComposer.compose(text)
         for problem in result.problems {
-            decoder.report(problem.rule, at: problem.position, problem.message)
+            decoder.report(problem.rule.rawValue, at: problem.position, problem.message)
         }
-        guard result.problems.isEmpty || !result.problems.contains(where: { $0.rule == Rule.yamlSyntax }) else {
-            return nil
-        }
+        if result.problems.contains(where: { $0.rule == .syntax }) { return (decoder, nil) }
         guard let root = result.root else {
-            if emptyIsError { decoder.report(Rule.emptyFile, at: origin, "\(what) is empty") }
-            return nil
+            if emptyIsError, result.problems.isEmpty { decoder.report(Rule.emptyFile, at: origin, "\(what) is empty") }
+            return (decoder, nil)
         }
-        return root
+        return (decoder, root)
     }
 }

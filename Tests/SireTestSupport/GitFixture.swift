@@ -2,25 +2,25 @@ import Foundation
 
 /// A throwaway git repository made with the `git` command line in a unique temporary
 /// directory, with a hermetic environment so ids and dates are the same on every machine.
-final class GitFixture {
+public final class GitFixture {
     /// Why a `git` invocation failed: the command and what it printed.
-    struct CommandFailed: Error, CustomStringConvertible {
-        var arguments: [String]
-        var status: Int32
-        var standardError: String
-        var description: String {
+    public struct CommandFailed: Error, CustomStringConvertible {
+        public var arguments: [String]
+        public var status: Int32
+        public var standardError: String
+        public var description: String {
             "git \(arguments.joined(separator: " ")) exited \(status): \(standardError)"
         }
     }
 
     /// The temporary directory holding everything this fixture made; removed in `deinit`.
-    let sandbox: String
+    public let sandbox: String
     /// The repository's work tree root (or the repository itself when bare).
-    let root: String
+    public let root: String
     private var commitCount = 0
 
     /// Makes an empty repository on branch `main` (unborn until the first commit).
-    init(bare: Bool = false) throws {
+    public init(bare: Bool = false) throws {
         let base = URL(fileURLWithPath: NSTemporaryDirectory())
             .appendingPathComponent("sire-git-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
@@ -37,7 +37,7 @@ final class GitFixture {
 
     /// Runs `git` in `directory` (default: the repository root) and returns its trimmed stdout.
     @discardableResult
-    func git(_ arguments: [String], in directory: String? = nil) throws -> String {
+    public func git(_ arguments: [String], in directory: String? = nil) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["git"] + arguments
@@ -64,12 +64,12 @@ final class GitFixture {
 
     /// Runs `git` with space-separated arguments (none of which may contain spaces).
     @discardableResult
-    func git(_ arguments: String) throws -> String {
+    public func git(_ arguments: String) throws -> String {
         try git(arguments.split(separator: " ").map(String.init))
     }
 
     /// Writes a file in the work tree, creating parent directories.
-    func write(_ path: String, _ content: String) throws {
+    public func write(_ path: String, _ content: String) throws {
         let url = URL(fileURLWithPath: root).appendingPathComponent(path)
         try FileManager.default.createDirectory(
             at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -77,13 +77,13 @@ final class GitFixture {
     }
 
     /// Removes a file from the work tree.
-    func remove(_ path: String) throws {
+    public func remove(_ path: String) throws {
         try FileManager.default.removeItem(atPath: root + "/" + path)
     }
 
     /// Stages everything and commits it; each commit is one minute after the previous one.
     @discardableResult
-    func commit(_ message: String) throws -> String {
+    public func commit(_ message: String) throws -> String {
         commitCount += 1
         try git(["add", "--all"])
         try git(["commit", "--quiet", "--allow-empty", "-m", message])
@@ -108,5 +108,5 @@ final class GitFixture {
     }
 
     /// 2023-11-14T22:13:20Z: the author date of the first commit.
-    static let epoch = 1_700_000_000
+    public static let epoch = 1_700_000_000
 }
