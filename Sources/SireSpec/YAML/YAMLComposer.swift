@@ -26,22 +26,24 @@ public enum YAMLComposer {
             defer { yaml_parser_delete(parser) }
             yaml_parser_set_input_string(parser, base, bytes.count)
 
-            var event = yaml_event_t()
+            let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
+            defer { event.deallocate() }
             while !builder.isFinished {
-                guard yaml_parser_parse(parser, &event) == 1 else {
+                guard yaml_parser_parse(parser, event) == 1 else {
                     let error = YAMLSyntaxError(parser: parser.pointee, text: bytes)
                     builder.fail(error.rule, error.message, at: error.position)
                     break
                 }
-                defer { yaml_event_delete(&event) }
-                if event.type == YAML_STREAM_END_EVENT { break }
+                defer { yaml_event_delete(event) }
+                if event.pointee.type == YAML_STREAM_END_EVENT { break }
                 feed(event, to: &builder)
             }
             return builder.result()
         }
     }
 
-    private static func feed(_ event: yaml_event_t, to builder: inout YAMLTreeBuilder) {
+    private static func feed(_ event: UnsafePointer<yaml_event_t>, to builder: inout YAMLTreeBuilder) {
+        let event = event.pointee
         let start = position(event.start_mark)
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:

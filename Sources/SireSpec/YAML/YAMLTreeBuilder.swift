@@ -4,7 +4,8 @@ import SireCore
 ///
 /// Collections under construction live on an explicit stack, so nesting depth never reaches
 /// the call stack; aliases are counted by the size of what they expand to, so an alias bomb
-/// is refused after a few events.
+/// is refused after a few events. Children of open collections wait on one shared stack and
+/// are moved into an exactly sized array when their collection ends.
 struct YAMLTreeBuilder {
     let limits: YAMLLimits
     private(set) var problems: [YAMLProblem] = []
@@ -12,11 +13,16 @@ struct YAMLTreeBuilder {
     /// Set by a problem that makes the tree unusable; the caller stops feeding events.
     private(set) var isFinished = false
 
-    private var stack: [Frame] = []
+    private var frames: [Frame] = []
+    /// Children of every open collection, innermost last; a mapping's are key, value, key, ...
+    private var children: [YAMLNode] = []
     private var anchors: [String: Anchored] = [:]
     private var documentCount = 0
     private var nodeCount = 0
     private var aliasNodeCount = 0
+
+    /// Above this many pairs, duplicate keys are looked up in a dictionary instead of scanned.
+    private static let keyIndexThreshold = 16
 
     /// A node an anchor names, with what expanding it costs.
     private struct Anchored {
@@ -31,21 +37,20 @@ struct YAMLTreeBuilder {
         var start: SourcePosition
         var tag: String?
         var anchor: String?
-        var items: [YAMLNode] = []
-        var pairs: [YAMLPair] = []
-        var pendingKey: YAMLNode?
-        /// The value that follows a rejected key (duplicate or merge) is composed, then dropped.
+        /// Where this collection's children begin in `children`.
+        var firstChild: Int
+        /// The value after a rejected key (duplicate or merge) is composed, then dropped.
         var dropsValue = false
-        /// Key text → index in `pairs`, built only once a mapping is large enough to need it.
+        /// Key text → index of the key in `children`, once the mapping is large.
         var keyIndex: [String: Int]?
         var size = 1
         var height = 1
     }
 
-    private static let keyIndexThreshold = 16
-
     init(limits: YAMLLimits) {
         self.limits = limits
+        frames.reserveCapacity(16)
+        children.reserveCapacity(64)
     }
 
     mutating func documentStart(at position: SourcePosition) {
@@ -63,18 +68,18 @@ struct YAMLTreeBuilder {
         _ text: String, style: ScalarStyle, tag: String?, anchor: String?,
         start: SourcePosition, end: SourcePosition
     ) {
-        let node = YAMLNode(kind: .scalar(text, style), start: start, end: end, tag: tag)
         if tag != nil, case .invalid(let expected) = YAMLCoreSchema.resolve(text, style: style, tag: tag) {
             report(.invalidTag, "'\(text)' is not a valid \(expected) for tag \(tag ?? "")", at: start)
         }
         guard count(nodes: 1, aliased: false, at: start) else { return }
+        let node = YAMLNode(kind: .scalar(text, style), start: start, end: end, tag: tag)
         if let anchor { anchors[anchor] = Anchored(node: node, size: 1, height: 0) }
         add(node, size: 1, height: 0)
     }
 
     mutating func alias(_ anchor: String, start: SourcePosition, end: SourcePosition) {
         guard let anchored = anchors[anchor] else {
-            let enclosing = stack.contains { $0.anchor == anchor }
+            let enclosing = frames.contains { $0.anchor == anchor }
             report(
                 .unknownAlias,
                 enclosing
@@ -84,7 +89,7 @@ struct YAMLTreeBuilder {
             add(YAMLNode(kind: .scalar("", .plain), start: start, end: end), size: 1, height: 0)
             return
         }
-        guard stack.count + anchored.height <= limits.maxDepth else {
+        guard frames.count + anchored.height <= limits.maxDepth else {
             fail(.depth, "alias '*\(anchor)' nests deeper than \(limits.maxDepth) levels", at: start)
             return
         }
@@ -93,7 +98,7 @@ struct YAMLTreeBuilder {
     }
 
     mutating func collectionStart(isMapping: Bool, tag: String?, anchor: String?, start: SourcePosition) {
-        guard stack.count < limits.maxDepth else {
+        guard frames.count < limits.maxDepth else {
             fail(.depth, "nesting is deeper than \(limits.maxDepth) levels", at: start)
             return
         }
@@ -102,12 +107,26 @@ struct YAMLTreeBuilder {
             report(.invalidTag, "a \(isMapping ? "mapping" : "sequence") cannot have tag \(tag)", at: start)
         }
         guard count(nodes: 1, aliased: false, at: start) else { return }
-        stack.append(Frame(isMapping: isMapping, start: start, tag: tag, anchor: anchor))
+        frames.append(
+            Frame(isMapping: isMapping, start: start, tag: tag, anchor: anchor, firstChild: children.count))
     }
 
     mutating func collectionEnd(at end: SourcePosition) {
-        guard let frame = stack.popLast() else { return }
-        let kind: YAMLNode.Kind = frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items)
+        guard let frame = frames.popLast() else { return }
+        let kind: YAMLNode.Kind
+        if frame.isMapping {
+            var pairs: [YAMLPair] = []
+            pairs.reserveCapacity((children.count - frame.firstChild) / 2)
+            var index = frame.firstChild
+            while index + 1 < children.count {
+                pairs.append(YAMLPair(key: children[index], value: children[index + 1]))
+                index += 2
+            }
+            kind = .mapping(pairs)
+        } else {
+            kind = .sequence(Array(children[frame.firstChild...]))
+        }
+        children.removeSubrange(frame.firstChild...)
         let node = YAMLNode(kind: kind, start: frame.start, end: end, tag: frame.tag)
         if let anchor = frame.anchor {
             anchors[anchor] = Anchored(node: node, size: frame.size, height: frame.height)
@@ -120,7 +139,8 @@ struct YAMLTreeBuilder {
         report(rule, message, at: position)
         isFinished = true
         root = nil
-        stack.removeAll()
+        frames.removeAll()
+        children.removeAll()
     }
 
     /// The result, problems sorted by position (stable, so same-place problems keep their order).
@@ -156,37 +176,33 @@ struct YAMLTreeBuilder {
     }
 
     private mutating func add(_ node: YAMLNode, size: Int, height: Int) {
-        guard var frame = stack.popLast() else {
+        guard !frames.isEmpty else {
             root = node
             return
         }
-        frame.size += size
-        frame.height = max(frame.height, height + 1)
-        if !frame.isMapping {
-            frame.items.append(node)
-        } else if let key = frame.pendingKey {
-            if !frame.dropsValue {
-                frame.pairs.append(YAMLPair(key: key, value: node))
-                frame.keyIndex?[key.keyText] = frame.pairs.count - 1
-                if frame.keyIndex == nil, frame.pairs.count == Self.keyIndexThreshold {
-                    var index: [String: Int] = [:]
-                    for (offset, pair) in frame.pairs.enumerated() where index[pair.key.keyText] == nil {
-                        index[pair.key.keyText] = offset
-                    }
-                    frame.keyIndex = index
-                }
-            }
-            frame.pendingKey = nil
-            frame.dropsValue = false
-        } else {
-            frame.pendingKey = node
-            frame.dropsValue = checkKey(node, in: frame)
+        let top = frames.count - 1
+        frames[top].size += size
+        frames[top].height = max(frames[top].height, height + 1)
+        guard frames[top].isMapping else {
+            children.append(node)
+            return
         }
-        stack.append(frame)
+        let isKey = (children.count - frames[top].firstChild) % 2 == 0
+        if isKey && !frames[top].dropsValue {
+            frames[top].dropsValue = rejectsKey(node, in: top)
+            children.append(node)
+        } else if frames[top].dropsValue {
+            // The rejected key is still on top (its value's own children are gone by now).
+            if !isKey { children.removeLast() }
+            frames[top].dropsValue = false
+        } else {
+            children.append(node)
+            indexLastPair(in: top)
+        }
     }
 
-    /// Reports a duplicate or merge key; true when its value must be dropped.
-    private mutating func checkKey(_ key: YAMLNode, in frame: Frame) -> Bool {
+    /// Reports a duplicate or merge key; true when it and its value must be dropped.
+    private mutating func rejectsKey(_ key: YAMLNode, in frame: Int) -> Bool {
         if key.scalar == "<<", key.scalarStyle == .plain, key.tag == nil {
             report(
                 .mergeKey,
@@ -195,16 +211,38 @@ struct YAMLTreeBuilder {
             return true
         }
         let text = key.keyText
-        let first: YAMLPair?
-        if let keyIndex = frame.keyIndex {
-            first = keyIndex[text].map { frame.pairs[$0] }
+        var first: YAMLNode?
+        if let index = frames[frame].keyIndex {
+            first = index[text].map { children[$0] }
         } else {
-            first = frame.pairs.first { $0.key.keyText == text }
+            var index = frames[frame].firstChild
+            while index < children.count {
+                if children[index].keyText == text {
+                    first = children[index]
+                    break
+                }
+                index += 2
+            }
         }
         guard let first else { return false }
         report(
-            .duplicateKey, "duplicate key '\(text)' (first defined at line \(first.key.start.line))",
+            .duplicateKey, "duplicate key '\(text)' (first defined at line \(first.start.line))",
             at: key.start)
         return true
+    }
+
+    /// Keeps the key dictionary of a large mapping up to date after a pair is added.
+    private mutating func indexLastPair(in frame: Int) {
+        let firstChild = frames[frame].firstChild
+        let keyPosition = children.count - 2
+        if frames[frame].keyIndex != nil {
+            frames[frame].keyIndex?[children[keyPosition].keyText] = keyPosition
+        } else if (children.count - firstChild) / 2 == Self.keyIndexThreshold {
+            var index: [String: Int] = [:]
+            for position in stride(from: firstChild, to: children.count, by: 2) {
+                index[children[position].keyText] = position
+            }
+            frames[frame].keyIndex = index
+        }
     }
 }
