@@ -120,7 +120,8 @@ struct YAMLComposerTests {
         var text = "steps:\n"
         var index = 0
         while text.utf8.count < 1 << 20 {
-            text += "  - id: step\(index)\n    tool: sire:local/log.write\n    params: { message: \"hello {{ inputs.x }}\", level: info }\n"
+            text +=
+                "  - id: step\(index)\n    tool: sire:local/log.write\n    params: { message: \"hello {{ inputs.x }}\", level: info }\n"
             index += 1
         }
         let clock = ContinuousClock()

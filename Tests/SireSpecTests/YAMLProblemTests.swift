@@ -86,12 +86,30 @@ struct YAMLProblemTests {
     // MARK: Syntax errors
 
     @Test(arguments: [
-        ("a: 1\nb\nc: 2\n", pos(3, 1), "could not find expected ':' (while scanning a simple key at line 2, column 1)"),
-        ("a: [1, 2\nb: 3\n", pos(2, 2), "did not find expected ',' or ']' (while parsing a flow sequence at line 1, column 4)"),
-        ("a: \"abc\nb: 2\n", pos(3, 1), "found unexpected end of stream (while scanning a quoted scalar at line 1, column 4)"),
-        ("key: value: x\n", pos(1, 11), "mapping values are not allowed in this context; quote a value that contains ': '"),
-        ("- a\nb: 1\n", pos(2, 1), "did not find expected '-' indicator (while parsing a block collection at line 1, column 1)"),
-        ("a: @b\n", pos(1, 4), "found character '@' that cannot start any token; quote the value (while scanning for the next token at line 1, column 4)"),
+        (
+            "a: 1\nb\nc: 2\n", pos(3, 1),
+            "could not find expected ':' (while scanning a simple key at line 2, column 1)"
+        ),
+        (
+            "a: [1, 2\nb: 3\n", pos(2, 2),
+            "did not find expected ',' or ']' (while parsing a flow sequence at line 1, column 4)"
+        ),
+        (
+            "a: \"abc\nb: 2\n", pos(3, 1),
+            "found unexpected end of stream (while scanning a quoted scalar at line 1, column 4)"
+        ),
+        (
+            "key: value: x\n", pos(1, 11),
+            "mapping values are not allowed in this context; quote a value that contains ': '"
+        ),
+        (
+            "- a\nb: 1\n", pos(2, 1),
+            "did not find expected '-' indicator (while parsing a block collection at line 1, column 1)"
+        ),
+        (
+            "a: @b\n", pos(1, 4),
+            "found character '@' that cannot start any token; quote the value (while scanning for the next token at line 1, column 4)"
+        ),
         ("a: x\u{01}y\n", pos(1, 5), "control characters are not allowed (U+0001)"),
         ("é: ü\u{01}\n", pos(1, 5), "control characters are not allowed (U+0001)"),
     ])
@@ -100,7 +118,8 @@ struct YAMLProblemTests {
     ) {
         let result = YAMLComposer.compose(text)
         #expect(result.root == nil)
-        #expect(result.problems == [YAMLProblem(rule: .syntax, message: message, position: position)])
+        #expect(
+            result.problems == [YAMLProblem(rule: .syntax, message: message, position: position)])
     }
 
     @Test func problemsBeforeASyntaxErrorAreKeptInOrder() {
@@ -148,7 +167,8 @@ struct YAMLProblemTests {
         #expect(
             result.problems == [
                 YAMLProblem(
-                    rule: .unknownAlias, message: "alias '*nope' refers to no anchor '&nope' defined before it",
+                    rule: .unknownAlias,
+                    message: "alias '*nope' refers to no anchor '&nope' defined before it",
                     position: pos(1, 4))
             ])
         #expect(result.root?.value == .object(["a": .null, "b": .int(1)]))
@@ -195,9 +215,12 @@ struct YAMLProblemTests {
 
     @Test func aliasesCannotStackNestingPastTheLimit() {
         // Each alias is shallow, but every level nests the previous one once more.
-        var text = "l0: &l0 " + String(repeating: "[", count: 30) + String(repeating: "]", count: 30) + "\n"
+        var text =
+            "l0: &l0 " + String(repeating: "[", count: 30) + String(repeating: "]", count: 30)
+            + "\n"
         for level in 1...10 {
-            text += "l\(level): &l\(level) " + String(repeating: "[", count: 30) + "*l\(level - 1)"
+            text +=
+                "l\(level): &l\(level) " + String(repeating: "[", count: 30) + "*l\(level - 1)"
                 + String(repeating: "]", count: 30) + "\n"
         }
         let result = YAMLComposer.compose(text)
@@ -222,6 +245,8 @@ struct YAMLProblemTests {
 
     @Test func problemsConvertToDiagnostics() {
         let problem = YAMLProblem(rule: .tab, message: "tab", position: pos(2, 3))
-        #expect(problem.diagnostic(path: "workflows/a.yaml").description == "workflows/a.yaml:2:3: error: tab [yaml-tab]")
+        #expect(
+            problem.diagnostic(path: "workflows/a.yaml").description
+                == "workflows/a.yaml:2:3: error: tab [yaml-tab]")
     }
 }

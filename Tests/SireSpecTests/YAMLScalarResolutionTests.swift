@@ -18,11 +18,13 @@ struct YAMLScalarResolutionTests {
         ("123", .int(123)), ("-17", .int(-17)), ("+5", .int(5)), ("012", .int(12)), ("0", .int(0)),
         ("0o17", .int(15)), ("0x1F", .int(31)), ("0xff", .int(255)),
         ("0x", .string("0x")), ("0o8", .string("0o8")),
-        ("1.5", .double(1.5)), ("-0.25", .double(-0.25)), ("1e3", .double(1000)), ("1.", .double(1)),
+        ("1.5", .double(1.5)), ("-0.25", .double(-0.25)), ("1e3", .double(1000)),
+        ("1.", .double(1)),
         (".5", .double(0.5)), ("+1.5E-2", .double(0.015)),
         ("9223372036854775808", .double(9_223_372_036_854_775_808)),
         (".inf", .double(.infinity)), ("-.Inf", .double(-.infinity)), ("+.INF", .double(.infinity)),
-        ("1e", .string("1e")), (".", .string(".")), ("1.2.3", .string("1.2.3")), ("inf", .string("inf")),
+        ("1e", .string("1e")), (".", .string(".")), ("1.2.3", .string("1.2.3")),
+        ("inf", .string("inf")),
         ("0x1p3", .string("0x1p3")), ("nan", .string("nan")),
         ("hello world", .string("hello world")), ("30s", .string("30s")),
     ]
@@ -44,7 +46,8 @@ struct YAMLScalarResolutionTests {
     }
 
     @Test(arguments: [
-        "v: \"123\"\n", "v: '123'\n", "v: \"true\"\n", "v: 'null'\n", "v: |\n  123\n", "v: >-\n  on\n",
+        "v: \"123\"\n", "v: '123'\n", "v: \"true\"\n", "v: 'null'\n", "v: |\n  123\n",
+        "v: >-\n  on\n",
     ])
     func quotedAndBlockScalarsStayStrings(text: String) throws {
         let root = try composeRoot(text)

@@ -10,14 +10,16 @@ struct YAMLValuePositionTests {
         of needle: String, in text: String, sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> SourcePosition {
         let root = try composeRoot(text, sourceLocation: sourceLocation)
-        let node = try #require(Self.scalar(containing: needle, in: root), sourceLocation: sourceLocation)
+        let node = try #require(
+            Self.scalar(containing: needle, in: root), sourceLocation: sourceLocation)
         let value = try #require(node.scalar, sourceLocation: sourceLocation)
         let range = try #require(value.firstRange(of: needle), sourceLocation: sourceLocation)
         let offset = value.unicodeScalars.distance(from: value.startIndex, to: range.lowerBound)
         let source = YAMLSource(text)
         // The exact walk, not the first-line fallback, must have produced the answer.
         let located = YAMLScalarLocator.locate(
-            value: value, style: try #require(node.scalarStyle), start: source.index(of: node.start),
+            value: value, style: try #require(node.scalarStyle),
+            start: source.index(of: node.start),
             end: source.index(of: node.end), in: source)
         #expect(located != nil, "rebuilt text did not match", sourceLocation: sourceLocation)
         return node.position(ofValueOffset: offset, in: source)
@@ -60,7 +62,9 @@ struct YAMLValuePositionTests {
     ]
 
     @Test(arguments: cases)
-    func anOffsetInTheValueMapsToItsLineAndColumn(text: String, needle: String, expected: SourcePosition) throws {
+    func anOffsetInTheValueMapsToItsLineAndColumn(
+        text: String, needle: String, expected: SourcePosition
+    ) throws {
         let position = try position(of: needle, in: text)
         #expect(position == expected)
     }
@@ -71,7 +75,8 @@ struct YAMLValuePositionTests {
         let node = try #require(root["msg"])
         let source = YAMLSource(text)
         let value = Array(try #require(node.scalar).unicodeScalars)
-        for (offset, scalar) in value.enumerated() where scalar != " " && scalar != "\n" && scalar != "\t" {
+        for (offset, scalar) in value.enumerated()
+        where scalar != " " && scalar != "\n" && scalar != "\t" {
             let position = node.position(ofValueOffset: offset, in: source)
             let line = Array(try #require(source.lineText(position.line)).unicodeScalars)
             #expect(line[position.column - 1] == scalar, "offset \(offset)")

@@ -20,7 +20,9 @@ public enum YAMLComposer {
             let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
             defer { parser.deallocate() }
             guard yaml_parser_initialize(parser) == 1 else {
-                builder.fail(.syntax, "libyaml could not allocate a parser", at: SourcePosition(line: 1, column: 1))
+                builder.fail(
+                    .syntax, "libyaml could not allocate a parser",
+                    at: SourcePosition(line: 1, column: 1))
                 return builder.result()
             }
             defer { yaml_parser_delete(parser) }
@@ -42,7 +44,9 @@ public enum YAMLComposer {
         }
     }
 
-    private static func feed(_ event: UnsafePointer<yaml_event_t>, to builder: inout YAMLTreeBuilder) {
+    private static func feed(
+        _ event: UnsafePointer<yaml_event_t>, to builder: inout YAMLTreeBuilder
+    ) {
         let event = event.pointee
         let start = position(event.start_mark)
         switch event.type {
@@ -50,18 +54,22 @@ public enum YAMLComposer {
             builder.documentStart(at: start)
         case YAML_SCALAR_EVENT:
             let data = event.data.scalar
-            let text = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
+            let text = String(
+                decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
             builder.scalar(
                 text, style: style(data.style), tag: tag(data.tag), anchor: string(data.anchor),
                 start: start, end: position(event.end_mark))
         case YAML_ALIAS_EVENT:
-            builder.alias(string(event.data.alias.anchor) ?? "", start: start, end: position(event.end_mark))
+            builder.alias(
+                string(event.data.alias.anchor) ?? "", start: start, end: position(event.end_mark))
         case YAML_SEQUENCE_START_EVENT:
             let data = event.data.sequence_start
-            builder.collectionStart(isMapping: false, tag: tag(data.tag), anchor: string(data.anchor), start: start)
+            builder.collectionStart(
+                isMapping: false, tag: tag(data.tag), anchor: string(data.anchor), start: start)
         case YAML_MAPPING_START_EVENT:
             let data = event.data.mapping_start
-            builder.collectionStart(isMapping: true, tag: tag(data.tag), anchor: string(data.anchor), start: start)
+            builder.collectionStart(
+                isMapping: true, tag: tag(data.tag), anchor: string(data.anchor), start: start)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             builder.collectionEnd(at: position(event.end_mark))
         default:

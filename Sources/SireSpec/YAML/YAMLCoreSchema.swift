@@ -93,7 +93,9 @@ enum YAMLCoreSchema {
         }
         let bytes = Array(text.utf8)
         var index = 0
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
+        if index < bytes.count,
+            bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+")
+        {
             index += 1
         }
         let integerStart = index
@@ -106,9 +108,13 @@ enum YAMLCoreSchema {
             mantissaDigits += index - fractionStart
         }
         guard mantissaDigits > 0 else { return nil }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+        if index < bytes.count,
+            bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")
+        {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
+            if index < bytes.count,
+                bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+")
+            {
                 index += 1
             }
             let exponentStart = index

@@ -33,7 +33,9 @@ extension YAMLNode {
         case .sequence(let items):
             return "[" + items.map(\.keyText).joined(separator: ", ") + "]"
         case .mapping(let pairs):
-            return "{" + pairs.map { "\($0.key.keyText): \($0.value.keyText)" }.joined(separator: ", ") + "}"
+            return "{"
+                + pairs.map { "\($0.key.keyText): \($0.value.keyText)" }.joined(separator: ", ")
+                + "}"
         }
     }
 }

@@ -21,6 +21,7 @@ public struct YAMLProblem: Sendable, Hashable, CustomStringConvertible {
 
     /// The problem as an error diagnostic for the file at `path`.
     public func diagnostic(path: String) -> Diagnostic {
-        Diagnostic(rule: rule.rawValue, severity: .error, path: path, position: position, message: message)
+        Diagnostic(
+            rule: rule.rawValue, severity: .error, path: path, position: position, message: message)
     }
 }

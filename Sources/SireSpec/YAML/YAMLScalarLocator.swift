@@ -38,7 +38,8 @@ struct YAMLScalarLocator {
             if header.autoIndent > 1 { candidates += (1..<header.autoIndent).reversed() }
             for indent in candidates.prefix(16) {
                 var locator = YAMLScalarLocator(source: source, endIndex: end)
-                locator.walkBlock(folded: style == .folded, from: header.contentStart, indent: indent)
+                locator.walkBlock(
+                    folded: style == .folded, from: header.contentStart, indent: indent)
                 if locator.scalars.count <= expected.count,
                     locator.scalars[...] == expected[..<locator.scalars.count],
                     expected[locator.scalars.count...].allSatisfy({ $0 == "\n" })
@@ -128,9 +129,12 @@ struct YAMLScalarLocator {
     }
 
     /// The scalar an escape after a backslash stands for, and how many source scalars it spans.
-    private static func decodeEscape(_ text: [Unicode.Scalar], at index: Int) -> (Unicode.Scalar?, Int) {
+    private static func decodeEscape(_ text: [Unicode.Scalar], at index: Int) -> (
+        Unicode.Scalar?, Int
+    ) {
         let simple: [Unicode.Scalar: Unicode.Scalar] = [
-            "0": "\0", "a": "\u{07}", "b": "\u{08}", "t": "\t", "\t": "\t", "n": "\n", "v": "\u{0B}",
+            "0": "\0", "a": "\u{07}", "b": "\u{08}", "t": "\t", "\t": "\t", "n": "\n",
+            "v": "\u{0B}",
             "f": "\u{0C}", "r": "\r", "e": "\u{1B}", " ": " ", "\"": "\"", "/": "/", "\\": "\\",
             "N": "\u{85}", "_": "\u{A0}", "L": "\u{2028}", "P": "\u{2029}",
         ]

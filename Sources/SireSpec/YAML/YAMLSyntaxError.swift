@@ -19,7 +19,8 @@ struct YAMLSyntaxError {
             // Reader errors carry a byte offset instead of a mark.
             let index = Self.scalarIndex(ofByteOffset: parser.problem_offset, in: text)
             rule = .syntax
-            message = parser.problem_value >= 0
+            message =
+                parser.problem_value >= 0
                 ? "\(problem) (U+\(Self.hex(parser.problem_value)))" : problem
             position = source.position(ofIndex: index)
             return
@@ -55,7 +56,9 @@ struct YAMLSyntaxError {
 
     /// The tab libyaml stumbled on: the one at the error, or the first in the error line's
     /// leading whitespace.
-    private static func indentationTab(near position: SourcePosition, in source: YAMLSource) -> SourcePosition? {
+    private static func indentationTab(near position: SourcePosition, in source: YAMLSource)
+        -> SourcePosition?
+    {
         if source.scalars[safe: source.index(of: position)] == "\t" { return position }
         guard position.line <= source.lineCount else { return nil }
         var index = source.lineStarts[position.line - 1]
@@ -66,7 +69,9 @@ struct YAMLSyntaxError {
         return nil
     }
 
-    private static func scalarIndex(ofByteOffset offset: Int, in text: UnsafeBufferPointer<UInt8>) -> Int {
+    private static func scalarIndex(ofByteOffset offset: Int, in text: UnsafeBufferPointer<UInt8>)
+        -> Int
+    {
         var count = 0
         for byte in text.prefix(offset) where byte & 0xC0 != 0x80 { count += 1 }
         let hasBOM = text.count >= 3 && text[0] == 0xEF && text[1] == 0xBB && text[2] == 0xBF

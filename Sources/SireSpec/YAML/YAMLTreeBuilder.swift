@@ -68,8 +68,11 @@ struct YAMLTreeBuilder {
         _ text: String, style: ScalarStyle, tag: String?, anchor: String?,
         start: SourcePosition, end: SourcePosition
     ) {
-        if tag != nil, case .invalid(let expected) = YAMLCoreSchema.resolve(text, style: style, tag: tag) {
-            report(.invalidTag, "'\(text)' is not a valid \(expected) for tag \(tag ?? "")", at: start)
+        if tag != nil,
+            case .invalid(let expected) = YAMLCoreSchema.resolve(text, style: style, tag: tag)
+        {
+            report(
+                .invalidTag, "'\(text)' is not a valid \(expected) for tag \(tag ?? "")", at: start)
         }
         guard count(nodes: 1, aliased: false, at: start) else { return }
         let node = YAMLNode(kind: .scalar(text, style), start: start, end: end, tag: tag)
@@ -90,25 +93,34 @@ struct YAMLTreeBuilder {
             return
         }
         guard frames.count + anchored.height <= limits.maxDepth else {
-            fail(.depth, "alias '*\(anchor)' nests deeper than \(limits.maxDepth) levels", at: start)
+            fail(
+                .depth, "alias '*\(anchor)' nests deeper than \(limits.maxDepth) levels", at: start)
             return
         }
         guard count(nodes: anchored.size, aliased: true, at: start) else { return }
         add(anchored.node, size: anchored.size, height: anchored.height)
     }
 
-    mutating func collectionStart(isMapping: Bool, tag: String?, anchor: String?, start: SourcePosition) {
+    mutating func collectionStart(
+        isMapping: Bool, tag: String?, anchor: String?, start: SourcePosition
+    ) {
         guard frames.count < limits.maxDepth else {
             fail(.depth, "nesting is deeper than \(limits.maxDepth) levels", at: start)
             return
         }
-        let misfits = ["!!str", "!!int", "!!float", "!!bool", "!!null", isMapping ? "!!seq" : "!!map"]
+        let misfits = [
+            "!!str", "!!int", "!!float", "!!bool", "!!null", isMapping ? "!!seq" : "!!map",
+        ]
         if let tag, misfits.contains(tag) {
-            report(.invalidTag, "a \(isMapping ? "mapping" : "sequence") cannot have tag \(tag)", at: start)
+            report(
+                .invalidTag, "a \(isMapping ? "mapping" : "sequence") cannot have tag \(tag)",
+                at: start)
         }
         guard count(nodes: 1, aliased: false, at: start) else { return }
         frames.append(
-            Frame(isMapping: isMapping, start: start, tag: tag, anchor: anchor, firstChild: children.count))
+            Frame(
+                isMapping: isMapping, start: start, tag: tag, anchor: anchor,
+                firstChild: children.count))
     }
 
     mutating func collectionEnd(at end: SourcePosition) {
