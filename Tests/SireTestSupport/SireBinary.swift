@@ -37,8 +37,8 @@ public enum SireBinary {
         defer { try? FileManager.default.removeItem(at: sandbox) }
         // Files, not pipes: a large output can never block the child.
         let out = sandbox.appendingPathComponent("stdout"), err = sandbox.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice

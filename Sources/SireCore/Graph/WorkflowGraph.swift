@@ -57,7 +57,11 @@ public struct WorkflowGraph: Sendable, Hashable {
                         // reversed so it reads in execution order (dependency first).
                         let path = stack.map(\.node)
                         let from = path.firstIndex(of: child)!
-                        return Array(path[from...].reversed()) + [path.last!]
+                        var cycle = Array(path[from...].reversed())
+                        // Start at the step written first, so the message is stable.
+                        let first = cycle.indices.min { cycle[$0] < cycle[$1] }!
+                        cycle = Array(cycle[first...] + cycle[..<first])
+                        return cycle + [cycle[0]]
                     }
                     if state[child] == 0 {
                         state[child] = 1

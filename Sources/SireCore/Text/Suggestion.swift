@@ -1,8 +1,10 @@
 /// "Did you mean …?" suggestions by edit distance.
 public enum Suggestion {
     /// The candidate closest to `word`, if it is close enough to be a plausible typo
-    /// (distance ≤ max(1, a third of the word's length)).
+    /// (distance ≤ max(1, a third of the word's length); none for words under three letters).
     public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+        // One- and two-letter names are too short for a typo to be told from another name.
+        guard word.count >= 3 else { return nil }
         let limit = max(1, word.count / 3)
         var best: (String, Int)?
         for candidate in candidates where candidate != word {

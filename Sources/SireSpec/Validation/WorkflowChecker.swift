@@ -60,7 +60,9 @@ struct WorkflowChecker {
             }
         }
 
-        let graph = WorkflowGraph(workflow)
+        // Self-dependencies are reported above; leaving them out keeps them from being
+        // reported again as one-step cycles.
+        let graph = WorkflowGraph(ids: ids, needs: workflow.steps.map { step in step.needs.filter { $0 != step.id } })
         if let cycle = graph.findCycle() {
             let names = cycle.map { ids[$0] }
             let node = nodes[cycle[0]].id?.1 ?? nodes[cycle[0]].node
@@ -71,7 +73,7 @@ struct WorkflowChecker {
         }
         // A handler runs after the step that jumps to it failed, so that step and its own
         // ancestors count as the handler's ancestors too.
-        var extended = workflow.steps.map(\.needs)
+        var extended = workflow.steps.map { step in step.needs.filter { $0 != step.id } }
         for (i, step) in workflow.steps.enumerated() {
             if case .goto(let target) = step.onError, let j = firstIndex[target] { extended[j].append(ids[i]) }
         }
