@@ -42,7 +42,7 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(name: "sire-git", dependencies: ["SireCLI"], swiftSettings: strict),
         .executableTarget(
-            name: "SireBench", dependencies: ["SireCore", "SireSpec", "SireGit"],
+            name: "SireBench", dependencies: ["SireCore", "SireSpec", "SireGit", "SireCLI"],
             path: "Benchmarks/SireBench", swiftSettings: strict),
 
         // Test helpers shared by the test targets: throwaway git repositories, the built binary.

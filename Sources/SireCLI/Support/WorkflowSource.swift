@@ -5,15 +5,15 @@ import SireSpec
 
 /// The workflow definitions of one place: a commit (read from git objects, never the work
 /// tree) or the work tree.
-struct WorkflowSet {
-    var config: RepoConfig
-    var configDiagnostics: [Diagnostic]
-    var files: [WorkflowFile]
+package struct WorkflowSet {
+    package var config: RepoConfig
+    package var configDiagnostics: [Diagnostic]
+    package var files: [WorkflowFile]
     /// The commit they were read from; nil for the work tree.
-    var commit: CommitInfo?
+    package var commit: CommitInfo?
 
     /// Validates every file of the set together.
-    func validate() -> ValidationReport {
+    package func validate() -> ValidationReport {
         ValidationReport(files: files, config: config, configDiagnostics: configDiagnostics)
     }
 
@@ -25,7 +25,7 @@ struct WorkflowSet {
     }
 
     /// Reads `sire.yaml` and every workflow file at a commit.
-    static func load(repository: Repository, commit: CommitInfo) throws -> WorkflowSet {
+    package static func load(repository: Repository, commit: CommitInfo) throws -> WorkflowSet {
         let configBytes = try repository.file(at: RepoConfig.fileName, in: commit.id).map { try repository.blob($0.blob) }
         let (config, configDiagnostics) = WorkflowValidator.loadConfig(bytes: configBytes)
         let entries = try repository.files(in: commit.id, under: config.workflowDirectories)
