@@ -158,7 +158,7 @@ struct ExpressionParserTests {
             Issue.record("expected a parse error")
         } catch {
             #expect(error.offset == 44)
-            #expect(error.description == "expected an expression, found ')' (at offset 44)")
+            #expect(error.description == "expected an expression, found ')' (column 45)")
         }
     }
 }

@@ -26,19 +26,6 @@ public enum ToolReference: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Why a tool URI could not be parsed; `offset` is where in the URI the problem starts.
-public struct ToolReferenceError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var message: String
-    public var offset: Int
-
-    public init(message: String, offset: Int = 0) {
-        self.message = message
-        self.offset = offset
-    }
-
-    public var description: String { message }
-}
-
 extension ToolReference {
     /// Parses a tool URI. Built-in names are not checked here (the validator does, with
     /// "did you mean"), only the URI's shape.
