@@ -13,6 +13,10 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // Pure core: model, graph, expressions, cron, durations. No I/O.
@@ -32,12 +36,33 @@ let package = Package(
             providers: [.apt(["libgit2-dev"])]),
         // Repository, objects, revisions, diffs, walks.
         .target(name: "SireGit", dependencies: ["CLibGit2"], swiftSettings: strict),
+        // Built-in tools (files, HTTP, processes, data, logs, sleep), JSON-RPC, and the dispatcher.
+        .target(
+            name: "SireTools",
+            dependencies: [
+                "SireCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        // The SQLite index (GRDB): runs, step states, events, artifacts, cache, outbox.
+        .target(
+            name: "SireStore",
+            dependencies: ["SireCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        // Durable run execution: ready steps, retries, timeouts, fan-out, repeat, cache.
+        .target(
+            name: "SireEngine",
+            dependencies: ["SireCore", "SireStore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
         // The command line, as a library so tests can call it in process.
         .target(
             name: "SireCLI",
             dependencies: [
-                "SireCore", "SireSpec", "SireGit",
+                "SireCore", "SireSpec", "SireGit", "SireTools", "SireStore", "SireEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .executableTarget(name: "sire-git", dependencies: ["SireCLI"], swiftSettings: strict),
@@ -49,6 +74,12 @@ let package = Package(
         .target(name: "SireTestSupport", path: "Tests/SireTestSupport", swiftSettings: strict),
         .testTarget(name: "SireCoreTests", dependencies: ["SireCore"], swiftSettings: strict),
         .testTarget(name: "SireSpecTests", dependencies: ["SireSpec", "SireCore"], swiftSettings: strict),
+        .testTarget(name: "SireToolsTests", dependencies: ["SireTools", "SireCore", "SireTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SireStoreTests", dependencies: ["SireStore", "SireCore", "SireTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "SireEngineTests",
+            dependencies: ["SireEngine", "SireStore", "SireTools", "SireCore", "SireTestSupport"],
+            swiftSettings: strict),
         .testTarget(name: "SireGitTests", dependencies: ["SireGit", "SireTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SireCLITests",
