@@ -268,3 +268,24 @@ struct CheckCommandTests {
         #expect(result.stderr.contains("not a git repository"), "\(result)")
     }
 }
+
+@Suite("sire-git check: a new file reusing an existing workflow id")
+struct CheckDuplicateIDTests {
+    @Test("the added file is blamed for the duplicate id, and the existing file is not called moved")
+    func addedDuplicateIsBlamed() throws {
+        let repo = try GitFixture.committed(["workflows/b.yaml": Workflows.valid("same")])
+        let base = try repo.git("rev-parse HEAD")
+        // Sorts before the existing file, which is what decides "first" today.
+        try repo.write("workflows/a.yaml", Workflows.valid("same", http: true))
+        try repo.commit("add a second workflow with the same id")
+        let result = try repo.sire("check", "--base", base)
+        #expect(result.status == 1, "\(result)")
+        let diagnostics = diagnosticLines(result.stdout)
+        #expect(diagnostics.count == 1, "\(result)")
+        #expect(diagnostics.first?.hasSuffix("[duplicate-workflow-id]") == true, "\(result)")
+        withKnownIssue("duplicate ids are decided by path order, so the unchanged b.yaml is blamed and a.yaml is shown as its move") {
+            #expect(diagnostics.first?.hasPrefix("workflows/a.yaml:") == true, "\(result)")
+            #expect(!result.stdout.contains("moved from workflows/b.yaml"), "\(result)")
+        }
+    }
+}
