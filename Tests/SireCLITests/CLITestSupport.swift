@@ -13,7 +13,9 @@ extension GitFixture {
     }
 
     /// A fixture with `files` written and committed as its first commit.
-    static func committed(_ files: [String: String], message: String = "initial") throws -> GitFixture {
+    static func committed(_ files: [String: String], message: String = "initial") throws
+        -> GitFixture
+    {
         let fixture = try GitFixture()
         for (path, content) in files { try fixture.write(path, content) }
         try fixture.commit(message)
@@ -31,27 +33,35 @@ extension SireBinary.Result {
     private static func lines(of output: String) -> [String] {
         var text = Substring(output)
         while text.hasSuffix("\n") { text = text.dropLast() }
-        return text.isEmpty ? [] : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        return text.isEmpty
+            ? [] : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
     /// Standard output parsed as a JSON object.
     func jsonObject(sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
         let parsed = try JSONSerialization.jsonObject(with: Data(stdout.utf8))
-        return try #require(parsed as? [String: Any], "not a JSON object:\n\(stdout)", sourceLocation: sourceLocation)
+        return try #require(
+            parsed as? [String: Any], "not a JSON object:\n\(stdout)",
+            sourceLocation: sourceLocation)
     }
 }
 
 /// Small workflow documents the suites combine.
 enum Workflows {
     /// A valid workflow with one step and, optionally, an hourly-style schedule.
-    static func valid(_ id: String, cron: String? = nil, timezone: String? = nil, http: Bool = false,
-                      pushPaths: [String]? = nil) -> String {
+    static func valid(
+        _ id: String, cron: String? = nil, timezone: String? = nil, http: Bool = false,
+        pushPaths: [String]? = nil
+    ) -> String {
         var triggers: [String] = []
         if let cron {
-            triggers.append("  schedule:\n    - cron: \"\(cron)\"" + (timezone.map { "\n      timezone: \($0)" } ?? ""))
+            triggers.append(
+                "  schedule:\n    - cron: \"\(cron)\""
+                    + (timezone.map { "\n      timezone: \($0)" } ?? ""))
         }
         if let pushPaths {
-            triggers.append("  push: { paths: [\(pushPaths.map { "\"\($0)\"" }.joined(separator: ", "))] }")
+            triggers.append(
+                "  push: { paths: [\(pushPaths.map { "\"\($0)\"" }.joined(separator: ", "))] }")
         }
         if http { triggers.append("  http: {}") }
         let on = triggers.isEmpty ? "" : "on:\n" + triggers.joined(separator: "\n") + "\n"
@@ -86,7 +96,8 @@ enum SARIFSchema {
 
     /// Runs the schema validator on `document`; returns its status and what it printed.
     static func validate(_ document: String) throws -> (status: Int32, output: String) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sarif-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "sarif-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("log.sarif")
@@ -111,18 +122,24 @@ enum SARIFSchema {
     }
 
     /// Expects `document` to be a valid SARIF 2.1.0 log.
-    static func expectValid(_ document: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectValid(_ document: String, sourceLocation: SourceLocation = #_sourceLocation)
+        throws
+    {
         try #require(
             FileManager.default.fileExists(atPath: path), "SARIF schema missing at \(path)",
             sourceLocation: sourceLocation)
         let (status, output) = try validate(document)
-        #expect(status == 0, "SARIF does not match the schema:\n\(output)\n\(document)", sourceLocation: sourceLocation)
+        #expect(
+            status == 0, "SARIF does not match the schema:\n\(output)\n\(document)",
+            sourceLocation: sourceLocation)
     }
 }
 
 /// The `path:line:col: severity: message [rule]` diagnostic lines of text output.
 func diagnosticLines(_ output: String) -> [String] {
     output.split(separator: "\n").map(String.init).filter { line in
-        line.range(of: #"^[^ ].*:\d+:\d+: (error|warning): .* \[[a-z0-9-]+\]$"#, options: .regularExpression) != nil
+        line.range(
+            of: #"^[^ ].*:\d+:\d+: (error|warning): .* \[[a-z0-9-]+\]$"#,
+            options: .regularExpression) != nil
     }
 }

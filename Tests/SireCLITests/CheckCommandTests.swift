@@ -17,12 +17,16 @@ struct CheckCommandTests {
         init() throws {
             repo = try GitFixture()
             try repo.write("workflows/broken.yaml", Workflows.unknownBuiltin("broken"))
-            try repo.write("workflows/nightly.yaml", Workflows.valid("nightly", cron: "0 2 * * *", pushPaths: ["data/**"]))
+            try repo.write(
+                "workflows/nightly.yaml",
+                Workflows.valid("nightly", cron: "0 2 * * *", pushPaths: ["data/**"]))
             try repo.write("workflows/old.yaml", Workflows.valid("old"))
             base = try repo.commit("base")
             try repo.write(
                 "workflows/nightly.yaml",
-                Workflows.valid("nightly", cron: "30 6 * * *", timezone: "Europe/Paris", http: true, pushPaths: ["src/**"]))
+                Workflows.valid(
+                    "nightly", cron: "30 6 * * *", timezone: "Europe/Paris", http: true,
+                    pushPaths: ["src/**"]))
             try repo.write(
                 "workflows/fresh.yaml",
                 """
@@ -38,11 +42,13 @@ struct CheckCommandTests {
         }
 
         func check(_ extra: String...) throws -> SireBinary.Result {
-            try repo.sire(["check", "--base", base, "--head", head, "--now", CheckCommandTests.now] + extra)
+            try repo.sire(
+                ["check", "--base", base, "--head", head, "--now", CheckCommandTests.now] + extra)
         }
     }
 
-    @Test("text: exit 1, the changes with next fire times, only the new problem, the old one counted")
+    @Test(
+        "text: exit 1, the changes with next fire times, only the new problem, the old one counted")
     func textReport() throws {
         let scenario = try Scenario()
         let result = try scenario.check()
@@ -65,7 +71,10 @@ struct CheckCommandTests {
 
             failed: 1 new error; 1 pre-existing problem in unchanged files not shown
             """
-        #expect(result.lines == expected.split(separator: "\n", omittingEmptySubsequences: false).map(String.init), "\(result)")
+        #expect(
+            result.lines
+                == expected.split(separator: "\n", omittingEmptySubsequences: false).map(
+                    String.init), "\(result)")
         #expect(!result.stdout.contains("workflows/broken.yaml"))
     }
 
@@ -74,7 +83,9 @@ struct CheckCommandTests {
         let scenario = try Scenario()
         let result = try scenario.repo.sire("check", "--base", scenario.base, "--now", Self.now)
         #expect(result.status == 1, "\(result)")
-        #expect(result.lines.first == "check \(scenario.base.prefix(7))..\(scenario.head.prefix(7))", "\(result)")
+        #expect(
+            result.lines.first == "check \(scenario.base.prefix(7))..\(scenario.head.prefix(7))",
+            "\(result)")
     }
 
     @Test("json has changes with exact fire times, the new problems and the pre-existing count")
@@ -113,7 +124,8 @@ struct CheckCommandTests {
         #expect(added.first?["timezone"] as? String == "Europe/Paris")
         #expect(
             added.first?["next"] as? [String] == [
-                "2026-01-01T06:30:00+01:00", "2026-01-02T06:30:00+01:00", "2026-01-03T06:30:00+01:00",
+                "2026-01-01T06:30:00+01:00", "2026-01-02T06:30:00+01:00",
+                "2026-01-03T06:30:00+01:00",
             ])
         let removed = try #require(nightly["schedules_removed"] as? [[String: Any]])
         #expect(removed.first?["cron"] as? String == "0 2 * * *")
@@ -167,7 +179,10 @@ struct CheckCommandTests {
             result.lines.contains(
                 "      + schedule '@hourly' (UTC) next: 2026-01-01T01:00:00Z, 2026-01-01T02:00:00Z, 2026-01-01T03:00:00Z"
             ), "\(result)")
-        #expect(result.lines.last == "ok: no new errors; 1 pre-existing problem in unchanged files not shown", "\(result)")
+        #expect(
+            result.lines.last
+                == "ok: no new errors; 1 pre-existing problem in unchanged files not shown",
+            "\(result)")
         #expect(!result.stdout.contains("broken.yaml"))
 
         let sarif = try repo.sire("check", "--base", base, "--head", head, "--format", "sarif")
@@ -176,7 +191,8 @@ struct CheckCommandTests {
         let runs = try #require(try sarif.jsonObject()["runs"] as? [[String: Any]])
         #expect((runs.first?["results"] as? [Any])?.isEmpty == true)
 
-        let json = try repo.sire("check", "--base", base, "--head", head, "--format", "json").jsonObject()
+        let json = try repo.sire("check", "--base", base, "--head", head, "--format", "json")
+            .jsonObject()
         #expect(json["ok"] as? Bool == true)
         #expect((json["problems"] as? [Any])?.isEmpty == true)
     }
@@ -189,7 +205,9 @@ struct CheckCommandTests {
         try repo.commit("docs")
         let result = try repo.sire("check", "--base", base)
         #expect(result.status == 0, "\(result)")
-        #expect(result.lines.dropFirst() == ["no workflow changes", "", "ok: no new errors"], "\(result)")
+        #expect(
+            result.lines.dropFirst() == ["no workflow changes", "", "ok: no new errors"],
+            "\(result)")
     }
 
     @Test("a pre-existing problem in a file the change touches is shown and fails the check")
@@ -197,12 +215,20 @@ struct CheckCommandTests {
         let repo = try GitFixture()
         try repo.write("workflows/broken.yaml", Workflows.unknownBuiltin("broken"))
         let base = try repo.commit("base")
-        try repo.write("workflows/broken.yaml", "# a comment, nothing fixed\n" + Workflows.unknownBuiltin("broken"))
+        try repo.write(
+            "workflows/broken.yaml",
+            "# a comment, nothing fixed\n" + Workflows.unknownBuiltin("broken"))
         try repo.commit("touch it")
         let result = try repo.sire("check", "--base", base)
         #expect(result.status == 1, "\(result)")
-        #expect(diagnosticLines(result.stdout).map { $0.components(separatedBy: ": error:")[0] } == ["workflows/broken.yaml:5:22"])
-        #expect(result.lines.contains("  ~ modified broken (workflows/broken.yaml) — invalid, the last good version keeps running"))
+        #expect(
+            diagnosticLines(result.stdout).map { $0.components(separatedBy: ": error:")[0] } == [
+                "workflows/broken.yaml:5:22"
+            ])
+        #expect(
+            result.lines.contains(
+                "  ~ modified broken (workflows/broken.yaml) — invalid, the last good version keeps running"
+            ))
     }
 
     @Test("removing every workflow fails with empty-workflow-set unless sire.yaml allows it")
@@ -241,7 +267,8 @@ struct CheckCommandTests {
         let result = try repo.sire("check", "--base", base)
         #expect(result.status == 0, "\(result)")
         #expect(
-            result.lines.contains("  ~ modified alpha (workflows/renamed.yaml) moved from workflows/a.yaml"),
+            result.lines.contains(
+                "  ~ modified alpha (workflows/renamed.yaml) moved from workflows/a.yaml"),
             "\(result)")
     }
 
@@ -263,7 +290,8 @@ struct CheckCommandTests {
     @Test("check outside a repository is a usage error")
     func notARepository() throws {
         let repo = try GitFixture()
-        let result = try SireBinary.run(["check", "--base", "HEAD", "--repo", repo.sandbox], in: repo.sandbox)
+        let result = try SireBinary.run(
+            ["check", "--base", "HEAD", "--repo", repo.sandbox], in: repo.sandbox)
         #expect(result.status == 2, "\(result)")
         #expect(result.stderr.contains("not a git repository"), "\(result)")
     }
@@ -271,7 +299,8 @@ struct CheckCommandTests {
 
 @Suite("sire-git check: a new file reusing an existing workflow id")
 struct CheckDuplicateIDTests {
-    @Test("the added file is blamed for the duplicate id, and the existing file is not called moved")
+    @Test(
+        "the added file is blamed for the duplicate id, and the existing file is not called moved")
     func addedDuplicateIsBlamed() throws {
         let repo = try GitFixture.committed(["workflows/b.yaml": Workflows.valid("same")])
         let base = try repo.git("rev-parse HEAD")
@@ -283,7 +312,9 @@ struct CheckDuplicateIDTests {
         let diagnostics = diagnosticLines(result.stdout)
         #expect(diagnostics.count == 1, "\(result)")
         #expect(diagnostics.first?.hasSuffix("[duplicate-workflow-id]") == true, "\(result)")
-        withKnownIssue("duplicate ids are decided by path order, so the unchanged b.yaml is blamed and a.yaml is shown as its move") {
+        withKnownIssue(
+            "duplicate ids are decided by path order, so the unchanged b.yaml is blamed and a.yaml is shown as its move"
+        ) {
             #expect(diagnostics.first?.hasPrefix("workflows/a.yaml:") == true, "\(result)")
             #expect(!result.stdout.contains("moved from workflows/b.yaml"), "\(result)")
         }

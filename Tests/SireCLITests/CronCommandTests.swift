@@ -10,24 +10,42 @@ struct CronCommandTests {
 
     @Test("the README example across the Paris spring-forward gap, exactly")
     func parisSpringForward() throws {
-        let result = try cron("30 2 * * *", "--timezone", "Europe/Paris", "--from", "2026-03-28T00:00:00Z", "-n", "3")
+        let result = try cron(
+            "30 2 * * *", "--timezone", "Europe/Paris", "--from", "2026-03-28T00:00:00Z", "-n", "3")
         #expect(result.status == 0, "\(result)")
-        #expect(result.stdout == "2026-03-28T02:30:00+01:00\n2026-03-29T03:00:00+02:00\n2026-03-30T02:30:00+02:00\n")
+        #expect(
+            result.stdout
+                == "2026-03-28T02:30:00+01:00\n2026-03-29T03:00:00+02:00\n2026-03-30T02:30:00+02:00\n"
+        )
         #expect(result.stderr.isEmpty)
     }
 
     @Test(
         "UTC by default, times strictly after --from, seconds and macros",
         arguments: [
-            (["0 * * * *", "--from", "2026-01-01T00:00:00Z", "-n", "2"], ["2026-01-01T01:00:00Z", "2026-01-01T02:00:00Z"]),
-            (["*/20 * * * * *", "--from", "2026-01-01T00:00:00Z", "-n", "3"],
-             ["2026-01-01T00:00:20Z", "2026-01-01T00:00:40Z", "2026-01-01T00:01:00Z"]),
-            (["@monthly", "--from", "2026-01-15T08:00:00+01:00", "-n", "2"], ["2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z"]),
-            (["0 9 * * MON-FRI", "--timezone", "America/New_York", "--from", "2026-01-02T15:00:00Z", "-n", "2"],
-             ["2026-01-05T09:00:00-05:00", "2026-01-06T09:00:00-05:00"]),
+            (
+                ["0 * * * *", "--from", "2026-01-01T00:00:00Z", "-n", "2"],
+                ["2026-01-01T01:00:00Z", "2026-01-01T02:00:00Z"]
+            ),
+            (
+                ["*/20 * * * * *", "--from", "2026-01-01T00:00:00Z", "-n", "3"],
+                ["2026-01-01T00:00:20Z", "2026-01-01T00:00:40Z", "2026-01-01T00:01:00Z"]
+            ),
+            (
+                ["@monthly", "--from", "2026-01-15T08:00:00+01:00", "-n", "2"],
+                ["2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z"]
+            ),
+            (
+                [
+                    "0 9 * * MON-FRI", "--timezone", "America/New_York", "--from",
+                    "2026-01-02T15:00:00Z", "-n", "2",
+                ],
+                ["2026-01-05T09:00:00-05:00", "2026-01-06T09:00:00-05:00"]
+            ),
         ])
     func fireTimes(arguments: [String], expected: [String]) throws {
-        let result = try SireBinary.run(["cron"] + arguments, in: FileManager.default.temporaryDirectory.path)
+        let result = try SireBinary.run(
+            ["cron"] + arguments, in: FileManager.default.temporaryDirectory.path)
         #expect(result.status == 0, "\(result)")
         #expect(result.lines == expected, "\(result)")
     }
@@ -58,7 +76,9 @@ struct CronCommandTests {
         let result = try cron("* * *")
         #expect(result.status == 2, "\(result)")
         #expect(result.errorLines.count == 3, "\(result)")
-        #expect(result.errorLines.last?.trimmingCharacters(in: .whitespaces).hasPrefix("^") == true, "\(result)")
+        #expect(
+            result.errorLines.last?.trimmingCharacters(in: .whitespaces).hasPrefix("^") == true,
+            "\(result)")
     }
 
     @Test("an unknown time zone exits 2 and suggests the near one")
@@ -66,12 +86,18 @@ struct CronCommandTests {
         let result = try cron("0 * * * *", "--timezone", "Europe/Pariss")
         #expect(result.status == 2, "\(result)")
         #expect(result.stdout.isEmpty)
-        #expect(result.errorLines == ["sire-git: unknown time zone 'Europe/Pariss'; did you mean 'Europe/Paris'?"], "\(result)")
+        #expect(
+            result.errorLines == [
+                "sire-git: unknown time zone 'Europe/Pariss'; did you mean 'Europe/Paris'?"
+            ], "\(result)")
     }
 
     @Test(
         "a --from that is not an RFC 3339 time exits 2",
-        arguments: ["yesterday", "2026-01-01", "2026-01-01T00:00:00", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z"])
+        arguments: [
+            "yesterday", "2026-01-01", "2026-01-01T00:00:00", "2026-13-01T00:00:00Z",
+            "2026-02-30T00:00:00Z",
+        ])
     func badFrom(from: String) throws {
         let result = try cron("0 * * * *", "--from", from)
         #expect(result.status == 2, "\(result)")
@@ -82,7 +108,8 @@ struct CronCommandTests {
 
     @Test("-n out of range exits 2", arguments: ["0", "-1", "10001"])
     func badCount(n: String) throws {
-        let result = try SireBinary.run(["cron", "0 * * * *", "-n", n], in: FileManager.default.temporaryDirectory.path)
+        let result = try SireBinary.run(
+            ["cron", "0 * * * *", "-n", n], in: FileManager.default.temporaryDirectory.path)
         #expect(result.status == 2, "\(result)")
         #expect(result.stdout.isEmpty)
     }

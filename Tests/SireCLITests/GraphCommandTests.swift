@@ -86,9 +86,12 @@ struct GraphCommandTests {
     func dotLabelLineBreak() throws {
         let repo = try repository()
         let result = try repo.sire("graph", "pipeline")
-        let node = try #require(result.lines.first { $0.hasPrefix(#"  "fetch" [label="#) }, "\(result)")
+        let node = try #require(
+            result.lines.first { $0.hasPrefix(#"  "fetch" [label="#) }, "\(result)")
         // In a Graphviz escString `\n` is a line break; `\\n` is a literal backslash then `n`.
-        withKnownIssue("GraphCommand.dot escapes its own \\n separator, so labels show a literal \\n") {
+        withKnownIssue(
+            "GraphCommand.dot escapes its own \\n separator, so labels show a literal \\n"
+        ) {
             #expect(node == #"  "fetch" [label="fetch\nsire:local/http.request"];"#)
         }
     }
@@ -99,7 +102,9 @@ struct GraphCommandTests {
         let result = try repo.sire("graph", "sire-edges")
         #expect(result.status == 0, "\(result)")
         #expect(
-            result.lines.filter { $0.contains("->") } == [#"  "write" -> "read";"#, #"  "read" -> "report";"#],
+            result.lines.filter { $0.contains("->") } == [
+                #"  "write" -> "read";"#, #"  "read" -> "report";"#,
+            ],
             "\(result)")
     }
 
@@ -126,7 +131,9 @@ struct GraphCommandTests {
         let repo = try repository()
         let result = try repo.sire("graph", "sire-edges", "--format", "mermaid")
         #expect(result.status == 0, "\(result)")
-        #expect(result.lines.filter { $0.contains("-->") } == ["  s0 --> s1", "  s1 --> s2"], "\(result)")
+        #expect(
+            result.lines.filter { $0.contains("-->") } == ["  s0 --> s1", "  s1 --> s2"],
+            "\(result)")
     }
 
     @Test("a workflow can be named by its file path, and read at a revision")
@@ -137,7 +144,9 @@ struct GraphCommandTests {
         #expect(byPath.lines.first == #"digraph "pipeline" {"#)
 
         // The work tree loses the handler edge; the commit still has it.
-        try repo.write("workflows/pipeline.yaml", Self.pipeline.replacingOccurrences(of: "    on_error: { goto: alert }\n", with: ""))
+        try repo.write(
+            "workflows/pipeline.yaml",
+            Self.pipeline.replacingOccurrences(of: "    on_error: { goto: alert }\n", with: ""))
         let workTree = try repo.sire("graph", "pipeline")
         #expect(workTree.status == 0, "\(workTree)")
         #expect(!workTree.stdout.contains("on_error"), "\(workTree)")
@@ -152,7 +161,9 @@ struct GraphCommandTests {
         let result = try repo.sire("graph", "pipelin")
         #expect(result.status == 2, "\(result)")
         #expect(result.stdout.isEmpty)
-        #expect(result.errorLines == ["sire-git: no workflow 'pipelin'; did you mean 'pipeline'?"], "\(result)")
+        #expect(
+            result.errorLines == ["sire-git: no workflow 'pipelin'; did you mean 'pipeline'?"],
+            "\(result)")
     }
 
     @Test("an invalid workflow exits 1 and prints its diagnostics instead of a graph")
@@ -173,16 +184,16 @@ struct GraphCommandTests {
     func cyclicWorkflow() throws {
         let repo = try GitFixture.committed([
             "workflows/loop.yaml": """
-                id: loop
-                steps:
-                  - id: a
-                    needs: [b]
-                    tool: sire:local/log.write
-                  - id: b
-                    needs: [a]
-                    tool: sire:local/log.write
+            id: loop
+            steps:
+              - id: a
+                needs: [b]
+                tool: sire:local/log.write
+              - id: b
+                needs: [a]
+                tool: sire:local/log.write
 
-                """
+            """
         ])
         let result = try repo.sire("graph", "loop")
         #expect(result.status == 1, "\(result)")

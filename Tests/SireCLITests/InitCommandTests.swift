@@ -4,12 +4,16 @@ import Testing
 
 @Suite("sire-git init")
 struct InitCommandTests {
-    @Test("init scaffolds sire.yaml and workflows/hello.yaml that validate clean, in the tree and committed")
+    @Test(
+        "init scaffolds sire.yaml and workflows/hello.yaml that validate clean, in the tree and committed"
+    )
     func scaffoldValidates() throws {
         let repo = try GitFixture()
         let result = try repo.sire("init")
         #expect(result.status == 0, "\(result)")
-        #expect(result.lines.prefix(2) == ["created sire.yaml", "created workflows/hello.yaml"], "\(result)")
+        #expect(
+            result.lines.prefix(2) == ["created sire.yaml", "created workflows/hello.yaml"],
+            "\(result)")
         #expect(FileManager.default.fileExists(atPath: repo.root + "/sire.yaml"))
         #expect(FileManager.default.fileExists(atPath: repo.root + "/workflows/hello.yaml"))
 
@@ -58,6 +62,8 @@ struct InitCommandTests {
         #expect(result.status == 2, "\(result)")
         #expect(result.stderr.contains("hello.yaml"), "\(result)")
         #expect(!FileManager.default.fileExists(atPath: repo.root + "/sire.yaml"))
-        #expect(try String(contentsOfFile: repo.root + "/workflows/hello.yaml", encoding: .utf8) == Workflows.valid("hello"))
+        #expect(
+            try String(contentsOfFile: repo.root + "/workflows/hello.yaml", encoding: .utf8)
+                == Workflows.valid("hello"))
     }
 }

@@ -36,12 +36,16 @@ struct UsageTests {
             let result = try run(arguments)
             #expect(result.status == 0, "\(arguments): \(result)")
             for command in ["init", "validate", "check", "graph", "cron"] {
-                #expect(result.stdout.contains("  \(command) "), "\(arguments) does not list \(command)")
+                #expect(
+                    result.stdout.contains("  \(command) "), "\(arguments) does not list \(command)"
+                )
             }
         }
     }
 
-    @Test("each subcommand has help that exits 0", arguments: ["init", "validate", "check", "graph", "cron"])
+    @Test(
+        "each subcommand has help that exits 0",
+        arguments: ["init", "validate", "check", "graph", "cron"])
     func subcommandHelp(command: String) throws {
         let result = try run([command, "--help"])
         #expect(result.status == 0, "\(result)")
@@ -53,6 +57,8 @@ struct UsageTests {
         let result = try run(["--version"])
         #expect(result.status == 0, "\(result)")
         #expect(result.lines.count == 1)
-        #expect(result.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil, "\(result)")
+        #expect(
+            result.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil,
+            "\(result)")
     }
 }

@@ -16,7 +16,9 @@ struct ValidateCommandTests {
         #expect(result.stderr.isEmpty)
     }
 
-    @Test("an invalid workflow exits 1 with path:line:col, the source line and a caret under the column")
+    @Test(
+        "an invalid workflow exits 1 with path:line:col, the source line and a caret under the column"
+    )
     func textDiagnosticWithSnippet() throws {
         let repo = try GitFixture.committed([
             "workflows/good.yaml": Workflows.valid("good"),
@@ -25,7 +27,8 @@ struct ValidateCommandTests {
         let result = try repo.sire("validate")
         #expect(result.status == 1, "\(result)")
         let lines = result.lines
-        let headline = "workflows/bad.yaml:4:22: error: unknown built-in tool 'sire:local/nope.nothing' [unknown-builtin]"
+        let headline =
+            "workflows/bad.yaml:4:22: error: unknown built-in tool 'sire:local/nope.nothing' [unknown-builtin]"
         let index = try #require(lines.firstIndex(of: headline), "\(result)")
         try #require(lines.count > index + 2)
         #expect(lines[index + 1] == " 4 |     tool: sire:local/nope.nothing")
@@ -33,7 +36,8 @@ struct ValidateCommandTests {
         // The caret sits under column 22 of the quoted source line: the start of the unknown name.
         let source = lines[index + 1].dropFirst(" 4 | ".count)
         let caret = lines[index + 2].dropFirst("   | ".count)
-        #expect(caret.firstIndex(of: "^").map { caret.distance(from: caret.startIndex, to: $0) } == 21)
+        #expect(
+            caret.firstIndex(of: "^").map { caret.distance(from: caret.startIndex, to: $0) } == 21)
         #expect(source.dropFirst(21).hasPrefix("nope.nothing"))
         #expect(lines.last == "1 error, 0 warnings in 2 workflows (1 invalid)")
     }
@@ -42,18 +46,19 @@ struct ValidateCommandTests {
     func caretAfterNonASCII() throws {
         let repo = try GitFixture.committed([
             "workflows/uni.yaml": """
-                id: uni
-                steps:
-                  - id: a
-                    tool: sire:local/log.write
-                    params: { level: info, message: "héllo ✓ {{ nope(1) }}" }
+            id: uni
+            steps:
+              - id: a
+                tool: sire:local/log.write
+                params: { level: info, message: "héllo ✓ {{ nope(1) }}" }
 
-                """
+            """
         ])
         let result = try repo.sire("validate")
         #expect(result.status == 1, "\(result)")
         let lines = result.lines
-        let index = try #require(lines.firstIndex { $0.hasSuffix("[unknown-function]") }, "\(result)")
+        let index = try #require(
+            lines.firstIndex { $0.hasSuffix("[unknown-function]") }, "\(result)")
         let headline = lines[index]
         let column = try #require(Int(headline.split(separator: ":")[2]))
         let source = Array(lines[index + 1].dropFirst(" 5 | ".count))
@@ -67,14 +72,14 @@ struct ValidateCommandTests {
         let repo = try GitFixture.committed([
             "workflows/b.yaml": Workflows.unknownBuiltin("bee"),
             "workflows/a.yaml": """
-                id: ay
-                steps:
-                  - id: one
-                    tool: sire:local/log.write
-                    needs: [ghost]
-                    colour: red
+            id: ay
+            steps:
+              - id: one
+                tool: sire:local/log.write
+                needs: [ghost]
+                colour: red
 
-                """,
+            """,
         ])
         let result = try repo.sire("validate")
         #expect(result.status == 1)
@@ -82,7 +87,10 @@ struct ValidateCommandTests {
         #expect(diagnostics.count == 3, "\(result)")
         #expect(diagnostics.first?.hasPrefix("workflows/a.yaml:5:") == true, "\(result)")
         #expect(diagnostics.last?.hasPrefix("workflows/b.yaml:4:22: error:") == true, "\(result)")
-        #expect(diagnostics.contains { $0.hasPrefix("workflows/a.yaml:6:5: error:") && $0.hasSuffix("[unknown-key]") })
+        #expect(
+            diagnostics.contains {
+                $0.hasPrefix("workflows/a.yaml:6:5: error:") && $0.hasSuffix("[unknown-key]")
+            })
         #expect(result.lines.last == "3 errors, 0 warnings in 2 workflows (2 invalid)")
     }
 
@@ -103,8 +111,13 @@ struct ValidateCommandTests {
 
         let atBroken = try repo.sire("validate", "--rev", broken)
         #expect(atBroken.status == 1, "\(atBroken)")
-        #expect(diagnosticLines(atBroken.stdout).map { $0.components(separatedBy: ": error:")[0] } == ["workflows/flow.yaml:4:22"])
-        #expect(atBroken.lines.last?.hasSuffix("in 1 workflow at \(broken.prefix(7)) (1 invalid)") == true, "\(atBroken)")
+        #expect(
+            diagnosticLines(atBroken.stdout).map { $0.components(separatedBy: ": error:")[0] } == [
+                "workflows/flow.yaml:4:22"
+            ])
+        #expect(
+            atBroken.lines.last?.hasSuffix("in 1 workflow at \(broken.prefix(7)) (1 invalid)")
+                == true, "\(atBroken)")
 
         let workTree = try repo.sire("validate")
         #expect(workTree.status == 1, "\(workTree)")
@@ -169,7 +182,8 @@ struct ValidateCommandTests {
         ])
     func usageErrors(arguments: [String]) throws {
         let repo = try GitFixture.committed(["workflows/a.yaml": Workflows.valid("alpha")])
-        try FileManager.default.createDirectory(atPath: repo.sandbox + "/plain", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: repo.sandbox + "/plain", withIntermediateDirectories: true)
         let resolved = arguments.map { $0 == "NOT-A-REPO" ? repo.sandbox + "/plain" : $0 }
         let result = try repo.sire(resolved)
         #expect(result.status == 2, "\(result)")

@@ -45,7 +45,9 @@ struct ValidateConfigTests {
         let result = try repo.sire("validate")
         let lines = result.lines
         let index = try #require(lines.firstIndex { $0.hasPrefix("sire.yaml:2:1:") }, "\(result)")
-        withKnownIssue("text output shows no snippet for sire.yaml: its source is not in WorkflowSet.sources") {
+        withKnownIssue(
+            "text output shows no snippet for sire.yaml: its source is not in WorkflowSet.sources"
+        ) {
             #expect(lines.dropFirst(index + 1).first == " 2 | workflow_dirs: [x]", "\(result)")
             #expect(lines.dropFirst(index + 2).first == "   | ^", "\(result)")
         }
@@ -93,7 +95,10 @@ struct ValidateConfigTests {
         let atRev = try repo.sire("validate", "--rev", "HEAD", "--format", "json")
         #expect(atRev.status == 0, "\(atRev)")
         let workflows = try #require(try atRev.jsonObject()["workflows"] as? [[String: Any]])
-        #expect(workflows.compactMap { $0["path"] as? String } == ["flows/a.yaml", "flows/deeper/b.yml"])
+        #expect(
+            workflows.compactMap { $0["path"] as? String } == [
+                "flows/a.yaml", "flows/deeper/b.yml",
+            ])
     }
 
     @Test("--rev reads sire.yaml from the commit too")

@@ -19,18 +19,24 @@ struct ValidateEdgeCaseTests {
         let repo = try GitFixture.committed(["workflows/lonely.yaml": Self.warningOnly])
         let text = try repo.sire("validate")
         #expect(text.status == 0, "\(text)")
-        #expect(diagnosticLines(text.stdout).first?.hasPrefix("workflows/lonely.yaml:5:14: warning: ") == true, "\(text)")
+        #expect(
+            diagnosticLines(text.stdout).first?.hasPrefix("workflows/lonely.yaml:5:14: warning: ")
+                == true, "\(text)")
         #expect(text.lines.last == "0 errors, 1 warning in 1 workflow (0 invalid)", "\(text)")
 
         let github = try repo.sire("validate", "--format", "github")
         #expect(github.status == 0)
-        #expect(github.lines.first?.hasPrefix("::warning file=workflows/lonely.yaml,line=5,col=14,title=unused-recover::") == true, "\(github)")
+        #expect(
+            github.lines.first?.hasPrefix(
+                "::warning file=workflows/lonely.yaml,line=5,col=14,title=unused-recover::")
+                == true, "\(github)")
 
         let sarif = try repo.sire("validate", "--format", "sarif")
         #expect(sarif.status == 0)
         try SARIFSchema.expectValid(sarif.stdout)
         let runs = try #require(try sarif.jsonObject()["runs"] as? [[String: Any]])
-        #expect((runs.first?["results"] as? [[String: Any]])?.first?["level"] as? String == "warning")
+        #expect(
+            (runs.first?["results"] as? [[String: Any]])?.first?["level"] as? String == "warning")
 
         let json = try repo.sire("validate", "--json").jsonObject()
         #expect(json["valid"] as? Bool == true)
@@ -40,12 +46,14 @@ struct ValidateEdgeCaseTests {
     @Test("a caret after a tab keeps the tab, so it lines up in a terminal")
     func caretAfterTab() throws {
         let repo = try GitFixture.committed([
-            "workflows/tab.yaml": "id: tabby\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: {message: \"a\tb {{ nope() }}\"}\n"
+            "workflows/tab.yaml":
+                "id: tabby\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: {message: \"a\tb {{ nope() }}\"}\n"
         ])
         let result = try repo.sire("validate")
         #expect(result.status == 1, "\(result)")
         let lines = result.lines
-        let index = try #require(lines.firstIndex { $0.hasPrefix("workflows/tab.yaml:5:31: error:") }, "\(result)")
+        let index = try #require(
+            lines.firstIndex { $0.hasPrefix("workflows/tab.yaml:5:31: error:") }, "\(result)")
         let source = Array(lines[index + 1].dropFirst(" 5 | ".count))
         let caret = String(lines[index + 2].dropFirst("   | ".count))
         let lead = String(source.prefix(30).map { $0 == "\t" ? "\t" : " " })
@@ -56,16 +64,22 @@ struct ValidateEdgeCaseTests {
     @Test("a file with CRLF line endings still gets its source line and caret")
     func crlfSnippet() throws {
         let repo = try GitFixture.committed([
-            "workflows/crlf.yaml": "id: crlf\r\nsteps:\r\n  - id: a\r\n    tool: sire:local/nope.nothing\r\n"
+            "workflows/crlf.yaml":
+                "id: crlf\r\nsteps:\r\n  - id: a\r\n    tool: sire:local/nope.nothing\r\n"
         ])
         let result = try repo.sire("validate")
         #expect(result.status == 1, "\(result)")
         let lines = result.lines
-        let headline = "workflows/crlf.yaml:4:22: error: unknown built-in tool 'sire:local/nope.nothing' [unknown-builtin]"
+        let headline =
+            "workflows/crlf.yaml:4:22: error: unknown built-in tool 'sire:local/nope.nothing' [unknown-builtin]"
         let index = try #require(lines.firstIndex(of: headline), "\(result)")
         // "\r\n" is one Character in Swift, so splitting the source on "\n" finds no lines.
-        withKnownIssue("DiagnosticOutput.text splits on Character \"\\n\", which never matches \"\\r\\n\"") {
-            #expect(lines.dropFirst(index + 1).first == " 4 |     tool: sire:local/nope.nothing", "\(result)")
+        withKnownIssue(
+            "DiagnosticOutput.text splits on Character \"\\n\", which never matches \"\\r\\n\""
+        ) {
+            #expect(
+                lines.dropFirst(index + 1).first == " 4 |     tool: sire:local/nope.nothing",
+                "\(result)")
             #expect(lines.dropFirst(index + 2).first == "   |                      ^", "\(result)")
         }
     }
@@ -92,7 +106,9 @@ struct ValidateEdgeCaseTests {
         #expect(result.stdout.hasPrefix("workflows/bad.yaml:4:22: error:"), "\(result)")
     }
 
-    @Test("files outside the workflow directories, hidden files and other extensions are not workflows")
+    @Test(
+        "files outside the workflow directories, hidden files and other extensions are not workflows"
+    )
     func whatIsAWorkflow() throws {
         let repo = try GitFixture.committed([
             "workflows/a.yaml": Workflows.valid("a"),
@@ -108,8 +124,12 @@ struct ValidateEdgeCaseTests {
         // The controller deploys commits, so a commit must hold the same workflows the work tree
         // check promised.
         let atHead = try repo.sire("validate", "--rev", "HEAD", "--json")
-        let paths = (try atHead.jsonObject()["workflows"] as? [[String: Any]])?.compactMap { $0["path"] as? String }
-        withKnownIssue("WorkflowSet.load (commits) does not skip dot-directories as loadWorkTree does") {
+        let paths = (try atHead.jsonObject()["workflows"] as? [[String: Any]])?.compactMap {
+            $0["path"] as? String
+        }
+        withKnownIssue(
+            "WorkflowSet.load (commits) does not skip dot-directories as loadWorkTree does"
+        ) {
             #expect(atHead.status == 0, "\(atHead)")
             #expect(paths == ["workflows/a.yaml", "workflows/b.yml"], "\(atHead)")
         }

@@ -27,8 +27,12 @@ struct ValidateFormatTests {
         #expect((config["diagnostics"] as? [Any])?.isEmpty == true)
 
         let workflows = try #require(json["workflows"] as? [[String: Any]])
-        #expect(workflows.compactMap { $0["path"] as? String } == ["workflows/bad.yaml", "workflows/good.yaml"])
-        let bad = workflows[0], good = workflows[1]
+        #expect(
+            workflows.compactMap { $0["path"] as? String } == [
+                "workflows/bad.yaml", "workflows/good.yaml",
+            ])
+        let bad = workflows[0]
+        let good = workflows[1]
         #expect(bad["id"] as? String == "bad")
         #expect(bad["valid"] as? Bool == false)
         #expect(bad["blob"] as? String == (try repo.git("rev-parse HEAD:workflows/bad.yaml")))
@@ -43,10 +47,12 @@ struct ValidateFormatTests {
         #expect(diagnostic["path"] as? String == "workflows/bad.yaml")
         #expect(diagnostic["line"] as? Int == 4)
         #expect(diagnostic["column"] as? Int == 22)
-        #expect(diagnostic["message"] as? String == "unknown built-in tool 'sire:local/nope.nothing'")
+        #expect(
+            diagnostic["message"] as? String == "unknown built-in tool 'sire:local/nope.nothing'")
     }
 
-    @Test("json of the work tree has no commit and no blobs, and --json is the same as --format json")
+    @Test(
+        "json of the work tree has no commit and no blobs, and --json is the same as --format json")
     func jsonWorkTree() throws {
         let repo = try GitFixture.committed(["workflows/good.yaml": Workflows.valid("good")])
         let long = try repo.sire("validate", "--format", "json")
@@ -63,7 +69,9 @@ struct ValidateFormatTests {
         #expect(workflows.first?["id"] as? String == "good")
     }
 
-    @Test("github prints one ::error annotation per problem with file, line, col and the rule as title")
+    @Test(
+        "github prints one ::error annotation per problem with file, line, col and the rule as title"
+    )
     func githubAnnotations() throws {
         let repo = try mixedRepository()
         let result = try repo.sire("validate", "--format", "github")
@@ -78,19 +86,21 @@ struct ValidateFormatTests {
     func githubEscaping() throws {
         let repo = try GitFixture.committed([
             "workflows/a,b.yaml": """
-                id: ab
-                steps:
-                  - id: a
-                    tool: sire:local/log.write
-                    params: { level: info, message: hi }
-                "100%": true
+            id: ab
+            steps:
+              - id: a
+                tool: sire:local/log.write
+                params: { level: info, message: hi }
+            "100%": true
 
-                """
+            """
         ])
         let result = try repo.sire("validate", "--format", "github")
         #expect(result.status == 1, "\(result)")
         let line = try #require(result.lines.first, "\(result)")
-        #expect(line.hasPrefix("::error file=workflows/a%2Cb.yaml,line=6,col=1,title=unknown-key::"), "\(result)")
+        #expect(
+            line.hasPrefix("::error file=workflows/a%2Cb.yaml,line=6,col=1,title=unknown-key::"),
+            "\(result)")
         let message = try #require(line.components(separatedBy: "::").last)
         #expect(message.contains("100%25"), "\(result)")
         #expect(!message.contains("100%'"), "\(result)")
@@ -109,7 +119,8 @@ struct ValidateFormatTests {
         let repo = try GitFixture.committed([
             "workflows/good.yaml": Workflows.valid("good"),
             "workflows/bad.yaml": Workflows.unknownBuiltin("bad"),
-            "workflows/worse.yaml": "id: worse\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    needs: [ghost]\n",
+            "workflows/worse.yaml":
+                "id: worse\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    needs: [ghost]\n",
         ])
         let result = try repo.sire("validate", "--format", "sarif")
         #expect(result.status == 1, "\(result)")
@@ -135,8 +146,11 @@ struct ValidateFormatTests {
             #expect(item["level"] as? String == "error")
         }
         let first = try #require(results.first)
-        let location = try #require((first["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
-        #expect((location["artifactLocation"] as? [String: Any])?["uri"] as? String == "workflows/bad.yaml")
+        let location = try #require(
+            (first["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
+        #expect(
+            (location["artifactLocation"] as? [String: Any])?["uri"] as? String
+                == "workflows/bad.yaml")
         let region = try #require(location["region"] as? [String: Any])
         #expect(region["startLine"] as? Int == 4)
         #expect(region["startColumn"] as? Int == 22)
@@ -154,22 +168,30 @@ struct ValidateFormatTests {
 
     @Test("the schema check itself rejects a log that is not SARIF")
     func schemaCheckCanFail() throws {
-        let (status, _) = try SARIFSchema.validate(#"{"version": "2.1.0", "runs": [{"results": []}]}"#)
+        let (status, _) = try SARIFSchema.validate(
+            #"{"version": "2.1.0", "runs": [{"results": []}]}"#)
         #expect(status != 0)
     }
 
-    @Test("sarif artifact URIs are percent-encoded, so a file name with a space is a valid URI reference")
+    @Test(
+        "sarif artifact URIs are percent-encoded, so a file name with a space is a valid URI reference"
+    )
     func sarifURIEncoding() throws {
-        let repo = try GitFixture.committed(["workflows/my flow.yaml": Workflows.unknownBuiltin("my-flow")])
+        let repo = try GitFixture.committed([
+            "workflows/my flow.yaml": Workflows.unknownBuiltin("my-flow")
+        ])
         let result = try repo.sire("validate", "--format", "sarif")
         #expect(result.status == 1, "\(result)")
         try SARIFSchema.expectValid(result.stdout)
         let runs = try #require(try result.jsonObject()["runs"] as? [[String: Any]])
         let results = try #require(runs.first?["results"] as? [[String: Any]])
-        let location = (results.first?["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]
+        let location =
+            (results.first?["locations"] as? [[String: Any]])?.first?["physicalLocation"]
+            as? [String: Any]
         let uri = (location?["artifactLocation"] as? [String: Any])?["uri"] as? String
         // SARIF §3.10.2: `uri` is a valid URI reference (RFC 3986), which cannot hold a space.
-        withKnownIssue("SARIF artifactLocation.uri is the raw path; spaces are not percent-encoded") {
+        withKnownIssue("SARIF artifactLocation.uri is the raw path; spaces are not percent-encoded")
+        {
             #expect(uri == "workflows/my%20flow.yaml")
         }
     }
