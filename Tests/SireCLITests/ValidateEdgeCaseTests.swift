@@ -1,0 +1,137 @@
+import Foundation
+import SireTestSupport
+import Testing
+
+@Suite("sire-git validate: warnings, awkward files and bare repositories")
+struct ValidateEdgeCaseTests {
+    /// `recover: true` on a step no goto names: a warning (`unused-recover`) at 5:14.
+    static let warningOnly = """
+        id: lonely
+        steps:
+          - id: a
+            tool: sire:local/log.write
+            recover: true
+
+        """
+
+    @Test("warnings alone do not fail: exit 0 in every format, reported as warnings")
+    func warningsExitZero() throws {
+        let repo = try GitFixture.committed(["workflows/lonely.yaml": Self.warningOnly])
+        let text = try repo.sire("validate")
+        #expect(text.status == 0, "\(text)")
+        #expect(
+            diagnosticLines(text.stdout).first?.hasPrefix("workflows/lonely.yaml:5:14: warning: ")
+                == true, "\(text)")
+        #expect(text.lines.last == "0 errors, 1 warning in 1 workflow (0 invalid)", "\(text)")
+
+        let github = try repo.sire("validate", "--format", "github")
+        #expect(github.status == 0)
+        #expect(
+            github.lines.first?.hasPrefix(
+                "::warning file=workflows/lonely.yaml,line=5,col=14,title=unused-recover::")
+                == true, "\(github)")
+
+        let sarif = try repo.sire("validate", "--format", "sarif")
+        #expect(sarif.status == 0)
+        try SARIFSchema.expectValid(sarif.stdout)
+        let runs = try #require(try sarif.jsonObject()["runs"] as? [[String: Any]])
+        #expect(
+            (runs.first?["results"] as? [[String: Any]])?.first?["level"] as? String == "warning")
+
+        let json = try repo.sire("validate", "--json").jsonObject()
+        #expect(json["valid"] as? Bool == true)
+        #expect(json["warnings"] as? Int == 1)
+    }
+
+    @Test("a caret after a tab keeps the tab, so it lines up in a terminal")
+    func caretAfterTab() throws {
+        let repo = try GitFixture.committed([
+            "workflows/tab.yaml":
+                "id: tabby\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: {message: \"a\tb {{ nope() }}\"}\n"
+        ])
+        let result = try repo.sire("validate")
+        #expect(result.status == 1, "\(result)")
+        let lines = result.lines
+        let index = try #require(
+            lines.firstIndex { $0.hasPrefix("workflows/tab.yaml:5:31: error:") }, "\(result)")
+        let source = Array(lines[index + 1].dropFirst(" 5 | ".count))
+        let caret = String(lines[index + 2].dropFirst("   | ".count))
+        let lead = String(source.prefix(30).map { $0 == "\t" ? "\t" : " " })
+        #expect(caret == lead + "^", "\(result)")
+        #expect(String(source[30...]).hasPrefix("nope"))
+    }
+
+    @Test("a file with CRLF line endings still gets its source line and caret")
+    func crlfSnippet() throws {
+        let repo = try GitFixture.committed([
+            "workflows/crlf.yaml":
+                "id: crlf\r\nsteps:\r\n  - id: a\r\n    tool: sire:local/nope.nothing\r\n"
+        ])
+        let result = try repo.sire("validate")
+        #expect(result.status == 1, "\(result)")
+        let lines = result.lines
+        let headline =
+            "workflows/crlf.yaml:4:22: error: unknown built-in tool 'sire:local/nope.nothing' [unknown-builtin]"
+        let index = try #require(lines.firstIndex(of: headline), "\(result)")
+        // "\r\n" is one Character in Swift, so splitting the source on "\n" finds no lines.
+        withKnownIssue(
+            "DiagnosticOutput.text splits on Character \"\\n\", which never matches \"\\r\\n\""
+        ) {
+            #expect(
+                lines.dropFirst(index + 1).first == " 4 |     tool: sire:local/nope.nothing",
+                "\(result)")
+            #expect(lines.dropFirst(index + 2).first == "   |                      ^", "\(result)")
+        }
+    }
+
+    @Test("a bare repository is validated at HEAD")
+    func bareRepository() throws {
+        let repo = try GitFixture.committed(["workflows/bad.yaml": Workflows.unknownBuiltin("bad")])
+        let sha = try repo.git("rev-parse HEAD")
+        try repo.git(["clone", "--quiet", "--bare", repo.root, repo.sandbox + "/bare.git"])
+        let result = try SireBinary.run(["validate"], in: repo.sandbox + "/bare.git")
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.contains("workflows/bad.yaml:4:22: error:"), "\(result)")
+        #expect(result.lines.last?.contains("at \(sha.prefix(7))") == true, "\(result)")
+    }
+
+    @Test("from a subdirectory, validate still reads the whole work tree")
+    func fromSubdirectory() throws {
+        let repo = try GitFixture.committed([
+            "workflows/bad.yaml": Workflows.unknownBuiltin("bad"),
+            "docs/readme.md": "docs\n",
+        ])
+        let result = try SireBinary.run(["validate"], in: repo.root + "/docs")
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.hasPrefix("workflows/bad.yaml:4:22: error:"), "\(result)")
+    }
+
+    @Test(
+        "files outside the workflow directories, hidden files and other extensions are not workflows"
+    )
+    func whatIsAWorkflow() throws {
+        let repo = try GitFixture.committed([
+            "workflows/a.yaml": Workflows.valid("a"),
+            "workflows/b.yml": Workflows.valid("b"),
+            "workflows/.hidden/c.yaml": Workflows.unknownBuiltin("c"),
+            "workflows/notes.json": "{}",
+            "elsewhere/d.yaml": Workflows.unknownBuiltin("d"),
+        ])
+        let workTree = try repo.sire("validate")
+        #expect(workTree.status == 0, "\(workTree)")
+        #expect(workTree.lines == ["2 workflows valid"], "\(workTree)")
+
+        // The controller deploys commits, so a commit must hold the same workflows the work tree
+        // check promised.
+        let atHead = try repo.sire("validate", "--rev", "HEAD", "--json")
+        let paths = (try atHead.jsonObject()["workflows"] as? [[String: Any]])?.compactMap {
+            $0["path"] as? String
+        }
+        withKnownIssue(
+            "WorkflowSet.load (commits) does not skip dot-directories as loadWorkTree does"
+        ) {
+            #expect(atHead.status == 0, "\(atHead)")
+            #expect(paths == ["workflows/a.yaml", "workflows/b.yml"], "\(atHead)")
+        }
+    }
+}
