@@ -312,11 +312,8 @@ struct CheckDuplicateIDTests {
         let diagnostics = diagnosticLines(result.stdout)
         #expect(diagnostics.count == 1, "\(result)")
         #expect(diagnostics.first?.hasSuffix("[duplicate-workflow-id]") == true, "\(result)")
-        withKnownIssue(
-            "duplicate ids are decided by path order, so the unchanged b.yaml is blamed and a.yaml is shown as its move"
-        ) {
-            #expect(diagnostics.first?.hasPrefix("workflows/a.yaml:") == true, "\(result)")
-            #expect(!result.stdout.contains("moved from workflows/b.yaml"), "\(result)")
-        }
+        #expect(diagnostics.first?.hasPrefix("workflows/a.yaml:") == true, "\(result)")
+        #expect(!result.stdout.contains("moved from workflows/b.yaml"), "\(result)")
+    
     }
 }

@@ -89,11 +89,8 @@ struct GraphCommandTests {
         let node = try #require(
             result.lines.first { $0.hasPrefix(#"  "fetch" [label="#) }, "\(result)")
         // In a Graphviz escString `\n` is a line break; `\\n` is a literal backslash then `n`.
-        withKnownIssue(
-            "GraphCommand.dot escapes its own \\n separator, so labels show a literal \\n"
-        ) {
-            #expect(node == #"  "fetch" [label="fetch\nsire:local/http.request"];"#)
-        }
+        #expect(node == #"  "fetch" [label="fetch\nsire:local/http.request"];"#)
+    
     }
 
     @Test("dot: edges from the Sire edges list")

@@ -45,12 +45,9 @@ struct ValidateConfigTests {
         let result = try repo.sire("validate")
         let lines = result.lines
         let index = try #require(lines.firstIndex { $0.hasPrefix("sire.yaml:2:1:") }, "\(result)")
-        withKnownIssue(
-            "text output shows no snippet for sire.yaml: its source is not in WorkflowSet.sources"
-        ) {
-            #expect(lines.dropFirst(index + 1).first == " 2 | workflow_dirs: [x]", "\(result)")
-            #expect(lines.dropFirst(index + 2).first == "   | ^", "\(result)")
-        }
+        #expect(lines.dropFirst(index + 1).first == " 2 | workflow_dirs: [x]", "\(result)")
+        #expect(lines.dropFirst(index + 2).first == "   | ^", "\(result)")
+    
     }
 
     @Test("mcp://NAME/TOOL is accepted for a server declared in sire.yaml and refused otherwise")

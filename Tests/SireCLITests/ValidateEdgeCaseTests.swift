@@ -74,14 +74,11 @@ struct ValidateEdgeCaseTests {
             "workflows/crlf.yaml:4:22: error: unknown built-in tool 'sire:local/nope.nothing' [unknown-builtin]"
         let index = try #require(lines.firstIndex(of: headline), "\(result)")
         // "\r\n" is one Character in Swift, so splitting the source on "\n" finds no lines.
-        withKnownIssue(
-            "DiagnosticOutput.text splits on Character \"\\n\", which never matches \"\\r\\n\""
-        ) {
-            #expect(
-                lines.dropFirst(index + 1).first == " 4 |     tool: sire:local/nope.nothing",
-                "\(result)")
-            #expect(lines.dropFirst(index + 2).first == "   |                      ^", "\(result)")
-        }
+        #expect(
+            lines.dropFirst(index + 1).first == " 4 |     tool: sire:local/nope.nothing",
+            "\(result)")
+        #expect(lines.dropFirst(index + 2).first == "   |                      ^", "\(result)")
+    
     }
 
     @Test("a bare repository is validated at HEAD")
@@ -127,11 +124,8 @@ struct ValidateEdgeCaseTests {
         let paths = (try atHead.jsonObject()["workflows"] as? [[String: Any]])?.compactMap {
             $0["path"] as? String
         }
-        withKnownIssue(
-            "WorkflowSet.load (commits) does not skip dot-directories as loadWorkTree does"
-        ) {
-            #expect(atHead.status == 0, "\(atHead)")
-            #expect(paths == ["workflows/a.yaml", "workflows/b.yml"], "\(atHead)")
-        }
+        #expect(atHead.status == 0, "\(atHead)")
+        #expect(paths == ["workflows/a.yaml", "workflows/b.yml"], "\(atHead)")
+    
     }
 }

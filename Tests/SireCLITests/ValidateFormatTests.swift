@@ -190,9 +190,7 @@ struct ValidateFormatTests {
             as? [String: Any]
         let uri = (location?["artifactLocation"] as? [String: Any])?["uri"] as? String
         // SARIF §3.10.2: `uri` is a valid URI reference (RFC 3986), which cannot hold a space.
-        withKnownIssue("SARIF artifactLocation.uri is the raw path; spaces are not percent-encoded")
-        {
-            #expect(uri == "workflows/my%20flow.yaml")
-        }
+        #expect(uri == "workflows/my%20flow.yaml")
+    
     }
 }

@@ -45,7 +45,10 @@ struct CheckCommand: AsyncParsableCommand {
             if let p = change.oldPath { paths.insert(p) }
             if let p = change.newPath { paths.insert(p) }
         }
-        let result = CheckResult(base: baseSet.validate(), head: headSet.validate(), changedPaths: paths)
+        let baseReport = baseSet.validate()
+        // A file that already held an id at base keeps it; a newcomer claiming it is the problem.
+        let headReport = headSet.validate(incumbents: baseReport.owners)
+        let result = CheckResult(base: baseReport, head: headReport, changedPaths: paths)
         let reference = try now.map { text in
             guard let date = RFC3339.parse(text) else { throw CLIError.usage("--now: not an RFC 3339 time: \(text)") }
             return date

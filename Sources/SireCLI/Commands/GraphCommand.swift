@@ -40,11 +40,12 @@ struct GraphCommand: AsyncParsableCommand {
 
     static func dot(_ workflow: Workflow) -> String {
         func quote(_ s: String) -> String {
-            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "\n", with: "\\n") + "\""
         }
         var lines = ["digraph \(quote(workflow.id)) {", "  rankdir=LR;", "  node [shape=box, style=rounded];"]
         for step in workflow.steps {
-            lines.append("  \(quote(step.id)) [label=\(quote(step.id + "\\n" + step.tool.description))];")
+            lines.append("  \(quote(step.id)) [label=\(quote(step.id + "\n" + step.tool.description))];")
         }
         for step in workflow.steps {
             for dependency in step.needs { lines.append("  \(quote(dependency)) -> \(quote(step.id));") }

@@ -55,18 +55,21 @@ struct ValidateCommand: AsyncParsableCommand {
     static func loadFiles(_ paths: [String], global: GlobalOptions) throws -> WorkflowSet {
         var config = RepoConfig()
         var configDiagnostics: [Diagnostic] = []
+        var configSource: String?
         let cwd = FileManager.default.currentDirectoryPath
         if let repository = try? Repository.discover(from: global.repo ?? cwd), let root = repository.workDirectory {
             let configPath = (root as NSString).appendingPathComponent(RepoConfig.fileName)
             if let data = FileManager.default.contents(atPath: configPath) {
                 (config, configDiagnostics) = WorkflowValidator.loadConfig(bytes: [UInt8](data))
+                configSource = String(decoding: data, as: UTF8.self)
             }
         }
         var files: [WorkflowFile] = []
         for path in paths {
             files.append(WorkflowFile(path: path, bytes: try WorkflowSet.readFile(path)))
         }
-        return WorkflowSet(config: config, configDiagnostics: configDiagnostics, files: files, commit: nil)
+        return WorkflowSet(
+            config: config, configDiagnostics: configDiagnostics, files: files, commit: nil, configSource: configSource)
     }
 
     static func render(_ report: ValidationReport, set: WorkflowSet, format: ReportFormat) -> String {

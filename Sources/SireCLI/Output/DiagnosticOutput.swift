@@ -11,12 +11,15 @@ enum DiagnosticOutput {
         for diagnostic in diagnostics {
             lines.append(diagnostic.description)
             if split[diagnostic.path] == nil, let source = sources[diagnostic.path] {
-                split[diagnostic.path] = source.split(separator: "\n", omittingEmptySubsequences: false)
+                // Split on scalars: in Swift "\r\n" is one Character, so a Character split on
+                // "\n" would never break a CRLF file into lines.
+                split[diagnostic.path] = source.unicodeScalars
+                    .split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { line in Substring(line.last == "\r" ? line.dropLast() : line) }
             }
             guard let fileLines = split[diagnostic.path], diagnostic.line >= 1, diagnostic.line <= fileLines.count
             else { continue }
-            var sourceLine = Substring(fileLines[diagnostic.line - 1])
-            if sourceLine.hasSuffix("\r") { sourceLine = sourceLine.dropLast() }
+            let sourceLine = fileLines[diagnostic.line - 1]
             if sourceLine.unicodeScalars.count > 200 { continue }
             let number = String(diagnostic.line)
             let gutter = String(repeating: " ", count: number.count)
@@ -54,7 +57,7 @@ enum DiagnosticOutput {
                 "locations": .array([
                     .object([
                         "physicalLocation": .object([
-                            "artifactLocation": .object(["uri": .string(d.path), "uriBaseId": .string("%SRCROOT%")]),
+                            "artifactLocation": .object(["uri": .string(uri(d.path)), "uriBaseId": .string("%SRCROOT%")]),
                             "region": .object(["startLine": .int(max(1, d.line)), "startColumn": .int(max(1, d.column))]),
                         ])
                     ])
@@ -79,6 +82,19 @@ enum DiagnosticOutput {
         ])
         return log.jsonString(pretty: true)
     }
+
+    /// A repository path as a relative URI reference (SARIF §3.10.2): each segment percent-encoded.
+    private static func uri(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+            String(segment).addingPercentEncoding(withAllowedCharacters: uriSegment) ?? String(segment)
+        }.joined(separator: "/")
+    }
+
+    private static let uriSegment: CharacterSet = {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "/;")
+        return allowed
+    }()
 
     /// GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message`.
     static func github(_ diagnostics: [Diagnostic]) -> String {

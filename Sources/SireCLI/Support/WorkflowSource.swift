@@ -11,16 +11,19 @@ package struct WorkflowSet {
     package var files: [WorkflowFile]
     /// The commit they were read from; nil for the work tree.
     package var commit: CommitInfo?
+    /// The text of `sire.yaml`, when there is one.
+    var configSource: String?
 
     /// Validates every file of the set together.
-    package func validate() -> ValidationReport {
-        ValidationReport(files: files, config: config, configDiagnostics: configDiagnostics)
+    package func validate(incumbents: [String: String] = [:]) -> ValidationReport {
+        ValidationReport(files: files, config: config, configDiagnostics: configDiagnostics, incumbents: incumbents)
     }
 
     /// Source text by path, for snippets in text output.
     var sources: [String: String] {
         var out: [String: String] = [:]
         for file in files { out[file.path] = String(decoding: file.bytes, as: UTF8.self) }
+        out[RepoConfig.fileName] = configSource
         return out
     }
 
@@ -33,7 +36,9 @@ package struct WorkflowSet {
         for entry in entries where config.isWorkflowPath(entry.path) {
             files.append(WorkflowFile(path: entry.path, blob: entry.blob.description, bytes: try repository.blob(entry.blob)))
         }
-        return WorkflowSet(config: config, configDiagnostics: configDiagnostics, files: files, commit: commit)
+        return WorkflowSet(
+            config: config, configDiagnostics: configDiagnostics, files: files, commit: commit,
+            configSource: configBytes.map { String(decoding: $0, as: UTF8.self) })
     }
 
     /// Reads `sire.yaml` and every workflow file from a work tree (or any directory).
@@ -48,15 +53,16 @@ package struct WorkflowSet {
             guard let walker = fm.enumerator(atPath: base) else { continue }
             for case let relative as String in walker {
                 let path = dir.isEmpty ? relative : dir + "/" + relative
-                guard config.isWorkflowPath(path), !path.split(separator: "/").contains(where: { $0.hasPrefix(".") })
-                else { continue }
+                guard config.isWorkflowPath(path) else { continue }
                 let full = (root as NSString).appendingPathComponent(path)
                 var isDirectory: ObjCBool = false
                 guard fm.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
                 files.append(WorkflowFile(path: path, bytes: try readFile(full)))
             }
         }
-        return WorkflowSet(config: config, configDiagnostics: configDiagnostics, files: files, commit: nil)
+        return WorkflowSet(
+            config: config, configDiagnostics: configDiagnostics, files: files, commit: nil,
+            configSource: configBytes.map { String(decoding: $0, as: UTF8.self) })
     }
 
     /// Reads a file named on the command line; a file too large is read only far enough to be

@@ -25,8 +25,10 @@ public struct RepoConfig: Sendable, Hashable {
     }
 
     /// Whether a repository-relative path is a workflow file under the workflow directories.
+    /// Hidden files and anything under a hidden directory (`.drafts/`) are not workflows.
     public func isWorkflowPath(_ path: String) -> Bool {
         guard path.hasSuffix(".yaml") || path.hasSuffix(".yml") else { return false }
+        if path.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { return false }
         return workflowDirectories.contains { dir in dir.isEmpty || path.hasPrefix(dir + "/") }
     }
 }

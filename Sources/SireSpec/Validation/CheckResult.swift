@@ -34,10 +34,12 @@ public struct CheckResult: Sendable {
     public var newErrorCount: Int { newProblems.count { $0.severity == .error } }
 
     private static func changes(base: ValidationReport, head: ValidationReport) -> [WorkflowChange] {
-        var baseByID: [String: FileReport] = [:]
-        for file in base.files { if let id = file.workflowID, baseByID[id] == nil { baseByID[id] = file } }
-        var headByID: [String: FileReport] = [:]
-        for file in head.files { if let id = file.workflowID, headByID[id] == nil { headByID[id] = file } }
+        // Compare each id's owning file; a file that lost a duplicate id shows as a problem.
+        func byID(_ report: ValidationReport) -> [String: FileReport] {
+            let files = Dictionary(uniqueKeysWithValues: report.files.map { ($0.path, $0) })
+            return report.owners.compactMapValues { files[$0] }
+        }
+        let baseByID = byID(base), headByID = byID(head)
         var out: [WorkflowChange] = []
         for id in Set(baseByID.keys).union(headByID.keys).sorted() {
             let before = baseByID[id], after = headByID[id]
