@@ -92,6 +92,20 @@ struct CheckResultTests {
             ])
     }
 
+    @Test func newFileReusingADeployedIDFailsTheCheck() throws {
+        // `a.yaml` sorts before the deployed `b.yaml`, so the duplicate is reported on the
+        // unchanged `b.yaml`; it is still a new problem, so the check fails.
+        let result = Self.check(
+            base: ["workflows/b.yaml": ("b1", "id: x\n" + Self.good)],
+            head: ["workflows/a.yaml": ("a1", "id: x\n" + Self.good), "workflows/b.yaml": ("b1", "id: x\n" + Self.good)],
+            changed: ["workflows/a.yaml"])
+        let problem = try #require(result.newProblems.only)
+        #expect(problem.rule == Rule.duplicateWorkflowID)
+        #expect(problem.path == "workflows/b.yaml")
+        #expect(problem.message.contains("workflows/a.yaml"))
+        #expect(result.newErrorCount == 1)
+    }
+
     // MARK: changes
 
     @Test func addedRemovedModifiedAndUnchanged() {
