@@ -65,9 +65,8 @@ struct GlobTests {
         // As in git's pathspecs, `data/**` means everything inside `data/`; a change to a file
         // named `data` at the root is not a change under it.
         let glob = try #require(Glob("data/**"))
-        withKnownIssue("a trailing '**' also matches the zero-segment path, so 'data/**' matches the file 'data'") {
-            #expect(!glob.matches("data"))
-        }
+        #expect(!glob.matches("data"))
+    
     }
 
     @Test(arguments: [
@@ -90,23 +89,18 @@ struct GlobTests {
         #expect(Glob(pattern) != nil)
     }
 
-    @Test func hostilePatternsAnswerQuickly() throws {
+    @Test func hostilePatternsAnswer() throws {
         // Patterns come from workflow files and are matched against every pushed path, so a
-        // pattern must not be able to stall the controller. A linear-time matcher answers these in
-        // microseconds; backtracking takes time exponential in the number of stars.
-        let stars = try #require(Glob(String(repeating: "*a", count: 6) + "b"))
-        let name = String(repeating: "a", count: 30)
-        let deep = try #require(Glob(Array(repeating: "**", count: 5).joined(separator: "/") + "/z"))
-        let path = Array(repeating: "d", count: 30).joined(separator: "/")
-        let clock = ContinuousClock()
-        var starsMatch = true, deepMatch = true
-        let starsTime = clock.measure { starsMatch = stars.matches(name) }
-        let deepTime = clock.measure { deepMatch = deep.matches(path) }
-        #expect(!starsMatch)
-        #expect(!deepMatch)
-        withKnownIssue("Glob.matchSegment and Glob.match backtrack exponentially ('*a*a*a*a*a*a*a*a*b' vs 60 'a's: over a minute)") {
-            #expect(starsTime < .milliseconds(100))
-            #expect(deepTime < .milliseconds(100))
-        }
+        // pattern must not be able to stall the controller. These inputs take a backtracking
+        // matcher longer than the age of the universe; a linear one answers at once, so this
+        // test finishing at all is the check (no timing assertion).
+        let stars = try #require(Glob(String(repeating: "*a", count: 40) + "b"))
+        let name = String(repeating: "a", count: 400)
+        let deep = try #require(Glob(Array(repeating: "**", count: 20).joined(separator: "/") + "/z"))
+        let path = Array(repeating: "d", count: 300).joined(separator: "/")
+        #expect(!stars.matches(name))
+        #expect(!deep.matches(path))
+        #expect(stars.matches(name + "b"))
+        #expect(deep.matches(path + "/z"))
     }
 }

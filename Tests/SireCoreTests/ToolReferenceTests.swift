@@ -56,7 +56,7 @@ struct ToolReferenceTests {
         } catch {
             #expect(error.offset == offset, "\(text): \(error.message)")
             #expect(error.message.contains(fragment), "\(text): \(error.message)")
-            #expect(error.description == error.message)
+            #expect(error.description == "\(error.message) (column \(offset + 1))")
             #expect((0...text.unicodeScalars.count).contains(error.offset))
         }
     }

@@ -122,10 +122,9 @@ struct ConfigTests {
         #expect(headerProblems.map { $0.prefix("unknown-key".count) } == ["unknown-key"])
         #expect(envProblems.map { $0.prefix("unknown-key".count) } == ["unknown-key"])
         // Every other unknown-key diagnostic points at the key, as the message is about the key.
-        withKnownIssue("ConfigDecoder.decodeServer reports 'headers'/'env' at the value node, not at the key") {
-            #expect(headerProblems == ["unknown-key 2:22"])
-            #expect(envProblems == ["unknown-key 2:26"])
-        }
+        #expect(headerProblems == ["unknown-key 2:22"])
+        #expect(envProblems == ["unknown-key 2:26"])
+    
     }
 
     @Test func verifyHeadNeedsSignersOrKeyring() {

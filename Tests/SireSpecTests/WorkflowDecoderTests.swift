@@ -375,9 +375,8 @@ struct WorkflowDecoderTests {
               - { id: c, tool: sire:local/log.write }
               - { id: d, tool: sire:local/log.write, params: { x: "{{ steps.c.output }}" } }
             """)
-        withKnownIssue("WorkflowChecker.check skips every not-ancestor check when the goto-extended graph has a cycle") {
-            #expect(report.diagnostics.map(\.rule).contains(Rule.notAncestor))
-        }
+        #expect(report.diagnostics.map(\.rule).contains(Rule.notAncestor))
+    
     }
 
     @Test func inputDefaultsAndEnumsAreCoerced() throws {
@@ -416,9 +415,8 @@ struct WorkflowDecoderTests {
         let text = validateWorkflow("timeout: 400d\nsteps:\n  - { id: a, tool: sire:local/log.write }\n")
         #expect(text.diagnostics.map(\.rule) == [Rule.invalidDuration])
         let seconds = validateWorkflow("timeout: 34560000\nsteps:\n  - { id: a, tool: sire:local/log.write }\n")
-        withKnownIssue("NodeDecoder.duration accepts any non-negative integer without the 365-day cap of DurationText") {
-            #expect(seconds.diagnostics.map(\.rule) == [Rule.invalidDuration])
-        }
+        #expect(seconds.diagnostics.map(\.rule) == [Rule.invalidDuration])
+    
     }
 
     // MARK: positions and limits

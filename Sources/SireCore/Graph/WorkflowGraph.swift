@@ -80,14 +80,18 @@ public struct WorkflowGraph: Sendable, Hashable {
     /// nil when there is a cycle.
     public func topologicalOrder() -> [Int]? {
         var remaining = dependencies.map(\.count)
+        // Kept sorted descending, so the step written first is always taken next.
         var ready = ids.indices.filter { remaining[$0] == 0 }.reversed().map { $0 }
         var order: [Int] = []
         order.reserveCapacity(ids.count)
         while let node = ready.popLast() {
             order.append(node)
-            for next in dependents[node].reversed() {
+            for next in dependents[node] {
                 remaining[next] -= 1
-                if remaining[next] == 0 { ready.append(next) }
+                if remaining[next] == 0 {
+                    let at = ready.firstIndex { $0 < next } ?? ready.endIndex
+                    ready.insert(next, at: at)
+                }
             }
         }
         return order.count == ids.count ? order : nil

@@ -33,6 +33,8 @@ public enum InputTypes {
             return Int(text).map(Value.int)
         case .number:
             if let i = Int(text) { return .int(i) }
+            // Swift's Double parser also takes hex (`0x10`) and `nan`/`inf`: plain decimals only.
+            guard text.allSatisfy({ $0.isASCII && ($0.isNumber || "+-.eE".contains($0)) }) else { return nil }
             return Double(text).flatMap { $0.isFinite ? Value.double($0) : nil }
         case .boolean:
             switch text.lowercased() {

@@ -49,12 +49,17 @@ enum ConfigDecoder {
     }
 
     private static func decodeServer(_ node: YAMLNode, name: String, decoder: NodeDecoder) -> MCPServerConfig? {
-        guard let f = decoder.fields(node, "server '\(name)'", allowed: ["command", "env", "url", "headers"]) else {
-            return nil
+        guard let entries = decoder.mapping(node, "server '\(name)'", allowed: ["command", "env", "url", "headers"])
+        else { return nil }
+        var f: [String: YAMLNode] = [:]
+        var keys: [String: YAMLNode] = [:]
+        for entry in entries {
+            f[entry.key] = entry.value
+            keys[entry.key] = entry.keyNode
         }
         switch (f["command"], f["url"]) {
         case (let c?, nil):
-            if let h = f["headers"] { decoder.report(Rule.unknownKey, h, "headers apply to url servers, not to command servers") }
+            if let h = keys["headers"] { decoder.report(Rule.unknownKey, h, "headers apply to url servers, not to command servers") }
             guard let items = decoder.stringList(c, "command of server '\(name)'"), !items.isEmpty else {
                 decoder.report(Rule.invalidValue, c, "command of server '\(name)' is empty")
                 return nil
@@ -67,7 +72,7 @@ enum ConfigDecoder {
             }
             return .stdio(command: items.map(\.0), env: env)
         case (nil, let u?):
-            if let e = f["env"] { decoder.report(Rule.unknownKey, e, "env applies to command servers, not to url servers") }
+            if let e = keys["env"] { decoder.report(Rule.unknownKey, e, "env applies to command servers, not to url servers") }
             guard let url = decoder.string(u, "url of server '\(name)'") else { return nil }
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
                 decoder.report(Rule.invalidValue, u, "url of server '\(name)' must start with http:// or https://")

@@ -164,6 +164,12 @@ final class NodeDecoder {
                 report(Rule.invalidDuration, node, "\(what) must not be negative")
                 return nil
             }
+            if Duration.seconds(seconds) > DurationText.maximum {
+                report(
+                    Rule.invalidDuration, node,
+                    "\(what) of \(seconds) seconds is longer than the limit of \(DurationText.format(DurationText.maximum))")
+                return nil
+            }
             return .seconds(seconds)
         }
         guard let text = string(node, what) else { return nil }

@@ -77,10 +77,23 @@ struct WorkflowChecker {
         for (i, step) in workflow.steps.enumerated() {
             if case .goto(let target) = step.onError, let j = firstIndex[target] { extended[j].append(ids[i]) }
         }
-        let extendedGraph = WorkflowGraph(ids: ids, needs: extended)
-        let ancestors = extendedGraph.findCycle() == nil
-            ? workflow.steps.indices.map { Set(extendedGraph.ancestors(of: $0).map { ids[$0] }) }
-            : nil
+        var ancestorGraph = WorkflowGraph(ids: ids, needs: extended)
+        if let cycle = ancestorGraph.findCycle() {
+            // Only a goto can close this loop (the plain graph is acyclic): report it at the
+            // goto, and check references against plain dependencies instead.
+            let names = cycle.map { ids[$0] }
+            let closing = zip(cycle, cycle.dropFirst()).first { pair in
+                if case .goto(let target) = workflow.steps[pair.0].onError { return target == ids[pair.1] }
+                return false
+            }
+            let at = closing.flatMap { nodes[$0.0].gotoTarget?.1 } ?? nodes[cycle[0]].node
+            decoder.report(
+                Rule.cycle, at,
+                "on_error goto closes a dependency cycle: \(names.joined(separator: " → ")); "
+                    + "a handler cannot be one of the dependencies of the step that jumps to it")
+            ancestorGraph = graph
+        }
+        let ancestors = workflow.steps.indices.map { Set(ancestorGraph.ancestors(of: $0).map { ids[$0] }) }
         checkReferences(ancestors: ancestors)
     }
 
