@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // Pure core: model, graph, expressions, cron, durations. No I/O.
@@ -49,7 +50,10 @@ let package = Package(
         // The SQLite index (GRDB): runs, step states, events, artifacts, cache, outbox.
         .target(
             name: "SireStore",
-            dependencies: ["SireCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "SireCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict),
         // Durable run execution: ready steps, retries, timeouts, fan-out, repeat, cache.
         .target(
@@ -67,7 +71,11 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(name: "sire-git", dependencies: ["SireCLI"], swiftSettings: strict),
         .executableTarget(
-            name: "SireBench", dependencies: ["SireCore", "SireSpec", "SireGit", "SireCLI"],
+            name: "SireBench",
+            dependencies: [
+                "SireCore", "SireSpec", "SireGit", "SireCLI", "SireStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Benchmarks/SireBench", swiftSettings: strict),
 
         // Test helpers shared by the test targets: throwaway git repositories, the built binary.

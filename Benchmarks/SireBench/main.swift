@@ -134,3 +134,4 @@ let arguments = CommandLine.arguments.dropFirst()
 let which = arguments.first ?? "all"
 if which == "all" || which == "validate" { benchValidateAtRevision(files: 1000, rounds: 5) }
 if which == "all" || which == "cron" { benchCron(schedules: 100_000) }
+if which == "all" || which == "store" { await benchStoreCommit(count: 1000) }

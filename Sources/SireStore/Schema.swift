@@ -1,0 +1,85 @@
+import GRDB
+
+/// The index's tables, as versioned migrations. Never edit a shipped migration: add one.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: runs, steps, events, outbox, cache") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE runs (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        workflow_id TEXT NOT NULL,
+                        path TEXT NOT NULL,
+                        blob TEXT NOT NULL,
+                        commit_sha TEXT NOT NULL,
+                        tree_sha TEXT NOT NULL,
+                        ref TEXT,
+                        git_message TEXT NOT NULL DEFAULT '',
+                        git_author TEXT NOT NULL DEFAULT '',
+                        trigger_type TEXT NOT NULL,
+                        trigger_key TEXT NOT NULL,
+                        inputs TEXT NOT NULL,
+                        definition BLOB NOT NULL,
+                        status TEXT NOT NULL,
+                        rerun_of TEXT,
+                        created_at INTEGER NOT NULL,
+                        started_at INTEGER,
+                        finished_at INTEGER,
+                        error TEXT,
+                        cancel_requested INTEGER NOT NULL DEFAULT 0,
+                        controller TEXT NOT NULL DEFAULT '',
+                        UNIQUE (workflow_id, trigger_type, trigger_key)
+                    );
+                    CREATE INDEX runs_by_status ON runs (status);
+                    CREATE INDEX runs_by_workflow ON runs (workflow_id, created_at);
+                    CREATE INDEX runs_by_commit ON runs (commit_sha);
+                    CREATE INDEX runs_by_created ON runs (created_at);
+
+                    CREATE TABLE steps (
+                        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                        step_id TEXT NOT NULL,
+                        item INTEGER NOT NULL,
+                        status TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at INTEGER,
+                        started_at INTEGER,
+                        finished_at INTEGER,
+                        duration_ms INTEGER,
+                        output TEXT,
+                        artifact TEXT,
+                        error TEXT,
+                        PRIMARY KEY (run_id, step_id, item)
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE events (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                        at INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        step_id TEXT,
+                        item INTEGER,
+                        attempt INTEGER,
+                        data TEXT
+                    );
+                    CREATE INDEX events_by_run ON events (run_id, seq);
+
+                    CREATE TABLE outbox (
+                        run_id TEXT PRIMARY KEY NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                        created_at INTEGER NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        last_error TEXT
+                    );
+
+                    CREATE TABLE cache (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        output TEXT,
+                        artifact TEXT,
+                        created_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL
+                    );
+                    """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+
+/// The SQLite index in the state directory: runs, step states, events, cache and the ledger
+/// outbox. A cache of the ledger plus in-flight state.
+///
+/// WAL mode with `synchronous = FULL`: a committed write survives power loss. Writes go
+/// through one writer thread that batches concurrent writes into one transaction.
+public final class Store: Sendable {
+    /// The database file.
+    public let path: String
+    /// Where large outputs live as content-addressed files.
+    public let artifacts: ArtifactStore
+    let pool: DatabasePool
+    private let queue: WriteQueue
+
+    /// Opens (creating and migrating as needed) `index.sqlite` in `directory`.
+    public convenience init(directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try self.init(path: (directory as NSString).appendingPathComponent("index.sqlite"),
+                      artifacts: (directory as NSString).appendingPathComponent("artifacts"))
+    }
+
+    /// Opens the database at `path`, with artifacts under `artifacts`.
+    public init(path: String, artifacts: String) throws {
+        self.path = path
+        self.artifacts = ArtifactStore(directory: artifacts)
+        var configuration = Configuration()
+        configuration.label = "sire-index"
+        // Another process (a CLI command beside the controller) may hold the write lock briefly.
+        configuration.busyMode = .timeout(10)
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            // DatabasePool sets NORMAL when it opens; a step's completion must survive power
+            // loss, so the writer connection gets FULL.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw StoreError(.open, "cannot open the index at \(path)", cause: error)
+        }
+        queue = WriteQueue(pool: pool)
+    }
+
+    deinit {
+        queue.stop()
+    }
+
+    /// Runs `work` in a write transaction, batched with other writes waiting at the same time.
+    /// Returns once the transaction is durably committed.
+    public func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let box = ResultBox<T>()
+        return try await withCheckedThrowingContinuation { continuation in
+            queue.submit(
+                WriteQueue.Job(
+                    work: { db in box.value = try work(db) },
+                    done: { error in
+                        if let error {
+                            continuation.resume(throwing: error)
+                        } else {
+                            continuation.resume(returning: box.value!)
+                        }
+                    }))
+        }
+    }
+
+    /// Queues a write without waiting for it (it is committed with the next batch); for data
+    /// that may be lost in a crash, like progress events of a step that will run again anyway.
+    public func writeLater(_ work: @escaping @Sendable (Database) throws -> Void) {
+        queue.submit(WriteQueue.Job(work: work, done: { _ in }))
+    }
+
+    /// Runs `work` in a write transaction on the calling thread (for one-off command-line use).
+    public func writeNow<T>(_ work: (Database) throws -> T) throws -> T {
+        try pool.write(work)
+    }
+
+    /// Reads a consistent snapshot.
+    public func read<T>(_ work: (Database) throws -> T) throws -> T {
+        try pool.read(work)
+    }
+
+    /// The `synchronous` setting of the writer connection (2 = FULL), for diagnostics and tests.
+    public func synchronousMode() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+}
