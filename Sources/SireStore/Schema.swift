@@ -29,6 +29,8 @@ enum Schema {
                         error TEXT,
                         cancel_requested INTEGER NOT NULL DEFAULT 0,
                         controller TEXT NOT NULL DEFAULT '',
+                        owner TEXT,
+                        lease_until INTEGER,
                         UNIQUE (workflow_id, trigger_type, trigger_key)
                     );
                     CREATE INDEX runs_by_status ON runs (status);

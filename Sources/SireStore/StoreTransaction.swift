@@ -61,6 +61,34 @@ public struct StoreTransaction {
         }
     }
 
+    /// Takes the lease on a run for `owner` until `until`, if nobody else holds a live one
+    /// (`stale` owners, e.g. processes known to be dead, count as expired). Returns whether
+    /// the caller now owns the run: only the owner executes it.
+    public func claimRun(_ id: String, owner: String, until: Date, now: Date = Date(), stale: Set<String> = []) throws -> Bool {
+        let current = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT owner, lease_until, finished_at FROM runs WHERE id = ?"), arguments: [id])
+        guard let current, (current["finished_at"] as Int64?) == nil else { return false }
+        let holder: String? = current["owner"]
+        let expiry: Int64 = current["lease_until"] ?? 0
+        guard holder == nil || holder == owner || expiry < now.epochMilliseconds || stale.contains(holder!) else {
+            return false
+        }
+        try db.cachedStatement(sql: "UPDATE runs SET owner = ?, lease_until = ? WHERE id = ?")
+            .execute(arguments: [owner, until.epochMilliseconds, id])
+        return true
+    }
+
+    /// Extends the leases `owner` holds on unfinished runs.
+    public func renewLeases(owner: String, until: Date) throws {
+        try db.cachedStatement(sql: "UPDATE runs SET lease_until = ? WHERE owner = ? AND finished_at IS NULL")
+            .execute(arguments: [until.epochMilliseconds, owner])
+    }
+
+    /// The owners holding leases on unfinished runs.
+    public func leaseOwners() throws -> Set<String> {
+        Set(try String.fetchAll(db, sql: "SELECT DISTINCT owner FROM runs WHERE finished_at IS NULL AND owner IS NOT NULL"))
+    }
+
     /// Asks the process running `id` to cancel it (it polls for this).
     public func requestCancel(_ id: String) throws -> Bool {
         try db.cachedStatement(sql: "UPDATE runs SET cancel_requested = 1 WHERE id = ? AND finished_at IS NULL")

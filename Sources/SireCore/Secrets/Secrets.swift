@@ -1,0 +1,61 @@
+/// Secret values by name (`secrets.NAME` in templates), and the redaction that keeps them out
+/// of everything sire-git stores or prints.
+public struct Secrets: Sendable, Hashable {
+    public private(set) var values: [String: String]
+    /// Values to hide, longest first so a secret containing another is replaced whole.
+    private var hidden: [String]
+
+    /// What replaces a secret's value.
+    public static let mask = "***"
+
+    public init(_ values: [String: String] = [:]) {
+        self.values = values
+        // One- and two-character values would mask ordinary text everywhere.
+        hidden = Set(values.values.filter { $0.count >= 3 }).sorted { $0.count > $1.count }
+    }
+
+    /// Secrets from `SIRE_SECRET_<NAME>` variables of `environment`.
+    public static func fromEnvironment(_ environment: [String: String]) -> Secrets {
+        var values: [String: String] = [:]
+        for (key, value) in environment where key.hasPrefix("SIRE_SECRET_") && key.count > "SIRE_SECRET_".count {
+            values[String(key.dropFirst("SIRE_SECRET_".count))] = value
+        }
+        return Secrets(values)
+    }
+
+    /// These secrets plus `other`'s (other wins on a name clash).
+    public func merging(_ other: Secrets) -> Secrets {
+        Secrets(values.merging(other.values) { $1 })
+    }
+
+    /// The `secrets` template context.
+    public var context: Value {
+        .object(values.mapValues(Value.string))
+    }
+
+    public var isEmpty: Bool { hidden.isEmpty }
+
+    /// `text` with every secret value replaced by `***`.
+    public func redact(_ text: String) -> String {
+        guard !hidden.isEmpty else { return text }
+        var out = text
+        for secret in hidden where out.contains(secret) {
+            out = out.split(separator: secret, omittingEmptySubsequences: false).joined(separator: Self.mask)
+        }
+        return out
+    }
+
+    /// `value` with every string (keys included) redacted.
+    public func redact(_ value: Value) -> Value {
+        guard !hidden.isEmpty else { return value }
+        switch value {
+        case .string(let s): return .string(redact(s))
+        case .array(let items): return .array(items.map(redact))
+        case .object(let fields):
+            var out: [String: Value] = [:]
+            for (key, field) in fields { out[redact(key)] = redact(field) }
+            return .object(out)
+        default: return value
+        }
+    }
+}
