@@ -12,7 +12,8 @@ public struct SireCommand: AsyncParsableCommand {
             """,
         version: SireVersion.current,
         subcommands: [
-            InitCommand.self, ValidateCommand.self, CheckCommand.self, GraphCommand.self, CronCommand.self,
+            InitCommand.self, ValidateCommand.self, CheckCommand.self, RunCommand.self, RunsCommand.self,
+            GraphCommand.self, CronCommand.self,
         ])
 
     public init() {}

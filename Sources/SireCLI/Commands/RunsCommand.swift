@@ -1,0 +1,248 @@
+import ArgumentParser
+import Foundation
+import SireCore
+import SireEngine
+import SireGit
+import SireSpec
+import SireStore
+
+/// `sire-git runs list|show|logs|cancel|resume|rerun`
+struct RunsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runs",
+        abstract: "List, inspect, cancel, resume and rerun runs.",
+        subcommands: [List.self, Show.self, Logs.self, Cancel.self, Resume.self, Rerun.self])
+
+    /// Opens the index without starting an engine.
+    static func openStore(_ global: GlobalOptions) throws -> Store {
+        let repository = try? RepositoryLocator.open(global)
+        let state = StateLocation.directory(global, repository: repository)
+        guard FileManager.default.fileExists(atPath: state + "/index.sqlite") else {
+            throw CLIError.usage("no runs yet: there is no index at \(state)/index.sqlite")
+        }
+        do {
+            return try Store(directory: state)
+        } catch {
+            throw CLIError.internalError("\(error)")
+        }
+    }
+
+    static func find(_ id: String, in store: Store) throws -> RunRecord {
+        if let run = try store.snapshot({ tx in try tx.run(id) }) { return run }
+        // A unique prefix is enough, as with commits.
+        let matches = try store.snapshot { tx in try tx.runs(limit: 100_000) }.filter { $0.id.hasPrefix(id) }
+        if matches.count == 1 { return matches[0] }
+        if matches.count > 1 { throw CLIError.usage("run id '\(id)' is ambiguous (\(matches.count) runs)") }
+        throw CLIError.usage("no run '\(id)'")
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List runs, newest first.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only runs of this workflow.") var workflow: String?
+        @Option(help: "Only runs with this status: queued, running, succeeded, failed, cancelled.") var status: String?
+        @Option(help: "Only runs pinned to this commit (a prefix is enough).") var commit: String?
+        @Option(name: .short, help: "How many runs.") var n: Int = 20
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let filter = try status.map { text in
+                guard let status = RunStatus(rawValue: text) else {
+                    throw CLIError.usage(
+                        "unknown status '\(text)': use \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return status
+            }
+            let store = try RunsCommand.openStore(global)
+            let runs = try store.snapshot { tx in
+                try tx.runs(workflow: workflow, status: filter, commit: commit, limit: max(1, n))
+            }
+            if json {
+                print(Value.array(runs.map { RunOutput.json($0, steps: nil) }).jsonString(pretty: true))
+                return
+            }
+            if runs.isEmpty {
+                print("no runs")
+                return
+            }
+            let utc = TimeZone(identifier: "UTC")!
+            for run in runs {
+                let columns = [
+                    run.id, run.workflowID.padding(toLength: 16, withPad: " ", startingAt: 0),
+                    String(run.commit.sha.prefix(7)), run.trigger.type.padding(toLength: 8, withPad: " ", startingAt: 0),
+                    run.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0),
+                    RFC3339.format(run.createdAt, in: utc), RunOutput.duration(run),
+                ]
+                print(columns.joined(separator: "  "))
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a run and its steps.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The run id (a unique prefix is enough).") var id: String
+        @Flag(help: "Print JSON, with step outputs.") var json = false
+
+        func run() async throws {
+            let store = try RunsCommand.openStore(global)
+            let run = try RunsCommand.find(id, in: store)
+            let steps = try store.snapshot { tx in try tx.steps(of: run.id) }
+            if json {
+                let outputs = try store.snapshot { tx in
+                    var out: [String: Value] = [:]
+                    for step in steps where step.item < 0 {
+                        if let o = step.output { out[step.stepID] = try tx.value(of: o) }
+                    }
+                    return out
+                }
+                print(RunOutput.json(run, steps: steps, outputs: outputs).jsonString(pretty: true))
+                return
+            }
+            // Steps in the order the run's own events first mention them, then the rest.
+            let events = try store.snapshot { tx in try tx.events(of: run.id) }
+            var order: [String] = []
+            for event in events { if let s = event.stepID, !order.contains(s) { order.append(s) } }
+            for step in steps where step.item < 0 && !order.contains(step.stepID) { order.append(step.stepID) }
+            print(RunOutput.summary(run, steps: steps, order: order))
+            print("  pinned to \(run.path) blob \(run.blob.prefix(7)), trigger \(run.trigger.type)")
+        }
+    }
+
+    struct Logs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a run's events and log lines.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The run id (a unique prefix is enough).") var id: String
+        @Flag(help: "Print JSON lines.") var json = false
+
+        func run() async throws {
+            let store = try RunsCommand.openStore(global)
+            let run = try RunsCommand.find(id, in: store)
+            let utc = TimeZone(identifier: "UTC")!
+            for event in try store.snapshot({ tx in try tx.events(of: run.id) }) {
+                if json {
+                    var object: [String: Value] = [
+                        "seq": .int(Int(event.seq)), "at": .string(RFC3339.format(event.at, in: utc)),
+                        "kind": .string(event.kind),
+                    ]
+                    if let s = event.stepID { object["step"] = .string(s) }
+                    if let i = event.item { object["item"] = .int(i) }
+                    if let a = event.attempt { object["attempt"] = .int(a) }
+                    if let d = event.data { object["data"] = d }
+                    print(Value.object(object).jsonString())
+                } else if let line = ProgressPrinter.line(for: event) {
+                    print("\(RFC3339.format(event.at, in: utc))  \(line)")
+                }
+            }
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel a run: running tools are stopped (child processes terminated, then killed).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The run id (a unique prefix is enough).") var id: String
+
+        func run() async throws {
+            let store = try RunsCommand.openStore(global)
+            let run = try RunsCommand.find(id, in: store)
+            guard try store.transactionNow({ tx in try tx.requestCancel(run.id) }) else {
+                throw CLIError(message: "run \(run.id) has already finished (\(run.status.rawValue))", exitCode: 1)
+            }
+            print("cancellation of run \(run.id) requested")
+        }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Finish interrupted runs (all of them, or one), without repeating finished steps.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The run id (default: every unfinished run nobody else is executing).") var id: String?
+        @Option(help: "A file of secrets (mode 0600).") var secrets: String?
+        @Flag(help: "Show each step as it starts and ends.") var watch = false
+
+        func run() async throws {
+            let assembly = try EngineAssembly.make(global, secretsFile: secrets, observer: watch ? ProgressPrinter() : nil)
+            var finished: [RunRecord] = []
+            do {
+                if let id {
+                    let run = try RunsCommand.find(id, in: assembly.store)
+                    finished = [try await assembly.engine.execute(run.id)]
+                } else {
+                    finished = try await assembly.engine.resumeUnfinished()
+                }
+            } catch let error as EngineError {
+                await assembly.shutdown()
+                throw CLIError(message: error.message, exitCode: error.code == .notFound ? 2 : 1)
+            }
+            await assembly.shutdown()
+            if finished.isEmpty { print("nothing to resume") }
+            for run in finished {
+                let steps = try assembly.store.snapshot { tx in try tx.steps(of: run.id) }
+                let workflow = try? SpecDefinitions(repositoryPath: assembly.repository.gitDirectory).workflow(for: run)
+                print(RunOutput.summary(run, steps: steps, order: workflow?.steps.map(\.id) ?? steps.map(\.stepID)))
+            }
+            if finished.contains(where: { $0.status != .succeeded }) { throw ExitCode(1) }
+        }
+    }
+
+    struct Rerun: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a finished run again with the same inputs, on its commit or another.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The run id (a unique prefix is enough).") var id: String
+        @Option(help: "original (the run's own commit), latest (HEAD), or a revision.") var on: String = "original"
+        @Option(help: "A file of secrets (mode 0600).") var secrets: String?
+        @Flag(help: "Show each step as it starts and ends.") var watch = false
+
+        func run() async throws {
+            let assembly = try EngineAssembly.make(global, secretsFile: secrets, observer: watch ? ProgressPrinter() : nil)
+            let original = try RunsCommand.find(id, in: assembly.store)
+            let new: NewRun
+            if on == "original" {
+                let workflow = try SpecDefinitions(repositoryPath: assembly.repository.gitDirectory).workflow(for: original)
+                new = NewRun(
+                    workflow: workflow, path: original.path, blob: original.blob, definition: original.definition,
+                    commit: original.commit, trigger: RunTrigger(type: "rerun", key: UUID().uuidString.lowercased()),
+                    inputs: original.inputs, rerunOf: original.id)
+            } else {
+                let rev = on == "latest" ? "HEAD" : on
+                let commit = try RepositoryLocator.resolve(rev, in: assembly.repository)
+                let set = try WorkflowSet.load(repository: assembly.repository, commit: commit)
+                let report = set.validate()
+                guard let file = report.files.first(where: { $0.workflowID == original.workflowID }) else {
+                    throw CLIError.usage("workflow '\(original.workflowID)' does not exist at \(commit.id.short)")
+                }
+                guard let workflow = file.workflow else {
+                    throw CLIError.usage("workflow '\(original.workflowID)' is invalid at \(commit.id.short)")
+                }
+                let inputs: [String: Value]
+                switch InputValidation.resolve(original.inputs, declared: workflow.inputs) {
+                case .success(let values): inputs = values
+                case .failure(let errors):
+                    throw CLIError.usage("the original inputs do not fit the workflow at \(commit.id.short): \(errors)")
+                }
+                new = NewRun(
+                    workflow: workflow, path: file.path, blob: file.blob ?? "",
+                    definition: set.files.first { $0.path == file.path }!.bytes,
+                    commit: PinnedCommit(
+                        sha: commit.id.description, tree: commit.tree.description, ref: rev, message: commit.message,
+                        author: "\(commit.author.name) <\(commit.author.email)>"),
+                    trigger: RunTrigger(type: "rerun", key: UUID().uuidString.lowercased()), inputs: inputs,
+                    rerunOf: original.id)
+            }
+            let finished: RunRecord
+            do {
+                let (record, _) = try await assembly.engine.submit(new)
+                finished = try await assembly.engine.execute(record.id)
+            } catch {
+                await assembly.shutdown()
+                throw CLIError.internalError("\(error)")
+            }
+            await assembly.shutdown()
+            let steps = try assembly.store.snapshot { tx in try tx.steps(of: finished.id) }
+            print(RunOutput.summary(finished, steps: steps, order: new.workflow.steps.map(\.id)))
+            if finished.status != .succeeded { throw ExitCode(1) }
+        }
+    }
+}
