@@ -1,0 +1,159 @@
+import Foundation
+import SireCore
+import Subprocess
+
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+/// One child process for `shell.run`: streamed output, a time limit, and a teardown that
+/// leaves nothing running.
+///
+/// The child leads its own process group, so SIGTERM (then SIGKILL after `grace`) reaches
+/// whatever it started too, not just the shell.
+struct ProcessRun {
+    var executable: String
+    var arguments: [String]
+    var environment: [String: String]
+    var directory: String
+    var standardInput: String?
+    var timeout: Duration?
+    var grace: Duration
+    var stdout: OutputCapture
+    var stderr: OutputCapture
+
+    /// How the process ended.
+    enum Ending: Equatable {
+        case exited(Int32)
+        case signaled(Int32)
+        /// The time limit passed and the process was stopped.
+        case timedOut
+        /// The calling task was cancelled and the process was stopped.
+        case cancelled
+    }
+
+    struct Outcome {
+        var ending: Ending
+        var duration: Duration
+        var processID: Int32?
+    }
+
+    private enum Race: Sendable {
+        case finished(Result<TerminationStatus, any Error>)
+        case timeLimit
+        case timerStopped
+    }
+
+    func run() async throws(ToolError) -> Outcome {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let processID = LockedValue<Int32?>(nil)
+        let race = await withTaskGroup(of: Race.self) { group in
+            group.addTask { .finished(await spawn(processID)) }
+            if let timeout {
+                group.addTask {
+                    do {
+                        try await Task.sleep(for: timeout)
+                        return .timeLimit
+                    } catch {
+                        return .timerStopped
+                    }
+                }
+            }
+            var timedOut = false
+            var finished: Result<TerminationStatus, any Error>?
+            while let next = await group.next() {
+                switch next {
+                case .finished(let result):
+                    finished = result
+                    group.cancelAll()
+                case .timeLimit:
+                    timedOut = true
+                    // Cancelling the process task runs Subprocess's teardown sequence.
+                    group.cancelAll()
+                case .timerStopped:
+                    break
+                }
+            }
+            return (finished!, timedOut)
+        }
+        let pid = processID.value
+        if let pid {
+            // The group may outlive its leader (a background job, a child ignoring SIGTERM
+            // whose shell exited): a step's processes must not outlive the step. The id cannot
+            // name another group yet: it is not reused while any member of this one lives.
+            kill(-pid, SIGKILL)
+        }
+        stdout.finish()
+        stderr.finish()
+        let duration = clock.now - start
+        if race.1 { return Outcome(ending: .timedOut, duration: duration, processID: pid) }
+        if Task.isCancelled { return Outcome(ending: .cancelled, duration: duration, processID: pid) }
+        switch race.0 {
+        case .success(.exited(let code)):
+            return Outcome(ending: .exited(code), duration: duration, processID: pid)
+        case .success(.signaled(let signal)):
+            return Outcome(ending: .signaled(signal), duration: duration, processID: pid)
+        case .failure(let error):
+            throw ToolError("shell.run: cannot run '\(executable)': \(error)")
+        }
+    }
+
+    private func spawn(_ processID: LockedValue<Int32?>) async -> Result<TerminationStatus, any Error> {
+        var options = PlatformOptions()
+        options.processGroupID = 0
+        options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: grace)]
+        let target: Executable =
+            executable.contains("/")
+            ? .path(FilePath(executable.hasPrefix("/") ? executable : directory + "/" + executable))
+            : .name(executable)
+        let configuration = Configuration(
+            executable: target, arguments: Arguments(arguments), environment: .custom(environmentKeys),
+            workingDirectory: FilePath(directory), platformOptions: options)
+        do {
+            if let standardInput {
+                return .success(try await collect(configuration, input: .string(standardInput), processID))
+            }
+            return .success(try await collect(configuration, input: .none, processID))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func collect<Input: InputProtocol>(
+        _ configuration: Configuration, input: Input, _ processID: LockedValue<Int32?>
+    ) async throws -> TerminationStatus {
+        let stdout = self.stdout
+        let stderr = self.stderr
+        let result = try await Subprocess.run(
+            configuration, input: input, output: .sequence, error: .sequence
+        ) { execution in
+            processID.value = execution.processIdentifier.value
+            try await withThrowingTaskGroup { group in
+                group.addTask {
+                    for try await buffer in execution.standardOutput {
+                        buffer.withUnsafeBytes { stdout.consume($0) }
+                    }
+                }
+                group.addTask {
+                    for try await buffer in execution.standardError {
+                        buffer.withUnsafeBytes { stderr.consume($0) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        return result.terminationStatus
+    }
+
+    private var environmentKeys: [Environment.Key: String] {
+        var keys: [Environment.Key: String] = [:]
+        for (name, value) in environment {
+            if let key = Environment.Key(rawValue: name) { keys[key] = value }
+        }
+        return keys
+    }
+
+}
