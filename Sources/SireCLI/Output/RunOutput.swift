@@ -1,5 +1,6 @@
 import Foundation
 import SireCore
+import SireEngine
 import SireStore
 
 /// Prints run events as they happen (`--watch`): one line per step transition and log line.

@@ -21,7 +21,7 @@ struct GitCheckouts: CheckoutProvider {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         guard let commit = ObjectID(run.commit.sha) else { throw CLIError.internalError("bad commit id \(run.commit.sha)") }
         try Repository(path: repositoryPath).materialize(commit, into: directory)
-        FileManager.default.createFile(atPath: marker, contents: nil)
+        _ = FileManager.default.createFile(atPath: marker, contents: nil)
         return directory
     }
 
