@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "SireBench",
             dependencies: [
-                "SireCore", "SireSpec", "SireGit", "SireCLI", "SireStore",
+                "SireCore", "SireSpec", "SireGit", "SireCLI", "SireStore", "SireEngine", "SireTools",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/SireBench", swiftSettings: strict),
