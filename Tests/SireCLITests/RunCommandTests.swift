@@ -1,0 +1,241 @@
+import Foundation
+import SireTestSupport
+import Testing
+
+@Suite("sire-git run and runs")
+struct RunCommandTests {
+    static let greet = """
+        id: greet
+        inputs:
+          who: { type: string, default: world }
+          times: { type: integer, default: 1 }
+          region: { type: string, default: eu, enum: [eu, us] }
+        steps:
+          - id: hello
+            tool: sire:local/log.write
+            params: { message: "hello {{ inputs.who }} x{{ inputs.times }} in {{ inputs.region }}" }
+          - id: shape
+            needs: [hello]
+            tool: sire:local/data.transform
+            params: { data: [1, 2, 3], operation: map, expression: "item * inputs_times" }
+
+        """.replacingOccurrences(of: "inputs_times", with: "10")
+
+    @Test func runPrintsASummaryAndTheRunIsRecorded() throws {
+        let repo = try GitFixture.committed(["workflows/greet.yaml": Self.greet])
+        let result = try repo.sire("run", "greet", "--input", "who=ada", "--input", "times=3")
+        #expect(result.status == 0, "\(result)")
+        #expect(result.lines.first?.contains("greet@") == true && result.lines.first?.contains("succeeded") == true)
+        let json = try repo.sire("runs", "list", "--json")
+        let runs = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(runs.count == 1)
+        let id = try #require(runs.first?["id"] as? String)
+        let shown = try repo.sire("runs", "show", String(id.prefix(17)), "--json").jsonObject()
+        let steps = try #require(shown["steps"] as? [String: [String: Any]])
+        let shape = try #require(steps["shape"]?["output"] as? [String: Any])
+        #expect(shape["result"] as? [Int] == [10, 20, 30])
+        let inputs = try #require(shown["inputs"] as? [String: Any])
+        #expect(inputs["who"] as? String == "ada")
+        #expect(inputs["times"] as? Int == 3)
+        #expect(inputs["region"] as? String == "eu")
+        let logs = try repo.sire("runs", "logs", id)
+        #expect(logs.stdout.contains("hello ada x3 in eu"), "\(logs)")
+    }
+
+    @Test func theRunReadsGitNotTheWorkTree() throws {
+        let repo = try GitFixture.committed(["workflows/greet.yaml": Self.greet])
+        try repo.write("workflows/greet.yaml", "this: is not [valid")
+        let result = try repo.sire("run", "greet", "--json")
+        #expect(result.status == 0, "\(result)")
+        let first = try repo.git("rev-parse HEAD")
+        #expect(try result.jsonObject()["commit"] as? String == first)
+    }
+
+    @Test(arguments: [
+        (["run", "nosuch"], "no workflow 'nosuch'"),
+        (["run", "greet", "--rev", "nosuch"], "nosuch"),
+        (["run", "greet", "--input", "times=many"], "input 'times' must be of type integer"),
+        (["run", "greet", "--input", "region=asia"], "must be one of"),
+        (["run", "greet", "--input", "whoo=x"], "unknown input 'whoo'"),
+        (["run", "greet", "--input", "novalue"], "NAME=VALUE"),
+        (["runs", "show", "nosuch"], "no run 'nosuch'"),
+    ])
+    func badInputIsAOneLineUsageError(arguments: [String], message: String) throws {
+        let repo = try GitFixture.committed(["workflows/greet.yaml": Self.greet])
+        _ = try repo.sire("run", "greet")
+        let result = try repo.sire(arguments)
+        #expect(result.status == 2, "\(result)")
+        #expect(result.errorLines.count == 1, "\(result)")
+        #expect(result.stderr.contains(message), "\(result)")
+        #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Stack"))
+    }
+
+    @Test func aRequiredInputWithoutValueIsRefused() throws {
+        let repo = try GitFixture.committed([
+            "workflows/need.yaml": "id: need\ninputs:\n  limit: { type: integer, required: true }\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: { message: x }\n"
+        ])
+        let result = try repo.sire("run", "need")
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("missing required input 'limit'"), "\(result)")
+        let ok = try repo.sire("run", "need", "--input", "limit=5")
+        #expect(ok.status == 0, "\(ok)")
+    }
+
+    @Test func aFailedRunExitsOne() throws {
+        let repo = try GitFixture.committed([
+            "workflows/bad.yaml": "id: bad\nsteps:\n  - id: boom\n    tool: sire:local/shell.run\n    params: { argv: [sh, -c, \"exit 7\"] }\n"
+        ])
+        let result = try repo.sire("run", "bad")
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.contains("failed"))
+        #expect(result.stdout.contains("status 7"), "\(result)")
+    }
+
+    @Test func dryRunPrintsThePlanAndRunsNothing() throws {
+        let repo = try GitFixture.committed(["workflows/greet.yaml": Self.greet])
+        let result = try repo.sire("run", "greet", "--dry-run", "--input", "who=bob")
+        #expect(result.status == 0, "\(result)")
+        #expect(result.lines.contains("1. hello  sire:local/log.write"), "\(result)")
+        #expect(result.lines.contains("2. shape  sire:local/data.transform"), "\(result)")
+        #expect(result.stdout.contains("\"who\":\"bob\""))
+        let runs = try repo.sire("runs", "list")
+        #expect(runs.status == 2 || runs.stdout.contains("no runs"), "\(runs)")
+    }
+
+    @Test func mockFileGivesCannedOutputsAndErrors() throws {
+        let repo = try GitFixture.committed([
+            "workflows/api.yaml": """
+            id: api
+            steps:
+              - id: fetch
+                tool: sire:local/http.request
+                params: { url: "http://127.0.0.1:1/never-called" }
+              - id: use
+                needs: [fetch]
+                tool: sire:local/log.write
+                params: { message: "status {{ steps.fetch.output.status }}, {{ len(steps.fetch.output.body.items) }} items" }
+
+            """
+        ])
+        try repo.write("mocks.yaml", "fetch: { status: 200, body: { items: [1, 2] } }\n")
+        let result = try repo.sire("run", "api", "--mock-file", repo.root + "/mocks.yaml")
+        #expect(result.status == 0, "\(result)")
+        let id = try #require(try JSONSerialization.jsonObject(with: Data(try repo.sire("runs", "list", "--json").stdout.utf8)) as? [[String: Any]]).first?["id"] as? String
+        let logs = try repo.sire("runs", "logs", try #require(id))
+        #expect(logs.stdout.contains("status 200, 2 items"), "\(logs)")
+        try repo.write("mocks.yaml", "fetch: { error: upstream is down }\n")
+        let failing = try repo.sire("run", "api", "--mock-file", repo.root + "/mocks.yaml")
+        #expect(failing.status == 1)
+        #expect(failing.stdout.contains("upstream is down"), "\(failing)")
+    }
+
+    @Test func secretsNeverAppearInOutputOrTheIndex() throws {
+        let secret = "s3cr3t-\(UUID().uuidString)"
+        let repo = try GitFixture.committed([
+            "workflows/leak.yaml": """
+            id: leak
+            steps:
+              - id: echo
+                tool: sire:local/shell.run
+                params: { argv: [sh, -c, "echo token=$0; echo err $0 >&2", "{{ secrets.TOKEN }}"] }
+              - id: say
+                needs: [echo]
+                tool: sire:local/log.write
+                params: { message: "said {{ steps.echo.output.stdout }} and {{ secrets.TOKEN }}" }
+              - id: fail
+                needs: [say]
+                tool: sire:local/shell.run
+                params: { argv: [sh, -c, "echo failing with $0 >&2; exit 1", "{{ secrets.TOKEN }}"] }
+
+            """
+        ])
+        let result = try SireBinary.run(["run", "leak", "--watch", "--json"], in: repo.root, environment: ["SIRE_SECRET_TOKEN": secret])
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.contains("***"), "the secret should show as *** in outputs: \(result)")
+        #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret), "\(result)")
+        let id = try result.jsonObject()["id"] as? String
+        let logs = try repo.sire("runs", "logs", try #require(id), "--json")
+        #expect(!logs.stdout.contains(secret))
+        #expect(logs.stdout.contains("***"))
+        let state = repo.root + "/.git/sire"
+        for name in try FileManager.default.contentsOfDirectory(atPath: state) where name.hasPrefix("index.sqlite") {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: state + "/" + name))
+            #expect(bytes.range(of: Data(secret.utf8)) == nil, "the secret is in \(name)")
+        }
+    }
+
+    @Test func secretsFileMustBePrivate() throws {
+        let repo = try GitFixture.committed(["workflows/greet.yaml": Self.greet])
+        try repo.write("secrets.env", "TOKEN=abc123\n")
+        chmod(repo.root + "/secrets.env", 0o644)
+        let open = try repo.sire("run", "greet", "--secrets", repo.root + "/secrets.env")
+        #expect(open.status == 2)
+        #expect(open.stderr.contains("chmod 600"), "\(open)")
+        chmod(repo.root + "/secrets.env", 0o600)
+        let ok = try repo.sire("run", "greet", "--secrets", repo.root + "/secrets.env")
+        #expect(ok.status == 0, "\(ok)")
+    }
+
+    @Test func cancelFromAnotherProcessStopsTheShellChild() throws {
+        let repo = try GitFixture.committed([
+            "workflows/long.yaml": """
+            id: long
+            inputs:
+              pidfile: { type: string }
+            steps:
+              - id: wait
+                tool: sire:local/shell.run
+                params: { argv: [sh, -c, "echo $$ > \\"$0\\"; exec sleep 30", "{{ inputs.pidfile }}"] }
+
+            """
+        ])
+        let pidfile = repo.sandbox + "/child.pid"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: SireBinary.path)
+        process.arguments = ["run", "long", "--input", "pidfile=\(pidfile)"]
+        process.currentDirectoryURL = URL(fileURLWithPath: repo.root)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        let deadline = Date().addingTimeInterval(20)
+        var pid: Int32?
+        while pid == nil && Date() < deadline {
+            usleep(50_000)
+            pid = (try? String(contentsOfFile: pidfile, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        let child = try #require(pid)
+        #expect(kill(child, 0) == 0)
+        let listed = try repo.sire("runs", "list", "--json")
+        let id = try #require((try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])?.first?["id"] as? String)
+        let cancel = try repo.sire("runs", "cancel", id)
+        #expect(cancel.status == 0, "\(cancel)")
+        let started = Date()
+        process.waitUntilExit()
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(process.terminationStatus == 1)
+        usleep(200_000)
+        #expect(kill(child, 0) != 0, "the shell child \(child) is still alive")
+        let shown = try repo.sire("runs", "show", id, "--json").jsonObject()
+        #expect(shown["status"] as? String == "cancelled")
+        let again = try repo.sire("runs", "cancel", id)
+        #expect(again.status == 1)
+    }
+
+    @Test func rerunOnOriginalAndLatest() throws {
+        let repo = try GitFixture.committed(["workflows/greet.yaml": Self.greet])
+        let first = try repo.sire("run", "greet", "--input", "who=ada", "--json")
+        let id = try #require(try first.jsonObject()["id"] as? String)
+        try repo.write("workflows/greet.yaml", Self.greet.replacingOccurrences(of: "hello {{", with: "HELLO {{"))
+        let second = try repo.commit("shout")
+        let original = try repo.sire("runs", "rerun", id)
+        #expect(original.status == 0, "\(original)")
+        let latest = try repo.sire("runs", "rerun", id, "--on", "latest")
+        #expect(latest.status == 0, "\(latest)")
+        #expect(latest.stdout.contains("greet@\(second.prefix(7))"), "\(latest)")
+        let runs = try #require(try JSONSerialization.jsonObject(with: Data(try repo.sire("runs", "list", "--json").stdout.utf8)) as? [[String: Any]])
+        #expect(runs.count == 3)
+        #expect(runs.filter { $0["rerun_of"] as? String == id }.count == 2)
+        #expect(runs.allSatisfy { ($0["inputs"] as? [String: Any])?["who"] as? String == "ada" })
+    }
+}
