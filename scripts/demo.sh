@@ -45,6 +45,17 @@ git add -A && git commit -qm "Deploy workflow, hello every 15 minutes"
 run check --base main --head feature
 run check --base main --head feature --format github
 
+step "run workflows, pinned to the commit they are defined at"
+git checkout -q main
+run run hello --input who=demo --watch
+run run resilient
+run run fanout
+run run hello --dry-run
+run runs list
+LAST=$("$BIN" runs list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])' 2>/dev/null)
+[ -n "$LAST" ] && run runs logs "$LAST"
+git checkout -q feature
+
 step "fix it and check again"
 sed -i 's|Europe/Pariss|Europe/Paris|; s|\[buld\]|[build]|; s|http.reqest|http.request|' workflows/deploy.yaml
 git commit -qam "Fix the deploy workflow"

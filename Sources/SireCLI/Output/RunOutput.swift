@@ -89,7 +89,7 @@ enum RunOutput {
     }
 
     static func json(_ run: RunRecord, steps: [StepRecord]?, outputs: [String: Value] = [:]) -> Value {
-        func time(_ date: Date?) -> Value { date.map { .string(RFC3339.format($0, in: TimeZone(identifier: "UTC")!)) } ?? .null }
+        func time(_ date: Date?) -> Value { date.map { .string(RFC3339.format($0, in: TimeZone(identifier: "UTC")!, milliseconds: true)) } ?? .null }
         var object: [String: Value] = [
             "id": .string(run.id), "workflow": .string(run.workflowID), "path": .string(run.path),
             "blob": .string(run.blob), "commit": .string(run.commit.sha), "tree": .string(run.commit.tree),

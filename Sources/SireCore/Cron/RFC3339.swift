@@ -7,8 +7,12 @@ public enum RFC3339 {
     ///
     /// Offsets that are not whole minutes (historic local mean time) are truncated to the
     /// minute and the clock reading adjusted to match, so the text still names the same instant.
-    public static func format(_ date: Date, in timeZone: TimeZone) -> String {
-        let scaled = (date.timeIntervalSince1970 * 1_000_000).rounded()
+    ///
+    /// With `milliseconds`, the fraction is always three digits (`…T22:43:42.470Z`), for
+    /// records and logs whose times should line up.
+    public static func format(_ date: Date, in timeZone: TimeZone, milliseconds: Bool = false) -> String {
+        var scaled = (date.timeIntervalSince1970 * 1_000_000).rounded()
+        if milliseconds { scaled = (scaled / 1000).rounded() * 1000 }
         // Out-of-range dates (NaN, beyond ±290,000 years) print as the epoch rather than trap.
         let micros = scaled.isFinite && abs(scaled) < 9e18 ? Int(scaled) : 0
         let seconds = CivilTime.floorDiv(micros, 1_000_000)
@@ -21,7 +25,9 @@ public enum RFC3339 {
         var text = year < 0 ? "-" + pad(-year, 4) : pad(year, 4)
         text += "-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2))"
         text += ":\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
-        if fraction != 0 {
+        if milliseconds {
+            text += "." + pad(fraction / 1000, 3)
+        } else if fraction != 0 {
             var digits = pad(fraction, 6)
             while digits.hasSuffix("0") { digits.removeLast() }
             text += "." + digits
