@@ -21,7 +21,8 @@ public struct Dispatcher: ToolInvoker {
         // A refused connection should fail the call now, as a transient error the engine's
         // retry policy (with its backoff) handles, not be retried silently until the deadline.
         configuration.connectionPool.retryConnectionEstablishment = false
-        self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.httpClient = HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: configuration)
         self.builtins = BuiltinTools(httpClient: httpClient)
         self.jsonRPC = JSONRPCClient(httpClient: httpClient)
         self.mcp = mcp

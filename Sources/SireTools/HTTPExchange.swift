@@ -23,7 +23,9 @@ struct HTTPExchange {
 
         /// Whether the body is declared JSON (`application/json` or any `+json` type).
         var isJSON: Bool {
-            guard let type = headers["content-type"]?.split(separator: ";").first else { return false }
+            guard let type = headers["content-type"]?.split(separator: ";").first else {
+                return false
+            }
             let media = type.trimmingCharacters(in: .whitespaces).lowercased()
             return media == "application/json" || media.hasSuffix("+json")
         }
@@ -36,7 +38,9 @@ struct HTTPExchange {
     /// Who is asking, for messages: `http.request` or the JSON-RPC tool URI.
     let tool: String
 
-    func perform(_ request: HTTPClientRequest, timeout: Duration) async throws(ToolError) -> Response {
+    func perform(_ request: HTTPClientRequest, timeout: Duration) async throws(ToolError)
+        -> Response
+    {
         let what = "\(request.method.rawValue) \(request.url)"
         do {
             // The client's deadline covers waiting for the head, not a body that trickles in:
@@ -64,11 +68,13 @@ struct HTTPExchange {
         }
     }
 
-    private func exchange(_ request: HTTPClientRequest, what: String, timeout: Duration) async throws
+    private func exchange(_ request: HTTPClientRequest, what: String, timeout: Duration)
+        async throws
         -> Response
     {
         let nanoseconds = Int64(clamping: milliseconds(timeout)) * 1_000_000
-        let response = try await client.execute(request, deadline: .now() + .nanoseconds(nanoseconds))
+        let response = try await client.execute(
+            request, deadline: .now() + .nanoseconds(nanoseconds))
         var body: [UInt8] = []
         for try await chunk in response.body {
             guard body.count + chunk.readableBytes <= Self.maximumBodySize else {

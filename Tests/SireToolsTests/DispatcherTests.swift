@@ -18,7 +18,9 @@ struct DispatcherTests {
                 attempt: 1, checkout: "/"))
     }
 
-    @Test("MCP tools fail clearly without an MCP invoker", arguments: ["mcp://search/upload", "mcp:http://127.0.0.1:1/mcp#t"])
+    @Test(
+        "MCP tools fail clearly without an MCP invoker",
+        arguments: ["mcp://search/upload", "mcp:http://127.0.0.1:1/mcp#t"])
     func mcpUnsupported(uri: String) async throws {
         do {
             _ = try await call(sharedDispatcher, uri)
@@ -33,10 +35,12 @@ struct DispatcherTests {
     func mcpInjected() async throws {
         let dispatcher = Dispatcher(mcp: RecordingInvoker())
         let routed = try await call(dispatcher, "mcp://search/upload")
-        #expect(routed == .object(["routed": .string("mcp://search/upload"), "key": .string("r/s/1")]))
+        #expect(
+            routed == .object(["routed": .string("mcp://search/upload"), "key": .string("r/s/1")]))
         let logged = try await dispatcher.call(
             ToolCall(
-                tool: .local("log.write"), params: json(#"{"message": "hi"}"#), runID: "r", stepID: "s",
+                tool: .local("log.write"), params: json(#"{"message": "hi"}"#), runID: "r",
+                stepID: "s",
                 attempt: 1, checkout: "/"))
         #expect(logged["message"] == .string("hi"))
         await dispatcher.shutdown()

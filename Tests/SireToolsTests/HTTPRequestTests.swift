@@ -7,16 +7,20 @@ struct HTTPRequestTests {
     @Test("a JSON response comes back parsed, with status and lowercased headers")
     func json() async throws {
         let peer = HTTPPeer.shared
-        let output = try await callBuiltin("http.request", .object(["url": .string(peer.url("/json"))]))
+        let output = try await callBuiltin(
+            "http.request", .object(["url": .string(peer.url("/json"))]))
         #expect(output["status"] == .int(200))
-        #expect(output["body"] == SireToolsTests.json(#"{"ok": true, "items": [1, 2, 3], "name": "peer"}"#))
+        #expect(
+            output["body"]
+                == SireToolsTests.json(#"{"ok": true, "items": [1, 2, 3], "name": "peer"}"#))
         #expect(output["headers"]?["content-type"] == .string("application/json"))
     }
 
     @Test("a non-JSON response body is a string")
     func text() async throws {
         let peer = HTTPPeer.shared
-        let output = try await callBuiltin("http.request", .object(["url": .string(peer.url("/text"))]))
+        let output = try await callBuiltin(
+            "http.request", .object(["url": .string(peer.url("/text"))]))
         #expect(output["body"] == .string("hello from the peer\n"))
     }
 
@@ -60,11 +64,14 @@ struct HTTPRequestTests {
 
     @Test(
         "status ≥ 400 fails the step: 429 and 5xx transient, other 4xx permanent, response attached",
-        arguments: [(400, false), (404, false), (422, false), (429, true), (500, true), (503, true)])
+        arguments: [
+            (400, false), (404, false), (422, false), (429, true), (500, true), (503, true),
+        ])
     func statusClasses(status: Int, transient: Bool) async throws {
         let peer = HTTPPeer.shared
         let error = try #require(
-            await expectFailure("http.request", .object(["url": .string(peer.url("/status/\(status)"))])))
+            await expectFailure(
+                "http.request", .object(["url": .string(peer.url("/status/\(status)"))])))
         #expect(error.transient == transient)
         #expect(error.message.contains("returned \(status)"))
         #expect(error.output?["status"] == .int(status))
@@ -75,18 +82,22 @@ struct HTTPRequestTests {
     func failOnStatusOff() async throws {
         let peer = HTTPPeer.shared
         let output = try await callBuiltin(
-            "http.request", .object(["url": .string(peer.url("/status/503")), "fail_on_status": .bool(false)]))
+            "http.request",
+            .object(["url": .string(peer.url("/status/503")), "fail_on_status": .bool(false)]))
         #expect(output["status"] == .int(503))
     }
 
-    @Test("a slow response times out as a transient failure", arguments: ["/slow?delay=3", "/slow-body?delay=3"])
+    @Test(
+        "a slow response times out as a transient failure",
+        arguments: ["/slow?delay=3", "/slow-body?delay=3"])
     func timeout(path: String) async throws {
         let peer = HTTPPeer.shared
         let clock = ContinuousClock()
         let start = clock.now
         let error = try #require(
             await expectFailure(
-                "http.request", .object(["url": .string(peer.url(path)), "timeout": .string("300ms")])))
+                "http.request",
+                .object(["url": .string(peer.url(path)), "timeout": .string("300ms")])))
         #expect(clock.now - start < .seconds(2))
         #expect(error.transient)
         #expect(error.message.contains("timed out after 300ms"))
@@ -99,7 +110,8 @@ struct HTTPRequestTests {
         closed.stop()
         let port = closed.port
         let error = try #require(
-            await expectFailure("http.request", .object(["url": .string("http://127.0.0.1:\(port)/json")])))
+            await expectFailure(
+                "http.request", .object(["url": .string("http://127.0.0.1:\(port)/json")])))
         #expect(error.transient)
     }
 
@@ -108,18 +120,21 @@ struct HTTPRequestTests {
         let peer = HTTPPeer.shared
         let error = try #require(
             await expectFailure(
-                "http.request", .object(["url": .string(peer.url("/big?size=\(17 * 1024 * 1024)"))])))
+                "http.request", .object(["url": .string(peer.url("/big?size=\(17 * 1024 * 1024)"))])
+            ))
         #expect(error.message.contains("larger than 16 MiB"))
         #expect(!error.transient)
     }
 
-    @Test("bad params are permanent failures", arguments: [
-        (#"{"url": "ftp://example.com/x"}"#, "must start with http:// or https://"),
-        (#"{"url": "http://127.0.0.1/", "method": "GE T"}"#, "not an HTTP method"),
-        (#"{"url": "http://127.0.0.1/", "headers": {"X": [1]}}"#, "'headers'"),
-        (#"{"url": "http://127.0.0.1/", "timeout": "soon"}"#, "'timeout' is not a duration"),
-        (#"{"uri": "http://127.0.0.1/"}"#, "unknown parameter 'uri'"),
-    ])
+    @Test(
+        "bad params are permanent failures",
+        arguments: [
+            (#"{"url": "ftp://example.com/x"}"#, "must start with http:// or https://"),
+            (#"{"url": "http://127.0.0.1/", "method": "GE T"}"#, "not an HTTP method"),
+            (#"{"url": "http://127.0.0.1/", "headers": {"X": [1]}}"#, "'headers'"),
+            (#"{"url": "http://127.0.0.1/", "timeout": "soon"}"#, "'timeout' is not a duration"),
+            (#"{"uri": "http://127.0.0.1/"}"#, "unknown parameter 'uri'"),
+        ])
     func badParams(params: String, expected: String) async throws {
         let error = try #require(await expectFailure("http.request", SireToolsTests.json(params)))
         #expect(error.message.contains(expected), "\(error.message)")
@@ -134,7 +149,8 @@ struct HTTPRequestTests {
         for _ in 0..<5 {
             _ = try await callBuiltin("http.request", .object(["url": .string(peer.url("/json"))]))
         }
-        let stats = try await callBuiltin("http.request", .object(["url": .string(peer.url("/stats"))]))
+        let stats = try await callBuiltin(
+            "http.request", .object(["url": .string(peer.url("/stats"))]))
         #expect(stats["body"]?["connections"] == .int(1))
     }
 }

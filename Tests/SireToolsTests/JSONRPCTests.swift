@@ -5,7 +5,9 @@ import Testing
 
 @Suite("jsonrpc: tools against a real JSON-RPC peer")
 struct JSONRPCTests {
-    private func call(_ peer: HTTPPeer, _ method: String, _ params: Value) async throws(ToolError) -> Value {
+    private func call(_ peer: HTTPPeer, _ method: String, _ params: Value) async throws(ToolError)
+        -> Value
+    {
         try await sharedDispatcher.call(
             ToolCall(
                 tool: .jsonRPC(url: peer.url("/rpc"), method: method), params: params, runID: "r9",
@@ -67,7 +69,8 @@ struct JSONRPCTests {
         do {
             _ = try await sharedDispatcher.call(
                 ToolCall(
-                    tool: .jsonRPC(url: "http://127.0.0.1:\(port)/rpc", method: "add"), params: .null,
+                    tool: .jsonRPC(url: "http://127.0.0.1:\(port)/rpc", method: "add"),
+                    params: .null,
                     runID: "r", stepID: "s", attempt: 1, checkout: "/"))
             Issue.record("expected a failure")
         } catch {

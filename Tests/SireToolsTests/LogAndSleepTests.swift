@@ -7,22 +7,27 @@ struct LogAndSleepTests {
     func logWrite() async throws {
         let recorder = LogRecorder()
         let output = try await callBuiltin(
-            "log.write", json(#"{"level": "error", "message": "upload failed"}"#), log: recorder.toolLog)
+            "log.write", json(#"{"level": "error", "message": "upload failed"}"#),
+            log: recorder.toolLog)
         #expect(output == json(#"{"level": "error", "message": "upload failed"}"#))
         #expect(recorder.lines == [ToolLogLine(level: "error", message: "upload failed")])
-        _ = try await callBuiltin("log.write", json(#"{"message": {"n": 1}}"#), log: recorder.toolLog)
+        _ = try await callBuiltin(
+            "log.write", json(#"{"message": {"n": 1}}"#), log: recorder.toolLog)
         #expect(recorder.lines.last == ToolLogLine(level: "info", message: #"{"n":1}"#))
     }
 
     @Test("log.write refuses an unknown level and a missing message")
     func logWriteErrors() async throws {
-        let level = try #require(await expectFailure("log.write", json(#"{"level": "eror", "message": "x"}"#)))
+        let level = try #require(
+            await expectFailure("log.write", json(#"{"level": "eror", "message": "x"}"#)))
         #expect(level.message.contains("did you mean 'error'?"))
         let message = try #require(await expectFailure("log.write", json(#"{"level": "info"}"#)))
         #expect(message.message.contains("missing required parameter 'message'"))
     }
 
-    @Test("time.sleep sleeps for a duration text or a number of seconds", arguments: [#""150ms""#, "0.15"])
+    @Test(
+        "time.sleep sleeps for a duration text or a number of seconds",
+        arguments: [#""150ms""#, "0.15"])
     func sleep(duration: String) async throws {
         let clock = ContinuousClock()
         let start = clock.now
@@ -57,7 +62,8 @@ struct LogAndSleepTests {
 
     @Test("time.sleep refuses a malformed duration")
     func badDuration() async throws {
-        let error = try #require(await expectFailure("time.sleep", json(#"{"duration": "5 minutes"}"#)))
+        let error = try #require(
+            await expectFailure("time.sleep", json(#"{"duration": "5 minutes"}"#)))
         #expect(error.message.contains("'duration' is not a duration"))
     }
 }
