@@ -144,6 +144,7 @@ struct FileToolsTests {
         "bad params are permanent errors that name the tool and the parameter",
         arguments: [
             (#"{"path": "a", "encodng": "utf8"}"#, "unknown parameter 'encodng'"),
+            (#"{"path": "a", "encodng": null}"#, "unknown parameter 'encodng'"),
             (#"{"path": 3}"#, "'path' must be a string, not integer"),
             (#"{}"#, "missing required parameter 'path'"),
             (#"[1]"#, "params must be an object"),
