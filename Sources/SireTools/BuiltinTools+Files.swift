@@ -58,7 +58,10 @@ extension BuiltinTools {
         let append = try params.bool("append") ?? false
         let mode = try params.string("mode").map { (text) throws(ToolError) -> mode_t in
             guard !text.isEmpty, text.count <= 5, let bits = mode_t(text, radix: 8), bits <= 0o7777
-            else { throw params.error("mode", "must be octal permissions such as \"0644\", not '\(text)'") }
+            else {
+                throw params.error(
+                    "mode", "must be octal permissions such as \"0644\", not '\(text)'")
+            }
             return bits
         }
         let file = try Checkout(call.checkout, tool: tool).resolve(path, tool: tool)
@@ -67,10 +70,12 @@ extension BuiltinTools {
         }
         let parent = String(file.absolute[..<file.absolute.lastIndex(of: "/")!])
         do {
-            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: parent, withIntermediateDirectories: true)
         } catch {
             throw ToolError(
-                "\(tool): cannot create the directories for '\(file.display)': \(error.localizedDescription)")
+                "\(tool): cannot create the directories for '\(file.display)': \(error.localizedDescription)"
+            )
         }
         // O_NOFOLLOW: the last component was checked not to be a symlink; refuse one swapped in since.
         let flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (append ? O_APPEND : O_TRUNC)
@@ -113,7 +118,8 @@ extension BuiltinTools {
         let recursive = try params.bool("recursive") ?? false
         let glob = try params.string("pattern").map { (text) throws(ToolError) -> Glob in
             guard let glob = Glob(text) else {
-                throw params.error("pattern", "is not a valid glob: \(Glob.problem(text) ?? "invalid")")
+                throw params.error(
+                    "pattern", "is not a valid glob: \(Glob.problem(text) ?? "invalid")")
             }
             return glob
         }
@@ -132,7 +138,8 @@ extension BuiltinTools {
             do {
                 names = try FileManager.default.contentsOfDirectory(atPath: absolute)
             } catch {
-                throw ToolError("\(tool): cannot list '\(prefix.isEmpty ? directory.display : prefix)'")
+                throw ToolError(
+                    "\(tool): cannot list '\(prefix.isEmpty ? directory.display : prefix)'")
             }
             for name in names where name != ".git" {
                 let inner = prefix.isEmpty ? name : prefix + "/" + name

@@ -14,7 +14,10 @@ extension BuiltinTools {
             call.params, tool: tool,
             allowed: ["method", "url", "headers", "query", "body", "timeout", "fail_on_status"])
         let method = try params.string("method")?.uppercased() ?? "GET"
-        guard !method.isEmpty, method.utf8.allSatisfy({ $0 > 32 && $0 < 127 && !"()<>@,;:\\\"/[]?={}".utf8.contains($0) })
+        guard !method.isEmpty,
+            method.utf8.allSatisfy({
+                $0 > 32 && $0 < 127 && !"()<>@,;:\\\"/[]?={}".utf8.contains($0)
+            })
         else { throw params.error("method", "'\(method)' is not an HTTP method") }
         let url = try params.requiredString("url")
         guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
@@ -29,7 +32,9 @@ extension BuiltinTools {
             switch value {
             case .string(let text): request.headers.add(name: name, value: text)
             case .int, .double, .bool: request.headers.add(name: name, value: value.stringified)
-            default: throw params.error("headers", "value of '\(name)' must be a string, not \(value.typeName)")
+            default:
+                throw params.error(
+                    "headers", "value of '\(name)' must be a string, not \(value.typeName)")
             }
         }
         if !request.headers.contains(name: "Idempotency-Key") {
@@ -47,7 +52,8 @@ extension BuiltinTools {
             request.body = .bytes(Array(value.jsonString().utf8))
         }
 
-        let response = try await HTTPExchange(client: http, tool: tool).perform(request, timeout: timeout)
+        let response = try await HTTPExchange(client: http, tool: tool).perform(
+            request, timeout: timeout)
         var body: Value = .string(response.text)
         if response.isJSON, let parsed = try? Value.parseJSON(response.text) {
             body = parsed
@@ -76,7 +82,8 @@ extension BuiltinTools {
                 switch item {
                 case .null: continue
                 case .object, .array:
-                    throw params.error("query", "value of '\(key)' must be a scalar or a list of scalars")
+                    throw params.error(
+                        "query", "value of '\(key)' must be a scalar or a list of scalars")
                 default: pairs.append(percentEncoded(key) + "=" + percentEncoded(item.stringified))
                 }
             }
@@ -111,9 +118,9 @@ func percentEncoded(_ text: String) -> String {
 /// The tighter of a tool's own timeout and the call's, or the HTTP default when neither is set.
 func effectiveTimeout(_ own: Duration?, _ call: Duration?) -> Duration {
     switch (own, call) {
-    case let (own?, call?): min(own, call)
-    case let (own?, nil): own
-    case let (nil, call?): call
+    case (let own?, let call?): min(own, call)
+    case (let own?, nil): own
+    case (nil, let call?): call
     case (nil, nil): HTTPExchange.defaultTimeout
     }
 }

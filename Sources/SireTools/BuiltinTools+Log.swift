@@ -6,7 +6,8 @@ extension BuiltinTools {
 
     /// `log.write {level?: info, message}` → `{level, message}`; the line goes to `call.log`.
     func writeLog(_ call: ToolCall) throws(ToolError) -> Value {
-        let params = try ToolParameters(call.params, tool: "log.write", allowed: ["level", "message"])
+        let params = try ToolParameters(
+            call.params, tool: "log.write", allowed: ["level", "message"])
         let level = try params.string("level") ?? "info"
         guard Self.logLevels.contains(level) else {
             throw params.error(

@@ -35,7 +35,8 @@ extension BuiltinTools {
         if let directory {
             var info = stat()
             guard stat(directory.absolute, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
-                throw params.error("cwd", "'\(directory.display)' is not a directory in the checkout")
+                throw params.error(
+                    "cwd", "'\(directory.display)' is not a directory in the checkout")
             }
         }
 
@@ -56,18 +57,24 @@ extension BuiltinTools {
             switch value {
             case .string(let text): environment[name] = text
             case .int, .double, .bool: environment[name] = value.stringified
-            default: throw params.error("env", "value of '\(name)' must be a string, not \(value.typeName)")
+            default:
+                throw params.error(
+                    "env", "value of '\(name)' must be a string, not \(value.typeName)")
             }
         }
 
-        let stdout = OutputCapture(stream: "stdout", level: "info", limit: maximumOutput, log: call.log)
-        let stderr = OutputCapture(stream: "stderr", level: "warning", limit: maximumOutput, log: call.log)
+        let stdout = OutputCapture(
+            stream: "stdout", level: "info", limit: maximumOutput, log: call.log)
+        let stderr = OutputCapture(
+            stream: "stderr", level: "warning", limit: maximumOutput, log: call.log)
         let timeout = try params.duration("timeout")
         let process = ProcessRun(
             executable: command[0], arguments: Array(command.dropFirst()), environment: environment,
-            directory: directory?.absolute ?? checkout.root, standardInput: try params.string("stdin"),
+            directory: directory?.absolute ?? checkout.root,
+            standardInput: try params.string("stdin"),
             timeout: [timeout, call.timeout].compactMap { $0 }.min(),
-            grace: try params.duration("grace") ?? Self.defaultGrace, stdout: stdout, stderr: stderr)
+            grace: try params.duration("grace") ?? Self.defaultGrace, stdout: stdout, stderr: stderr
+        )
         let outcome = try await process.run()
 
         let stdoutText = stdout.text
@@ -103,7 +110,9 @@ extension BuiltinTools {
                     + DurationText.format(process.timeout ?? .zero) + " and was stopped",
                 transient: true, output: .object(output))
         case .cancelled:
-            throw ToolError("\(tool): '\(name)' was cancelled and stopped", transient: true, output: .object(output))
+            throw ToolError(
+                "\(tool): '\(name)' was cancelled and stopped", transient: true,
+                output: .object(output))
         }
     }
 
@@ -117,7 +126,8 @@ extension BuiltinTools {
             throw ToolError("shell.run: give either 'argv' or 'command', not both")
         case (let argv?, nil):
             guard !shell else {
-                throw params.error("shell", "applies to 'command'; 'argv' never runs through a shell")
+                throw params.error(
+                    "shell", "applies to 'command'; 'argv' never runs through a shell")
             }
             guard let first = argv.first, !first.isEmpty else {
                 throw params.error("argv", "must name a program to run")

@@ -5,7 +5,9 @@ extension BuiltinTools {
     /// at once with a transient failure, so the engine can retry or move on.
     func sleep(_ call: ToolCall) async throws(ToolError) -> Value {
         let params = try ToolParameters(call.params, tool: "time.sleep", allowed: ["duration"])
-        guard let duration = try params.duration("duration") else { throw params.missing("duration") }
+        guard let duration = try params.duration("duration") else {
+            throw params.missing("duration")
+        }
         let clock = ContinuousClock()
         let start = clock.now
         do {

@@ -25,7 +25,8 @@ extension BuiltinTools {
 
         func list() throws(ToolError) -> [Value] {
             guard case .array(let items) = data else {
-                throw params.error("data", "must be an array for operation '\(operation)', not \(data.typeName)")
+                throw params.error(
+                    "data", "must be an array for operation '\(operation)', not \(data.typeName)")
             }
             return items
         }

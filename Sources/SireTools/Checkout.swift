@@ -78,17 +78,20 @@ struct Checkout {
                     let inner = (resolved + [component]).joined(separator: "/")
                     if target.hasPrefix("/") {
                         guard target == root || target.hasPrefix(root + "/") else {
-                            throw refuse("goes through symlink '\(inner)' pointing outside the checkout")
+                            throw refuse(
+                                "goes through symlink '\(inner)' pointing outside the checkout")
                         }
                         resolved = []
-                        let rest = target.dropFirst(root.count).split(separator: "/").map(String.init)
+                        let rest = target.dropFirst(root.count).split(separator: "/").map(
+                            String.init)
                         pending = (rest + pending)[...]
                     } else {
                         // Relative targets are read from the link's directory; the `..` check
                         // above catches one that climbs out.
                         let rest = target.split(separator: "/").map(String.init)
                         if countsEscape(rest, depth: resolved.count) {
-                            throw refuse("goes through symlink '\(inner)' pointing outside the checkout")
+                            throw refuse(
+                                "goes through symlink '\(inner)' pointing outside the checkout")
                         }
                         pending = (rest + pending)[...]
                     }
@@ -119,7 +122,9 @@ struct Checkout {
         return false
     }
 
-    private func readLink(_ path: String, _ refuse: (String) -> ToolError) throws(ToolError) -> String {
+    private func readLink(_ path: String, _ refuse: (String) -> ToolError) throws(ToolError)
+        -> String
+    {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let count = readlink(path, &buffer, buffer.count - 1)
         guard count >= 0 else { throw refuse("cannot be resolved: \(errnoText())") }

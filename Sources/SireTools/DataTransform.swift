@@ -55,17 +55,23 @@ enum DataTransform {
         return .array(result)
     }
 
-    static func reduce(_ items: [Value], _ expression: Compiled, initial: Value) throws(ToolError) -> Value {
+    static func reduce(_ items: [Value], _ expression: Compiled, initial: Value) throws(ToolError)
+        -> Value
+    {
         var accumulator = initial
         for (index, item) in items.enumerated() {
-            accumulator = try expression.evaluate(["acc": accumulator, "item": item, "index": .int(index)])
+            accumulator = try expression.evaluate([
+                "acc": accumulator, "item": item, "index": .int(index),
+            ])
         }
         return accumulator
     }
 
     /// Sorts by a key that must be a number for every item or a string for every item; equal
     /// keys keep their input order, in both directions.
-    static func sort(_ items: [Value], by key: Compiled, descending: Bool) throws(ToolError) -> Value {
+    static func sort(_ items: [Value], by key: Compiled, descending: Bool) throws(ToolError)
+        -> Value
+    {
         var keyed: [(key: Value, index: Int)] = []
         keyed.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
@@ -108,7 +114,8 @@ enum DataTransform {
     static func pick(_ data: Value, fields: [String]) throws(ToolError) -> Value {
         func pickOne(_ value: Value, _ where_: String) throws(ToolError) -> Value {
             guard case .object(let members) = value else {
-                throw ToolError("data.transform: pick needs objects, but \(where_) is \(value.typeName)")
+                throw ToolError(
+                    "data.transform: pick needs objects, but \(where_) is \(value.typeName)")
             }
             return .object(members.filter { fields.contains($0.key) })
         }

@@ -18,7 +18,11 @@ public struct Dispatcher: ToolInvoker {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .follow(max: 5, allowCycles: false)
         configuration.timeout = .init(connect: .seconds(10))
-        self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        // A refused connection should fail the call now, as a transient error the engine's
+        // retry policy (with its backoff) handles, not be retried silently until the deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        self.httpClient = HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: configuration)
         self.builtins = BuiltinTools(httpClient: httpClient)
         self.jsonRPC = JSONRPCClient(httpClient: httpClient)
         self.mcp = mcp

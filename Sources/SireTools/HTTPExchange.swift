@@ -23,7 +23,9 @@ struct HTTPExchange {
 
         /// Whether the body is declared JSON (`application/json` or any `+json` type).
         var isJSON: Bool {
-            guard let type = headers["content-type"]?.split(separator: ";").first else { return false }
+            guard let type = headers["content-type"]?.split(separator: ";").first else {
+                return false
+            }
             let media = type.trimmingCharacters(in: .whitespaces).lowercased()
             return media == "application/json" || media.hasSuffix("+json")
         }
@@ -36,41 +38,60 @@ struct HTTPExchange {
     /// Who is asking, for messages: `http.request` or the JSON-RPC tool URI.
     let tool: String
 
-    func perform(_ request: HTTPClientRequest, timeout: Duration) async throws(ToolError) -> Response {
+    func perform(_ request: HTTPClientRequest, timeout: Duration) async throws(ToolError)
+        -> Response
+    {
         let what = "\(request.method.rawValue) \(request.url)"
-        let nanoseconds = Int64(clamping: milliseconds(timeout)) * 1_000_000
         do {
-            let response = try await client.execute(
-                request, deadline: .now() + .nanoseconds(nanoseconds))
-            var body: [UInt8] = []
-            for try await chunk in response.body {
-                guard body.count + chunk.readableBytes <= Self.maximumBodySize else {
-                    throw ToolError(
-                        "\(tool): the response to \(what) is larger than "
-                            + "\(Self.maximumBodySize / 1024 / 1024) MiB")
+            // The client's deadline covers waiting for the head, not a body that trickles in:
+            // race the whole exchange against the time limit.
+            return try await withThrowingTaskGroup(of: Response?.self) { group in
+                group.addTask { try await exchange(request, what: what, timeout: timeout) }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
                 }
-                body.append(contentsOf: chunk.readableBytesView)
+                let first = try await group.next()!
+                group.cancelAll()
+                guard let first else { throw HTTPClientError.deadlineExceeded }
+                return first
             }
-            var headers: [String: String] = [:]
-            for (name, value) in response.headers {
-                let key = name.lowercased()
-                headers[key] = headers[key].map { $0 + ", " + value } ?? value
-            }
-            return Response(
-                status: Int(response.status.code), reason: response.status.reasonPhrase,
-                headers: headers, body: body)
         } catch let error as ToolError {
             throw error
         } catch let error as HTTPClientError {
             throw classify(error, what: what, timeout: timeout)
-        } catch is CancellationError {
-            throw ToolError("\(tool): \(what) was cancelled", transient: true)
         } catch {
-            if Task.isCancelled {
+            if error is CancellationError || Task.isCancelled {
                 throw ToolError("\(tool): \(what) was cancelled", transient: true)
             }
             throw ToolError("\(tool): \(what) failed: \(error)", transient: true)
         }
+    }
+
+    private func exchange(_ request: HTTPClientRequest, what: String, timeout: Duration)
+        async throws
+        -> Response
+    {
+        let nanoseconds = Int64(clamping: milliseconds(timeout)) * 1_000_000
+        let response = try await client.execute(
+            request, deadline: .now() + .nanoseconds(nanoseconds))
+        var body: [UInt8] = []
+        for try await chunk in response.body {
+            guard body.count + chunk.readableBytes <= Self.maximumBodySize else {
+                throw ToolError(
+                    "\(tool): the response to \(what) is larger than "
+                        + "\(Self.maximumBodySize / 1024 / 1024) MiB")
+            }
+            body.append(contentsOf: chunk.readableBytesView)
+        }
+        var headers: [String: String] = [:]
+        for (name, value) in response.headers {
+            let key = name.lowercased()
+            headers[key] = headers[key].map { $0 + ", " + value } ?? value
+        }
+        return Response(
+            status: Int(response.status.code), reason: response.status.reasonPhrase,
+            headers: headers, body: body)
     }
 
     private func classify(_ error: HTTPClientError, what: String, timeout: Duration) -> ToolError {

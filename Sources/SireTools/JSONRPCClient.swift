@@ -41,7 +41,8 @@ public struct JSONRPCClient: ToolInvoker {
             let output: Value = .object([
                 "status": .int(response.status), "body": parsed ?? .string(response.text),
             ])
-            let detail = parsed.flatMap(Self.errorText) ?? "HTTP \(response.status) \(response.reason)"
+            let detail =
+                parsed.flatMap(Self.errorText) ?? "HTTP \(response.status) \(response.reason)"
             throw ToolError(
                 "\(tool): \(detail)", transient: response.status == 429 || response.status >= 500,
                 output: output)
@@ -53,10 +54,12 @@ public struct JSONRPCClient: ToolInvoker {
         }
         if let error = reply["error"], error != .null {
             throw ToolError(
-                "\(tool): \(Self.errorText(.object(reply)) ?? "error \(error.stringified)")", output: error)
+                "\(tool): \(Self.errorText(.object(reply)) ?? "error \(error.stringified)")",
+                output: error)
         }
         guard let result = reply["result"] else {
-            throw ToolError("\(tool): the response has neither 'result' nor 'error'", output: .object(reply))
+            throw ToolError(
+                "\(tool): the response has neither 'result' nor 'error'", output: .object(reply))
         }
         if let replyID = reply["id"], replyID != id {
             throw ToolError(

@@ -3,9 +3,9 @@ import SireCore
 import Subprocess
 
 #if canImport(System)
-import System
+    import System
 #else
-import SystemPackage
+    import SystemPackage
 #endif
 
 /// One child process for `shell.run`: streamed output, a time limit, and a teardown that
@@ -90,7 +90,9 @@ struct ProcessRun {
         stderr.finish()
         let duration = clock.now - start
         if race.1 { return Outcome(ending: .timedOut, duration: duration, processID: pid) }
-        if Task.isCancelled { return Outcome(ending: .cancelled, duration: duration, processID: pid) }
+        if Task.isCancelled {
+            return Outcome(ending: .cancelled, duration: duration, processID: pid)
+        }
         switch race.0 {
         case .success(.exited(let code)):
             return Outcome(ending: .exited(code), duration: duration, processID: pid)
@@ -101,20 +103,32 @@ struct ProcessRun {
         }
     }
 
-    private func spawn(_ processID: LockedValue<Int32?>) async -> Result<TerminationStatus, any Error> {
+    private func spawn(_ processID: LockedValue<Int32?>) async -> Result<
+        TerminationStatus, any Error
+    > {
         var options = PlatformOptions()
         options.processGroupID = 0
-        options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: grace)]
+        options.teardownSequence = [
+            .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: grace)
+        ]
         let target: Executable =
-            executable.contains("/")
-            ? .path(FilePath(executable.hasPrefix("/") ? executable : directory + "/" + executable))
-            : .name(executable)
+            if executable.contains("/") {
+                .path(
+                    FilePath(executable.hasPrefix("/") ? executable : directory + "/" + executable))
+            } else if let found = Self.search(executable, in: environment["PATH"] ?? "") {
+                .path(FilePath(found))
+            } else {
+                // Let Subprocess fail with its own "executable not found" error.
+                .name(executable)
+            }
         let configuration = Configuration(
-            executable: target, arguments: Arguments(arguments), environment: .custom(environmentKeys),
+            executable: target, arguments: Arguments(arguments),
+            environment: .custom(environmentKeys),
             workingDirectory: FilePath(directory), platformOptions: options)
         do {
             if let standardInput {
-                return .success(try await collect(configuration, input: .string(standardInput), processID))
+                return .success(
+                    try await collect(configuration, input: .string(standardInput), processID))
             }
             return .success(try await collect(configuration, input: .none, processID))
         } catch {
@@ -146,6 +160,21 @@ struct ProcessRun {
             }
         }
         return result.terminationStatus
+    }
+
+    /// The first executable file named `name` in a `PATH` list. Done here because Subprocess's
+    /// own lookup costs ~3 ms per spawn, more than spawning itself.
+    static func search(_ name: String, in path: String) -> String? {
+        for directory in path.split(separator: ":", omittingEmptySubsequences: true) {
+            let candidate = directory + "/" + name
+            var info = stat()
+            if stat(candidate, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
+                access(candidate, X_OK) == 0
+            {
+                return candidate
+            }
+        }
+        return nil
     }
 
     private var environmentKeys: [Environment.Key: String] {

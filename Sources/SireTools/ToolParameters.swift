@@ -11,15 +11,15 @@ struct ToolParameters {
     /// Checks that `params` is an object holding only `allowed` keys.
     init(_ params: Value, tool: String, allowed: [String]) throws(ToolError) {
         self.tool = tool
+        let given: [String: Value]
         switch params {
-        case .object(let members):
-            self.members = members.filter { $0.value != .null }
-        case .null:
-            self.members = [:]
-        default:
-            throw ToolError("\(tool): params must be an object, not \(params.typeName)")
+        case .object(let members): given = members
+        case .null: given = [:]
+        default: throw ToolError("\(tool): params must be an object, not \(params.typeName)")
         }
-        let unknown = members.keys.filter { !allowed.contains($0) }.sorted()
+        members = given.filter { $0.value != .null }
+        // Checked on every key given, null or not: a misspelt key is a mistake either way.
+        let unknown = given.keys.filter { !allowed.contains($0) }.sorted()
         if let first = unknown.first {
             let names = unknown.map { "'\($0)'" }.joined(separator: ", ")
             let noun = unknown.count == 1 ? "parameter" : "parameters"

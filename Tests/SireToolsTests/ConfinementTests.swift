@@ -34,8 +34,10 @@ struct ConfinementTests {
     @Test("absolute paths are refused", arguments: tools)
     func absolute(tool: String) async throws {
         let sandbox = try Sandbox()
-        try await expectRefused(tool, sandbox.outside + "/secret.txt", in: sandbox, mentioning: "absolute")
-        try await expectRefused(tool, sandbox.root + "/inside.txt", in: sandbox, mentioning: "absolute")
+        try await expectRefused(
+            tool, sandbox.outside + "/secret.txt", in: sandbox, mentioning: "absolute")
+        try await expectRefused(
+            tool, sandbox.root + "/inside.txt", in: sandbox, mentioning: "absolute")
     }
 
     @Test("'..' that climbs out is refused; '..' that stays inside is fine", arguments: tools)
@@ -43,7 +45,8 @@ struct ConfinementTests {
         let sandbox = try Sandbox()
         try sandbox.write("sub/file.txt", "inside")
         try await expectRefused(tool, "../outside/secret.txt", in: sandbox, mentioning: "escapes")
-        try await expectRefused(tool, "sub/../../outside/secret.txt", in: sandbox, mentioning: "escapes")
+        try await expectRefused(
+            tool, "sub/../../outside/secret.txt", in: sandbox, mentioning: "escapes")
         let inside = tool == "file.list" ? "sub/.." : "sub/../sub/file.txt"
         _ = try await callBuiltin(tool, params(tool, inside), checkout: sandbox.root)
     }
@@ -71,7 +74,8 @@ struct ConfinementTests {
         let path = tool == "file.list" ? "a/b/escape" : "a/b/escape/secret.txt"
         try await expectRefused(tool, path, in: sandbox, mentioning: "pointing outside")
         // A new file through the link would land outside: refused before anything is created.
-        try await expectRefused(tool, "a/b/escape/new/file.txt", in: sandbox, mentioning: "pointing outside")
+        try await expectRefused(
+            tool, "a/b/escape/new/file.txt", in: sandbox, mentioning: "pointing outside")
     }
 
     @Test("a dangling symlink to outside cannot be written through", arguments: tools)
@@ -87,7 +91,8 @@ struct ConfinementTests {
         try sandbox.write("real/data.txt", "inside data")
         try sandbox.symlink("hop1", to: "hop2")
         try sandbox.symlink("hop2", to: sandbox.outside)
-        try await expectRefused("file.read", "hop1/secret.txt", in: sandbox, mentioning: "pointing outside")
+        try await expectRefused(
+            "file.read", "hop1/secret.txt", in: sandbox, mentioning: "pointing outside")
         try sandbox.symlink("good1", to: "good2")
         try sandbox.symlink("good2", to: sandbox.root + "/real")
         let output = try await callBuiltin(
@@ -101,7 +106,8 @@ struct ConfinementTests {
         let sandbox = try Sandbox()
         try sandbox.symlink("ping", to: "pong")
         try sandbox.symlink("pong", to: "ping")
-        try await expectRefused("file.read", "ping", in: sandbox, mentioning: "too many levels of symlinks")
+        try await expectRefused(
+            "file.read", "ping", in: sandbox, mentioning: "too many levels of symlinks")
     }
 
     @Test("shell.run's cwd is confined like file paths")

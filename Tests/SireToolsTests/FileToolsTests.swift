@@ -18,11 +18,13 @@ struct FileToolsTests {
         let sandbox = try Sandbox()
         try Data([0xff, 0x00, 0xfe]).write(to: URL(fileURLWithPath: sandbox.root + "/blob.bin"))
         let output = try await callBuiltin(
-            "file.read", json(#"{"path": "blob.bin", "encoding": "base64"}"#), checkout: sandbox.root)
+            "file.read", json(#"{"path": "blob.bin", "encoding": "base64"}"#),
+            checkout: sandbox.root)
         #expect(output["content"] == .string("/wD+"))
         #expect(output["size"] == .int(3))
         let error = try #require(
-            await expectFailure("file.read", json(#"{"path": "blob.bin"}"#), checkout: sandbox.root))
+            await expectFailure("file.read", json(#"{"path": "blob.bin"}"#), checkout: sandbox.root)
+        )
         #expect(error.message.contains("not valid UTF-8"))
         #expect(error.message.contains("base64"))
         #expect(!error.transient)
@@ -33,7 +35,8 @@ struct FileToolsTests {
         let sandbox = try Sandbox()
         try sandbox.write("dir/a.txt", "a")
         let missing = try #require(
-            await expectFailure("file.read", json(#"{"path": "nope.txt"}"#), checkout: sandbox.root))
+            await expectFailure("file.read", json(#"{"path": "nope.txt"}"#), checkout: sandbox.root)
+        )
         #expect(missing.message.contains("nope.txt"))
         #expect(missing.message.contains("No such file"))
         let directory = try #require(
@@ -41,7 +44,8 @@ struct FileToolsTests {
         #expect(directory.message.contains("not a regular file"))
         let encoding = try #require(
             await expectFailure(
-                "file.read", json(#"{"path": "dir/a.txt", "encoding": "latin1"}"#), checkout: sandbox.root))
+                "file.read", json(#"{"path": "dir/a.txt", "encoding": "latin1"}"#),
+                checkout: sandbox.root))
         #expect(encoding.message.contains("'encoding'"))
     }
 
@@ -53,12 +57,14 @@ struct FileToolsTests {
             checkout: sandbox.root)
         #expect(first == json(#"{"path": "out/deep/report.txt", "size": 4}"#))
         let appended = try await callBuiltin(
-            "file.write", json(#"{"path": "out/deep/report.txt", "content": "two\n", "append": true}"#),
+            "file.write",
+            json(#"{"path": "out/deep/report.txt", "content": "two\n", "append": true}"#),
             checkout: sandbox.root)
         #expect(appended["size"] == .int(8))
         #expect(sandbox.read("out/deep/report.txt") == "one\ntwo\n")
         _ = try await callBuiltin(
-            "file.write", json(#"{"path": "out/deep/report.txt", "content": "3"}"#), checkout: sandbox.root)
+            "file.write", json(#"{"path": "out/deep/report.txt", "content": "3"}"#),
+            checkout: sandbox.root)
         #expect(sandbox.read("out/deep/report.txt") == "3")
     }
 
@@ -71,14 +77,16 @@ struct FileToolsTests {
         _ = try await callBuiltin(
             "file.write", json(#"{"path": "plain.txt", "content": "x"}"#), checkout: sandbox.root)
         func mode(_ path: String) throws -> Int {
-            let attributes = try FileManager.default.attributesOfItem(atPath: sandbox.root + "/" + path)
+            let attributes = try FileManager.default.attributesOfItem(
+                atPath: sandbox.root + "/" + path)
             return (attributes[.posixPermissions] as? Int) ?? -1
         }
         #expect(try mode("run.sh") == 0o750)
         #expect(try mode("plain.txt") == 0o644)
         let bad = try #require(
             await expectFailure(
-                "file.write", json(#"{"path": "x", "content": "", "mode": "rwx"}"#), checkout: sandbox.root))
+                "file.write", json(#"{"path": "x", "content": "", "mode": "rwx"}"#),
+                checkout: sandbox.root))
         #expect(bad.message.contains("'mode'"))
     }
 
@@ -114,7 +122,8 @@ struct FileToolsTests {
             checkout: sandbox.root)
         #expect(oneLevel["files"] == json(#"["data/y.csv"]"#))
         let bad = try #require(
-            await expectFailure("file.list", json(#"{"pattern": "data/[a"}"#), checkout: sandbox.root))
+            await expectFailure(
+                "file.list", json(#"{"pattern": "data/[a"}"#), checkout: sandbox.root))
         #expect(bad.message.contains("'pattern'"))
     }
 
@@ -126,7 +135,8 @@ struct FileToolsTests {
         try sandbox.symlink("outside-link.txt", to: sandbox.outside + "/secret.txt")
         try sandbox.symlink("outside-dir", to: sandbox.outside)
         try sandbox.symlink("loop", to: ".")
-        let output = try await callBuiltin("file.list", json(#"{"recursive": true}"#), checkout: sandbox.root)
+        let output = try await callBuiltin(
+            "file.list", json(#"{"recursive": true}"#), checkout: sandbox.root)
         #expect(output["files"] == json(#"["inside-link.txt", "real.txt"]"#))
     }
 
@@ -134,6 +144,7 @@ struct FileToolsTests {
         "bad params are permanent errors that name the tool and the parameter",
         arguments: [
             (#"{"path": "a", "encodng": "utf8"}"#, "unknown parameter 'encodng'"),
+            (#"{"path": "a", "encodng": null}"#, "unknown parameter 'encodng'"),
             (#"{"path": 3}"#, "'path' must be a string, not integer"),
             (#"{}"#, "missing required parameter 'path'"),
             (#"[1]"#, "params must be an object"),
@@ -147,7 +158,8 @@ struct FileToolsTests {
 
     @Test("an unknown parameter gets a did-you-mean hint")
     func unknownParameterHint() async throws {
-        let error = try #require(await expectFailure("file.write", json(#"{"path": "a", "contnet": "x"}"#)))
+        let error = try #require(
+            await expectFailure("file.write", json(#"{"path": "a", "contnet": "x"}"#)))
         #expect(error.message.contains("did you mean 'content'?"))
     }
 }

@@ -29,7 +29,8 @@ struct ShellRunTests {
         let refused = try #require(await expectFailure("shell.run", json(#"{"command": "ls"}"#)))
         #expect(refused.message.contains("shell: true"))
         let both = try #require(
-            await expectFailure("shell.run", json(#"{"command": "ls", "argv": ["ls"], "shell": true}"#)))
+            await expectFailure(
+                "shell.run", json(#"{"command": "ls", "argv": ["ls"], "shell": true}"#)))
         #expect(both.message.contains("not both"))
         let none = try #require(await expectFailure("shell.run", json(#"{}"#)))
         #expect(none.message.contains("missing 'argv'"))
@@ -57,7 +58,8 @@ struct ShellRunTests {
         let output = try await callBuiltin(
             "shell.run", json(#"{"argv": ["env"], "env": {"GREETING": "hi there", "COUNT": 3}}"#),
             attempt: 2)
-        let lines = Set((output["stdout"]?.stringValue ?? "").split(separator: "\n").map(String.init))
+        let lines = Set(
+            (output["stdout"]?.stringValue ?? "").split(separator: "\n").map(String.init))
         #expect(lines.contains("GREETING=hi there"))
         #expect(lines.contains("COUNT=3"))
         #expect(lines.contains("SIRE_IDEMPOTENCY_KEY=run-1/step-1/2"))
@@ -69,7 +71,8 @@ struct ShellRunTests {
     func nonZeroExit() async throws {
         let error = try #require(
             await expectFailure(
-                "shell.run", json(#"{"command": "echo partial; echo 'disk full' >&2; exit 3", "shell": true}"#)))
+                "shell.run",
+                json(#"{"command": "echo partial; echo 'disk full' >&2; exit 3", "shell": true}"#)))
         #expect(!error.transient)
         #expect(error.message.contains("exited with status 3"))
         #expect(error.message.contains("disk full"))
@@ -91,7 +94,9 @@ struct ShellRunTests {
         let recorder = LogRecorder()
         let output = try await callBuiltin(
             "shell.run",
-            json(#"{"command": "yes line | head -n 20000; echo done >&2", "shell": true, "max_output": 1000}"#),
+            json(
+                #"{"command": "yes line | head -n 20000; echo done >&2", "shell": true, "max_output": 1000}"#
+            ),
             log: recorder.toolLog)
         let stdout = try #require(output["stdout"]?.stringValue)
         #expect(stdout.hasPrefix(String(repeating: "line\n", count: 200)))
@@ -104,7 +109,8 @@ struct ShellRunTests {
         #expect(stdoutLines.last?.message == "stdout truncated after 1000 bytes")
     }
 
-    @Test("output lines go to the log as they arrive, in order, stdout as info and stderr as warning")
+    @Test(
+        "output lines go to the log as they arrive, in order, stdout as info and stderr as warning")
     func streaming() async throws {
         let clock = ContinuousClock()
         let start = clock.now
@@ -137,7 +143,8 @@ struct ShellRunTests {
         let start = clock.now
         let error = try #require(
             await expectFailure(
-                "shell.run", json(#"{"command": "echo started; sleep 30", "shell": true, "timeout": "300ms"}"#)))
+                "shell.run",
+                json(#"{"command": "echo started; sleep 30", "shell": true, "timeout": "300ms"}"#)))
         #expect(clock.now - start < .seconds(5))
         #expect(error.transient)
         #expect(error.message.contains("timed out after 300ms"))
@@ -147,7 +154,8 @@ struct ShellRunTests {
     @Test("the call's own timeout applies too")
     func callTimeout() async throws {
         let error = try #require(
-            await expectFailure("shell.run", json(#"{"argv": ["sleep", "30"]}"#), timeout: .milliseconds(200)))
+            await expectFailure(
+                "shell.run", json(#"{"argv": ["sleep", "30"]}"#), timeout: .milliseconds(200)))
         #expect(error.transient)
         #expect(error.message.contains("timed out"))
     }
@@ -199,7 +207,9 @@ struct ShellRunTests {
     @Test("a child that ignores SIGTERM is killed with SIGKILL after the grace period")
     func graceThenKill() async throws {
         let (pid, _, elapsed) = try await cancelAfterPID(
-            json(#"{"command": "trap '' TERM; echo $$; while :; do sleep 0.05; done", "shell": true, "grace": "500ms"}"#))
+            json(
+                #"{"command": "trap '' TERM; echo $$; while :; do sleep 0.05; done", "shell": true, "grace": "500ms"}"#
+            ))
         #expect(elapsed >= .milliseconds(450))
         #expect(elapsed < .seconds(3))
         #expect(await eventually(within: .seconds(1)) { !isRunning(pid) })

@@ -69,7 +69,8 @@ func expectFailure(
 ) async -> ToolError? {
     do {
         let output = try await callBuiltin(name, params, checkout: checkout, timeout: timeout)
-        Issue.record("expected \(name) to fail, got \(output.jsonString())", sourceLocation: sourceLocation)
+        Issue.record(
+            "expected \(name) to fail, got \(output.jsonString())", sourceLocation: sourceLocation)
         return nil
     } catch {
         return error
@@ -111,11 +112,14 @@ final class Sandbox {
 
     /// Makes a symlink at `path` in the checkout whose target is `target`, as written.
     func symlink(_ path: String, to target: String) throws {
-        try FileManager.default.createSymbolicLink(atPath: root + "/" + path, withDestinationPath: target)
+        try FileManager.default.createSymbolicLink(
+            atPath: root + "/" + path, withDestinationPath: target)
     }
 
     /// A file's content in the checkout, or nil.
     func read(_ path: String) -> String? {
-        FileManager.default.contents(atPath: root + "/" + path).map { String(decoding: $0, as: UTF8.self) }
+        FileManager.default.contents(atPath: root + "/" + path).map {
+            String(decoding: $0, as: UTF8.self)
+        }
     }
 }
