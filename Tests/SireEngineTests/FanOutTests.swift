@@ -175,7 +175,12 @@ extension EngineTests {
 /// The most intervals that hold at one instant (touching ends do not overlap).
 func maximumOverlap(_ intervals: [(Double, Double)]) -> Int {
     // Ends sort before starts at the same instant.
-    let marks = intervals.flatMap { [($0.0, 1), ($0.1, -1)] }.sorted { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+    var marks: [(time: Double, change: Int)] = []
+    for (start, end) in intervals {
+        marks.append((start, 1))
+        marks.append((end, -1))
+    }
+    marks.sort { a, b in a.time < b.time || (a.time == b.time && a.change < b.change) }
     var current = 0
     var most = 0
     for (_, change) in marks {

@@ -44,13 +44,15 @@ extension EngineTests {
                 let logLines = result.events("log").compactMap { $0.data?.at("message")?.string }
                 #expect(logLines.contains("token=***"))
                 for event in result.events {
-                    #expect(!(event.data?.jsonString() ?? "").contains(Self.token), "event \(event.kind) holds the secret")
+                    let data = event.data?.jsonString() ?? ""
+                    #expect(!data.contains(Self.token), "event \(event.kind) holds the secret")
                 }
                 for (step, output) in result.outputs {
                     #expect(!output.jsonString().contains(Self.token), "output of \(step) holds the secret")
                 }
                 for (step, record) in result.steps {
-                    #expect(!(record.error ?? "").contains(Self.token), "error of \(step) holds the secret")
+                    let error = record.error ?? ""
+                    #expect(!error.contains(Self.token), "error of \(step) holds the secret")
                 }
 
                 // And not a byte of it in the files of the state directory (database, WAL, artifacts).
