@@ -85,8 +85,8 @@ extension EngineTests {
                 let pieces = result.events("log", step: "long-line").compactMap { $0.data?.at("message")?.string }
                 #expect(pieces.count == 2)
                 withKnownIssue("log lines are split at 64 KiB before redaction, so a secret across the cut escapes it") {
-                    #expect(!pieces.joined().contains(Self.token), "the log events hold the secret in two pieces")
-                    #expect(!pieces.contains { $0.hasSuffix(String(Self.token.prefix(10))) })
+                    let leaked = pieces.joined().contains(Self.token)
+                    #expect(!leaked, "the log events hold the secret in two pieces")
                 }
             }
         }
