@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "SireStoreTests", dependencies: ["SireStore", "SireCore", "SireTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SireEngineTests",
-            dependencies: ["SireEngine", "SireStore", "SireTools", "SireCore", "SireTestSupport"],
+            dependencies: ["SireEngine", "SireStore", "SireTools", "SireSpec", "SireCore", "SireTestSupport"],
             swiftSettings: strict),
         .testTarget(name: "SireGitTests", dependencies: ["SireGit", "SireTestSupport"], swiftSettings: strict),
         .testTarget(

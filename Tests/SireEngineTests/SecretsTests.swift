@@ -1,0 +1,115 @@
+import Foundation
+import SireCore
+import SireStore
+import Testing
+
+extension EngineTests {
+    /// Secrets reach the tools but never what sire-git stores.
+    @Suite("Secrets") struct SecretRedaction {
+        static let token = "tok-6f1d2e9a-SECRET-c0ffee"
+
+        @Test("a secret echoed by a step never reaches the index file, events, outputs or errors")
+        func secretNeverStored() async throws {
+            try await EngineHarness.with(secrets: Secrets(["TOKEN": Self.token])) { h in
+                let result = try await h.run(
+                    """
+                    id: leaky
+                    steps:
+                      - id: echo
+                        tool: sire:local/shell.run
+                        params:
+                          argv: [sh, -c, "echo token={{ secrets.TOKEN }}; echo '{\\"t\\": \\"{{ secrets.TOKEN }}\\"}' > \(h.path("seen"))"]
+                      - id: log
+                        needs: [echo]
+                        tool: sire:local/log.write
+                        params: { message: "using {{ secrets.TOKEN }} and {{ steps.echo.output.stdout }}" }
+                      - id: fails
+                        needs: [log]
+                        tool: sire:local/shell.run
+                        on_error: continue
+                        params: { argv: [sh, -c, "echo bad token {{ secrets.TOKEN }} >&2; exit 7"] }
+                      - id: big
+                        needs: [fails]
+                        tool: sire:local/shell.run
+                        params: { argv: [sh, -c, "head -c 70000 /dev/zero | tr '\\\\0' x; echo {{ secrets.TOKEN }}"] }
+                    """)
+                #expect(result.run.status == .succeeded)
+                // The tool did get the real value.
+                #expect(h.lines("seen").first?.contains(Self.token) == true)
+
+                #expect(result.outputs["echo"]?.at("stdout")?.string == "token=***\n")
+                #expect(result.outputs["log"]?.at("message")?.string?.hasPrefix("using *** and token=***") == true)
+                #expect(result.status("fails") == .failed)
+                #expect(result.steps["fails"]?.error?.contains("bad token ***") == true)
+                let logLines = result.events("log").compactMap { $0.data?.at("message")?.string }
+                #expect(logLines.contains("token=***"))
+                for event in result.events {
+                    let data = event.data?.jsonString() ?? ""
+                    #expect(!data.contains(Self.token), "event \(event.kind) holds the secret")
+                }
+                for (step, output) in result.outputs {
+                    #expect(!output.jsonString().contains(Self.token), "output of \(step) holds the secret")
+                }
+                for (step, record) in result.steps {
+                    let error = record.error ?? ""
+                    #expect(!error.contains(Self.token), "error of \(step) holds the secret")
+                }
+
+                // And not a byte of it in the files of the state directory (database, WAL, artifacts).
+                let needle = Array(Self.token.utf8)
+                let files = try filesUnder(h.state)
+                #expect(files.contains { $0.hasSuffix("index.sqlite") })
+                #expect(files.contains { $0.hasSuffix("index.sqlite-wal") })
+                #expect(files.contains { $0.contains("/artifacts/") }, "the large output did not become an artifact")
+                for file in files {
+                    let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
+                    #expect(!contains(bytes, needle), "\(file) holds the secret")
+                }
+            }
+        }
+
+        @Test("a secret is not leaked in pieces when a long output line is split across log events")
+        func secretSplitAcrossLogLines() async throws {
+            try await EngineHarness.with(secrets: Secrets(["TOKEN": Self.token])) { h in
+                // Log lines are cut every 64 KiB: put the cut in the middle of the secret.
+                let result = try await h.run(
+                    """
+                    id: straddle
+                    steps:
+                      - id: long-line
+                        tool: sire:local/shell.run
+                        params: { argv: [sh, -c, "head -c 65526 /dev/zero | tr '\\\\0' x; echo {{ secrets.TOKEN }}"] }
+                    """)
+                #expect(result.run.status == .succeeded)
+                #expect(result.outputs["long-line"]?.at("stdout")?.string?.hasSuffix("x***\n") == true)
+                let pieces = result.events("log", step: "long-line").compactMap { $0.data?.at("message")?.string }
+                #expect(pieces.count == 2)
+                withKnownIssue("log lines are split at 64 KiB before redaction, so a secret across the cut escapes it") {
+                    let leaked = pieces.joined().contains(Self.token)
+                    #expect(!leaked, "the log events hold the secret in two pieces")
+                }
+            }
+        }
+    }
+}
+
+/// Every regular file under `directory`, recursively.
+private func filesUnder(_ directory: String) throws -> [String] {
+    let enumerator = FileManager.default.enumerator(atPath: directory)
+    var files: [String] = []
+    while let relative = enumerator?.nextObject() as? String {
+        var isDirectory: ObjCBool = false
+        let path = directory + "/" + relative
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            files.append(path)
+        }
+    }
+    return files
+}
+
+private func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+    guard !needle.isEmpty, haystack.count >= needle.count else { return false }
+    return (0...(haystack.count - needle.count)).contains { start in
+        haystack[start..<(start + needle.count)].elementsEqual(needle)
+    }
+}
