@@ -124,6 +124,12 @@ final class RunExecutor {
             launch(plan, into: &group)
             while !running.isEmpty, let signal = await group.next() {
                 var plan = Plan()
+                // The task driving the run was cancelled (a shutdown), not the run: leave every
+                // step as the index has it, so a restart resumes the run.
+                if Task.isCancelled && !cancelled && !timedOut {
+                    if case .step(let i, _) = signal { running.remove(i) }
+                    continue
+                }
                 switch signal {
                 case .step(let i, let result):
                     running.remove(i)
@@ -144,7 +150,7 @@ final class RunExecutor {
             }
             group.cancelAll()
         }
-        if !run.status.isFinished {
+        if !run.status.isFinished && !(Task.isCancelled && !cancelled && !timedOut) {
             // Nothing was running at the start (e.g. every step had finished before a crash).
             var plan = Plan()
             finish(&plan)

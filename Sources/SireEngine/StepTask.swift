@@ -1,6 +1,7 @@
 import Foundation
 import SireCore
 import SireStore
+import Synchronization
 
 /// The work of one step in its own task: rendering params, calling the tool through the
 /// global limiter, timeouts, retries with backoff, foreach items, repeat loops and the cache.
@@ -236,11 +237,24 @@ struct StepTask: Sendable {
         let store = services.store
         let runID = self.runID
         let stepID = step.id
+        // Pieces of an over-long line are redacted together: the tail of each piece waits for
+        // the next one, so a secret cut in two is still recognised.
+        let held = Mutex([String: String]())
         let log = ToolLog { line in
+            let key = line.stream ?? ""
+            let text = held.withLock { $0.removeValue(forKey: key) ?? "" } + line.message
+            let message: String
+            if line.continues {
+                let (shown, rest) = secrets.redactPrefix(text)
+                held.withLock { $0[key] = rest }
+                message = shown
+            } else {
+                message = secrets.redact(text)
+            }
             let event = EventRecord(
                 runID: runID, kind: "log", stepID: stepID, item: item, attempt: attempt,
                 data: .object([
-                    "level": .string(line.level), "message": .string(secrets.redact(line.message)),
+                    "level": .string(line.level), "message": .string(message),
                     "stream": line.stream.map(Value.string) ?? .null,
                 ]))
             observer?.observe(event)

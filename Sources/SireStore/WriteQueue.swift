@@ -67,7 +67,12 @@ final class WriteQueue: @unchecked Sendable {
             try pool.writeWithoutTransaction { db in
                 try db.inTransaction(.immediate) {
                     if batch.count == 1 {
-                        try batch[0].work(db)
+                        do {
+                            try batch[0].work(db)
+                        } catch {
+                            outcomes[0] = error
+                            return .rollback
+                        }
                     } else {
                         for (i, job) in batch.enumerated() {
                             do {

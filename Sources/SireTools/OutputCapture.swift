@@ -47,7 +47,7 @@ final class OutputCapture: Sendable {
                 } else {
                     state.partial.append(byte)
                     if state.partial.count >= Self.maximumLogLine {
-                        lines.append(line(state.partial))
+                        lines.append(line(state.partial, continues: true))
                         state.partial.removeAll(keepingCapacity: true)
                     }
                 }
@@ -90,9 +90,9 @@ final class OutputCapture: Sendable {
     /// Whether output beyond the limit was dropped.
     var truncated: Bool { state.withLock { $0.dropped > 0 } }
 
-    private func line(_ bytes: [UInt8]) -> ToolLogLine {
+    private func line(_ bytes: [UInt8], continues: Bool = false) -> ToolLogLine {
         var text = String(decoding: bytes, as: UTF8.self)
         if text.hasSuffix("\r") { text.removeLast() }
-        return ToolLogLine(level: level, message: text, stream: stream)
+        return ToolLogLine(level: level, message: text, stream: stream, continues: continues)
     }
 }

@@ -314,6 +314,6 @@ struct CheckDuplicateIDTests {
         #expect(diagnostics.first?.hasSuffix("[duplicate-workflow-id]") == true, "\(result)")
         #expect(diagnostics.first?.hasPrefix("workflows/a.yaml:") == true, "\(result)")
         #expect(!result.stdout.contains("moved from workflows/b.yaml"), "\(result)")
-    
+
     }
 }

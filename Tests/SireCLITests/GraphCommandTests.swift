@@ -90,7 +90,7 @@ struct GraphCommandTests {
             result.lines.first { $0.hasPrefix(#"  "fetch" [label="#) }, "\(result)")
         // In a Graphviz escString `\n` is a line break; `\\n` is a literal backslash then `n`.
         #expect(node == #"  "fetch" [label="fetch\nsire:local/http.request"];"#)
-    
+
     }
 
     @Test("dot: edges from the Sire edges list")

@@ -47,7 +47,7 @@ struct ValidateConfigTests {
         let index = try #require(lines.firstIndex { $0.hasPrefix("sire.yaml:2:1:") }, "\(result)")
         #expect(lines.dropFirst(index + 1).first == " 2 | workflow_dirs: [x]", "\(result)")
         #expect(lines.dropFirst(index + 2).first == "   | ^", "\(result)")
-    
+
     }
 
     @Test("mcp://NAME/TOOL is accepted for a server declared in sire.yaml and refused otherwise")

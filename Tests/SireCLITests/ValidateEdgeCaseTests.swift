@@ -78,7 +78,7 @@ struct ValidateEdgeCaseTests {
             lines.dropFirst(index + 1).first == " 4 |     tool: sire:local/nope.nothing",
             "\(result)")
         #expect(lines.dropFirst(index + 2).first == "   |                      ^", "\(result)")
-    
+
     }
 
     @Test("a bare repository is validated at HEAD")
@@ -126,6 +126,6 @@ struct ValidateEdgeCaseTests {
         }
         #expect(atHead.status == 0, "\(atHead)")
         #expect(paths == ["workflows/a.yaml", "workflows/b.yml"], "\(atHead)")
-    
+
     }
 }

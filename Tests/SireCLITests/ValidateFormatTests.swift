@@ -191,6 +191,6 @@ struct ValidateFormatTests {
         let uri = (location?["artifactLocation"] as? [String: Any])?["uri"] as? String
         // SARIF §3.10.2: `uri` is a valid URI reference (RFC 3986), which cannot hold a space.
         #expect(uri == "workflows/my%20flow.yaml")
-    
+
     }
 }

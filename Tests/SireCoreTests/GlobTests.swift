@@ -66,7 +66,7 @@ struct GlobTests {
         // named `data` at the root is not a change under it.
         let glob = try #require(Glob("data/**"))
         #expect(!glob.matches("data"))
-    
+
     }
 
     @Test(arguments: [

@@ -52,7 +52,7 @@ struct WorkflowGraphTests {
         // ready from the start and written before `c`, which only becomes ready after `a`.
         let g = Self.graph(["a": [], "b": [], "c": ["a"]])
         #expect(Self.names(g, g.topologicalOrder()) == ["a", "b", "c"])
-    
+
     }
 
     // MARK: edges

@@ -196,9 +196,8 @@ extension EngineTests {
                     try tx.claimRun(id, owner: other, until: Date().addingTimeInterval(3600))
                 }
                 let refusal = await #expect(throws: EngineError.self) { try await h.engine.execute(id) }
-                withKnownIssue("a lease refusal thrown inside a lone transaction comes back wrapped as a store failure") {
-                    #expect(refusal?.code == .owned, "refused with: \(refusal.map { "\($0)" } ?? "nothing")")
-                }
+                #expect(refusal?.code == .owned, "refused with: \(refusal.map { "\($0)" } ?? "nothing")")
+
                 #expect(try await h.engine.resumeUnfinished().isEmpty)
                 #expect(h.lines("ran").isEmpty)
 
@@ -247,18 +246,16 @@ extension EngineTests {
                 _ = try? await execution.value
 
                 let left = try h.result(of: record.id)
-                withKnownIssue("cancelling the executing task records the run as succeeded instead of leaving it resumable") {
-                    #expect(!left.run.status.isFinished, "the interrupted run was recorded as \(left.run.status)")
-                    #expect(left.run.status != .succeeded, "an interrupted run was recorded as succeeded")
-                }
+                #expect(!left.run.status.isFinished, "the interrupted run was recorded as \(left.run.status)")
+                #expect(left.run.status != .succeeded, "an interrupted run was recorded as succeeded")
+
 
                 let (store, engine) = try h.reopened()
                 _ = try await engine.resumeUnfinished()
                 let result = try h.result(of: record.id, in: store)
-                withKnownIssue("the interrupted run is never resumed") {
-                    #expect(result.run.status == .succeeded)
-                    #expect(result.outputs["after"]?.at("message")?.string == "second time\n")
-                }
+                #expect(result.run.status == .succeeded)
+                #expect(result.outputs["after"]?.at("message")?.string == "second time\n")
+
                 #expect(h.lines("before") == ["ran"], "the succeeded step ran again")
             }
         }

@@ -124,7 +124,7 @@ struct ConfigTests {
         // Every other unknown-key diagnostic points at the key, as the message is about the key.
         #expect(headerProblems == ["unknown-key 2:22"])
         #expect(envProblems == ["unknown-key 2:26"])
-    
+
     }
 
     @Test func verifyHeadNeedsSignersOrKeyring() {

@@ -376,7 +376,7 @@ struct WorkflowDecoderTests {
               - { id: d, tool: sire:local/log.write, params: { x: "{{ steps.c.output }}" } }
             """)
         #expect(report.diagnostics.map(\.rule).contains(Rule.notAncestor))
-    
+
     }
 
     @Test func inputDefaultsAndEnumsAreCoerced() throws {
@@ -416,7 +416,7 @@ struct WorkflowDecoderTests {
         #expect(text.diagnostics.map(\.rule) == [Rule.invalidDuration])
         let seconds = validateWorkflow("timeout: 34560000\nsteps:\n  - { id: a, tool: sire:local/log.write }\n")
         #expect(seconds.diagnostics.map(\.rule) == [Rule.invalidDuration])
-    
+
     }
 
     // MARK: positions and limits

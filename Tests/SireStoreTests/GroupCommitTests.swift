@@ -92,9 +92,8 @@ extension GroupCommitTests {
         let error = await #expect(throws: (any Error).self) {
             try await fixture.store.transaction { _ in throw Refused(reason: "lease held") }
         }
-        withKnownIssue("a lone transaction's error is reported as a failed commit (StoreError .write) wrapping it") {
-            #expect(error as? Refused == Refused(reason: "lease held"), "got \(String(describing: error))")
-        }
+        #expect(error as? Refused == Refused(reason: "lease held"), "got \(String(describing: error))")
+
         // Nothing of the refused transaction was kept, and the store still works.
         _ = try await fixture.store.transaction { tx in try tx.appendEvent(EventRecord(runID: "run-1", kind: "after")) }
         #expect(try fixture.store.snapshot { tx in try tx.events(of: "run-1") }.map(\.kind) == ["after"])

@@ -45,6 +45,36 @@ public struct Secrets: Sendable, Hashable {
         return out
     }
 
+    /// For text that continues in a later piece: the redacted part that is safe to show now,
+    /// and the raw tail to put in front of the next piece, long enough to hold the start of
+    /// any secret that may straddle the cut.
+    public func redactPrefix(_ text: String) -> (shown: String, held: String) {
+        guard let longest = hidden.first?.unicodeScalars.count else { return (text, "") }
+        let scalars = Array(text.unicodeScalars)
+        var cut = max(0, scalars.count - (longest - 1))
+        // Never cut through a secret that is already complete in the text.
+        var moved = true
+        while moved {
+            moved = false
+            for secret in hidden {
+                let needle = Array(secret.unicodeScalars)
+                var i = 0
+                while i + needle.count <= scalars.count {
+                    if i < cut, cut < i + needle.count, scalars[i..<(i + needle.count)].elementsEqual(needle) {
+                        cut = i
+                        moved = true
+                    }
+                    i += 1
+                }
+            }
+        }
+        var shown = String.UnicodeScalarView()
+        shown.append(contentsOf: scalars[..<cut])
+        var held = String.UnicodeScalarView()
+        held.append(contentsOf: scalars[cut...])
+        return (redact(String(shown)), String(held))
+    }
+
     /// `value` with every string (keys included) redacted.
     public func redact(_ value: Value) -> Value {
         guard !hidden.isEmpty else { return value }

@@ -57,11 +57,15 @@ public struct ToolLogLine: Sendable, Hashable {
     public var message: String
     /// `stdout` / `stderr` for process output; nil for `log.write`.
     public var stream: String?
+    /// The line was too long to send in one piece and goes on in the next line of the same
+    /// stream (so redaction can see a secret that straddles the cut).
+    public var continues: Bool
 
-    public init(level: String, message: String, stream: String? = nil) {
+    public init(level: String, message: String, stream: String? = nil, continues: Bool = false) {
         self.level = level
         self.message = message
         self.stream = stream
+        self.continues = continues
     }
 }
 
