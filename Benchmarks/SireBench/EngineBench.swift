@@ -66,7 +66,8 @@ func newRun(_ workflow: Workflow, key: String) -> NewRun {
 }
 
 func benchSequentialSteps(count: Int) async {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sire-bench-engine-\(UUID().uuidString)").path
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sire-bench-engine-\(UUID().uuidString)")
+        .path
     try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let bare = bareCommitTimes(path: dir + "/bare.sqlite", count: count).sorted()
@@ -85,7 +86,9 @@ func benchSequentialSteps(count: Int) async {
     gaps.sort()
     let b50 = percentile(bare, 0.5)
     print("(a) \(count) sequential no-op steps, each committed (synchronous=FULL) before the next:")
-    print(String(format: "    bare SQLite WAL FULL one-row commit  p50 %.3f ms  p99 %.3f ms", b50, percentile(bare, 0.99)))
+    print(
+        String(format: "    bare SQLite WAL FULL one-row commit  p50 %.3f ms  p99 %.3f ms", b50, percentile(bare, 0.99))
+    )
     print(
         String(
             format: "    durable step                         p50 %.3f ms  p99 %.3f ms  = %.2fx bare (target ≤ 1.5x)",
@@ -94,7 +97,8 @@ func benchSequentialSteps(count: Int) async {
 }
 
 func benchConcurrentRuns(runs: Int, steps: Int) async {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sire-bench-engine-\(UUID().uuidString)").path
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sire-bench-engine-\(UUID().uuidString)")
+        .path
     try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let workflow = chain("concurrent", steps: steps)
@@ -117,7 +121,8 @@ func benchConcurrentRuns(runs: Int, steps: Int) async {
 }
 
 func benchShellOverhead(count: Int) async {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sire-bench-shell-\(UUID().uuidString)").path
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sire-bench-shell-\(UUID().uuidString)")
+        .path
     try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let tools = Dispatcher()
@@ -141,7 +146,8 @@ func benchShellOverhead(count: Int) async {
     viaTool.sort()
     print(
         String(
-            format: "(c) shell.run of `true`: p50 %.2f ms, p99 %.2f ms; spawning `true` directly p50 %.2f ms → overhead p50 %.2f ms (target ≤ 3 ms)",
+            format:
+                "(c) shell.run of `true`: p50 %.2f ms, p99 %.2f ms; spawning `true` directly p50 %.2f ms → overhead p50 %.2f ms (target ≤ 3 ms)",
             percentile(viaTool, 0.5), percentile(viaTool, 0.99), percentile(direct, 0.5),
             percentile(viaTool, 0.5) - percentile(direct, 0.5)))
 }

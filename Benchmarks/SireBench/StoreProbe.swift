@@ -6,7 +6,8 @@ import SireStore
 /// Per-step durable overhead: a bare one-row WAL FULL commit vs a step completion (step row +
 /// event + next step started) committed through the store's writer, awaited before the next.
 func benchStoreCommit(count: Int) async {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sire-bench-store-\(UUID().uuidString)").path
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sire-bench-store-\(UUID().uuidString)")
+        .path
     try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
 
@@ -23,10 +24,14 @@ func benchStoreCommit(count: Int) async {
         let start = clock.now
         try! await store.transaction { tx in
             let now = Date()
-            try tx.saveStep(StepRecord(runID: "bench", stepID: "s\(i)", status: .succeeded, attempts: 1, startedAt: now, finishedAt: now, durationMs: 0, output: .inline("{}")))
+            try tx.saveStep(
+                StepRecord(
+                    runID: "bench", stepID: "s\(i)", status: .succeeded, attempts: 1, startedAt: now, finishedAt: now,
+                    durationMs: 0, output: .inline("{}")))
             try tx.appendEvent(EventRecord(runID: "bench", kind: "step.succeeded", stepID: "s\(i)", attempt: 1))
             if i + 1 < count {
-                try tx.saveStep(StepRecord(runID: "bench", stepID: "s\(i + 1)", status: .running, attempts: 1, startedAt: now))
+                try tx.saveStep(
+                    StepRecord(runID: "bench", stepID: "s\(i + 1)", status: .running, attempts: 1, startedAt: now))
                 try tx.appendEvent(EventRecord(runID: "bench", kind: "step.started", stepID: "s\(i + 1)", attempt: 1))
             }
         }
@@ -35,7 +40,10 @@ func benchStoreCommit(count: Int) async {
     stepTimes.sort()
     let b50 = percentile(bareTimes, 0.5), s50 = percentile(stepTimes, 0.5)
     print(String(format: "bare WAL FULL one-row commit: p50 %.3f ms  p99 %.3f ms", b50, percentile(bareTimes, 0.99)))
-    print(String(format: "store step completion:        p50 %.3f ms  p99 %.3f ms  (%.2fx bare)", s50, percentile(stepTimes, 0.99), s50 / b50))
+    print(
+        String(
+            format: "store step completion:        p50 %.3f ms  p99 %.3f ms  (%.2fx bare)", s50,
+            percentile(stepTimes, 0.99), s50 / b50))
 }
 
 /// One-row WAL FULL commits on a raw GRDB queue; synchronous, so GRDB's blocking API is used.

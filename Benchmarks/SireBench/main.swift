@@ -111,13 +111,21 @@ func benchValidateAtRevision(files count: Int, rounds: Int) {
     total.sort()
     print("validate \(count) workflow files at a revision (\(bytes / 1024) KiB, 6 steps each), \(rounds) rounds:")
     print(String(format: "  read from git   median %7.1f ms", percentile(load, 0.5)))
-    print(String(format: "  validate        median %7.1f ms  (%.0f µs per file)", percentile(validate, 0.5), percentile(validate, 0.5) * 1000 / Double(count)))
-    print(String(format: "  total           median %7.1f ms  min %.1f ms  max %.1f ms   target < 1000 ms", percentile(total, 0.5), total.first!, total.last!))
+    print(
+        String(
+            format: "  validate        median %7.1f ms  (%.0f µs per file)", percentile(validate, 0.5),
+            percentile(validate, 0.5) * 1000 / Double(count)))
+    print(
+        String(
+            format: "  total           median %7.1f ms  min %.1f ms  max %.1f ms   target < 1000 ms",
+            percentile(total, 0.5), total.first!, total.last!))
 }
 
 func benchCron(schedules count: Int) {
     let zone = TimeZones.named("Europe/Paris")!
-    let expressions = ["*/5 * * * *", "0 2 * * *", "30 9 * * MON-FRI", "0 0 L * *", "*/10 * * * * *", "15 3 1,15 * SUN"]
+    let expressions = [
+        "*/5 * * * *", "0 2 * * *", "30 9 * * MON-FRI", "0 0 L * *", "*/10 * * * * *", "15 3 1,15 * SUN",
+    ]
     let parsed = (0..<count).map { try! CronSchedule.parse(expressions[$0 % expressions.count]) }
     let clock = ContinuousClock()
     let now = Date(timeIntervalSince1970: 1_774_735_200)  // 2026-03-28T22:00:00Z, around the Paris DST jump
@@ -127,7 +135,10 @@ func benchCron(schedules count: Int) {
         if schedule.nextFire(after: now, in: zone) != nil { fires += 1 }
     }
     let elapsed = milliseconds(clock.now - start)
-    print(String(format: "cron next fire: %d schedules in %.2f ms (%.2f µs each), %d fired", count, elapsed, elapsed * 1000 / Double(count), fires))
+    print(
+        String(
+            format: "cron next fire: %d schedules in %.2f ms (%.2f µs each), %d fired", count, elapsed,
+            elapsed * 1000 / Double(count), fires))
 }
 
 let arguments = CommandLine.arguments.dropFirst()

@@ -47,7 +47,9 @@ public final class Engine: Sendable {
                     try tx.appendEvent(
                         EventRecord(
                             runID: record.id, kind: "run.queued",
-                            data: .object(["trigger": .string(record.trigger.type), "commit": .string(record.commit.sha)])))
+                            data: .object([
+                                "trigger": .string(record.trigger.type), "commit": .string(record.commit.sha),
+                            ])))
                 }
                 return result
             }

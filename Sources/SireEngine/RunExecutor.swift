@@ -116,7 +116,9 @@ final class RunExecutor {
                 group.addTask {
                     let wait = deadline.timeIntervalSinceNow
                     if wait > 0 {
-                        do { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) } catch { return .watcherStopped }
+                        do { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) } catch {
+                            return .watcherStopped
+                        }
                     }
                     return .timedOut
                 }
@@ -222,7 +224,8 @@ final class RunExecutor {
                 states[i].startedAt = Date()
                 plan.started.append(i)
                 plan.records.append(
-                    StepRecord(runID: run.id, stepID: step.id, status: .running, attempts: 1, startedAt: states[i].startedAt))
+                    StepRecord(
+                        runID: run.id, stepID: step.id, status: .running, attempts: 1, startedAt: states[i].startedAt))
                 plan.events.append(EventRecord(runID: run.id, kind: "step.started", stepID: step.id, attempt: 1))
             }
         }
@@ -253,7 +256,8 @@ final class RunExecutor {
             plan.records.append(
                 StepRecord(
                     runID: run.id, stepID: step.id, status: .succeeded, attempts: result.attempts,
-                    startedAt: states[i].startedAt, finishedAt: result.finishedAt, durationMs: duration, output: stored))
+                    startedAt: states[i].startedAt, finishedAt: result.finishedAt, durationMs: duration, output: stored)
+            )
             plan.events.append(
                 EventRecord(
                     runID: run.id, kind: "step.succeeded", stepID: step.id, attempt: result.attempts,
@@ -266,7 +270,8 @@ final class RunExecutor {
                     runID: run.id, stepID: step.id, status: .cancelled, attempts: result.attempts,
                     startedAt: states[i].startedAt, finishedAt: result.finishedAt, durationMs: duration,
                     error: result.error))
-            plan.events.append(EventRecord(runID: run.id, kind: "step.cancelled", stepID: step.id, attempt: result.attempts))
+            plan.events.append(
+                EventRecord(runID: run.id, kind: "step.cancelled", stepID: step.id, attempt: result.attempts))
         default:
             fail(i, error: result.error ?? "failed", errorOutput: result.errorOutput, duration: duration, into: &plan)
         }
@@ -393,7 +398,9 @@ final class RunExecutor {
             var finishedItems: [Int: Value] = [:]
             var itemAttempts: [Int: Int] = [:]
             for (index, item) in states[i].items {
-                if item.status == .succeeded, case .inline(let text)? = item.output, let value = try? Value.parseJSON(text) {
+                if item.status == .succeeded, case .inline(let text)? = item.output,
+                    let value = try? Value.parseJSON(text)
+                {
                     finishedItems[index] = value
                 } else {
                     itemAttempts[index] = item.status == .retrying ? item.attempts : max(0, item.attempts - 1)

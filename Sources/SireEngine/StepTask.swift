@@ -59,7 +59,8 @@ struct StepTask: Sendable {
             list = items
         } catch {
             return StepResult(
-                status: .failed, error: "foreach: \(error.message)", attempts: 1, startedAt: started, finishedAt: Date())
+                status: .failed, error: "foreach: \(error.message)", attempts: 1, startedAt: started, finishedAt: Date()
+            )
         }
         var outputs = [Value?](repeating: nil, count: list.count)
         for (i, value) in finishedItems where i < list.count { outputs[i] = value }
@@ -101,7 +102,8 @@ struct StepTask: Sendable {
         let finished = Date()
         if let (i, first) = failures.min(by: { $0.0 < $1.0 }) {
             let status: StepStatus = failures.allSatisfy { $0.1.status == .cancelled } ? .cancelled : .failed
-            let more = failures.count > 1 ? " (and \(failures.count - 1) more item\(failures.count == 2 ? "" : "s"))" : ""
+            let more =
+                failures.count > 1 ? " (and \(failures.count - 1) more item\(failures.count == 2 ? "" : "s"))" : ""
             return StepResult(
                 status: status, output: nil, error: "item \(i): \(first.error ?? "failed")\(more)",
                 errorOutput: .object(["results": .array(outputs.map { $0 ?? .null })]),
@@ -126,7 +128,9 @@ struct StepTask: Sendable {
 
     private func attempts(params: Value, item: Int?, from first: Int) async -> Outcome {
         let cacheKey = step.cache.map { _ in Self.cacheKey(tool: step.tool, params: params) }
-        if let cacheKey, let hit = try? services.store.snapshot({ tx in try tx.cachedOutput(cacheKey).map { try tx.value(of: $0) } }) {
+        if let cacheKey,
+            let hit = try? services.store.snapshot({ tx in try tx.cachedOutput(cacheKey).map { try tx.value(of: $0) } })
+        {
             services.emit(EventRecord(runID: runID, kind: "step.cached", stepID: step.id, item: item))
             let outcome = Outcome(status: .succeeded, output: hit, attempts: first, cached: true)
             await recordItem(outcome, item: item)
@@ -136,7 +140,8 @@ struct StepTask: Sendable {
         while true {
             if Task.isCancelled { return Outcome(status: .cancelled, error: "cancelled", attempts: attempt - 1) }
             if attempt > first || item != nil {
-                services.emit(EventRecord(runID: runID, kind: "step.started", stepID: step.id, item: item, attempt: attempt))
+                services.emit(
+                    EventRecord(runID: runID, kind: "step.started", stepID: step.id, item: item, attempt: attempt))
             }
             let result = await callWithRepeat(params: params, item: item, attempt: attempt)
             switch result {
@@ -277,7 +282,9 @@ struct StepTask: Sendable {
         }
         return await withTaskGroup(of: Result<Value, ToolError>?.self) { group in
             group.addTask {
-                do throws(ToolError) { return .success(try await tools.call(toolCall)) } catch { return .failure(error) }
+                do throws(ToolError) { return .success(try await tools.call(toolCall)) } catch {
+                    return .failure(error)
+                }
             }
             group.addTask {
                 do {

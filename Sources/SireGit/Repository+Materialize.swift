@@ -26,11 +26,16 @@ extension Repository {
                 switch file.mode {
                 case .symlink:
                     try? fm.removeItem(atPath: target)
-                    try fm.createSymbolicLink(atPath: target, withDestinationPath: String(decoding: bytes, as: UTF8.self))
+                    try fm.createSymbolicLink(
+                        atPath: target, withDestinationPath: String(decoding: bytes, as: UTF8.self))
                 case .executable, .regular:
-                    guard fm.createFile(atPath: target, contents: Data(bytes), attributes: [
-                        .posixPermissions: file.mode == .executable ? 0o755 : 0o644
-                    ]) else {
+                    guard
+                        fm.createFile(
+                            atPath: target, contents: Data(bytes),
+                            attributes: [
+                                .posixPermissions: file.mode == .executable ? 0o755 : 0o644
+                            ])
+                    else {
                         throw CocoaError(.fileWriteUnknown)
                     }
                 default:

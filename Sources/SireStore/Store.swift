@@ -17,8 +17,9 @@ public final class Store: Sendable {
     /// Opens (creating and migrating as needed) `index.sqlite` in `directory`.
     public convenience init(directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try self.init(path: (directory as NSString).appendingPathComponent("index.sqlite"),
-                      artifacts: (directory as NSString).appendingPathComponent("artifacts"))
+        try self.init(
+            path: (directory as NSString).appendingPathComponent("index.sqlite"),
+            artifacts: (directory as NSString).appendingPathComponent("artifacts"))
     }
 
     /// Opens the database at `path`, with artifacts under `artifacts`.

@@ -15,7 +15,8 @@ public struct StoreTransaction {
     /// schedule tick or a push never yields two runs.
     public func insertRun(_ run: RunRecord, steps: [String]) throws -> (run: RunRecord, created: Bool) {
         if let existing = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM runs WHERE workflow_id = ? AND trigger_type = ? AND trigger_key = ?"),
+            db.cachedStatement(
+                sql: "SELECT * FROM runs WHERE workflow_id = ? AND trigger_type = ? AND trigger_key = ?"),
             arguments: [run.workflowID, run.trigger.type, run.trigger.key])
         {
             return (try Self.run(existing), false)
@@ -64,7 +65,9 @@ public struct StoreTransaction {
     /// Takes the lease on a run for `owner` until `until`, if nobody else holds a live one
     /// (`stale` owners, e.g. processes known to be dead, count as expired). Returns whether
     /// the caller now owns the run: only the owner executes it.
-    public func claimRun(_ id: String, owner: String, until: Date, now: Date = Date(), stale: Set<String> = []) throws -> Bool {
+    public func claimRun(_ id: String, owner: String, until: Date, now: Date = Date(), stale: Set<String> = []) throws
+        -> Bool
+    {
         let current = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT owner, lease_until, finished_at FROM runs WHERE id = ?"), arguments: [id])
         guard let current, (current["finished_at"] as Int64?) == nil else { return false }
@@ -86,7 +89,9 @@ public struct StoreTransaction {
 
     /// The owners holding leases on unfinished runs.
     public func leaseOwners() throws -> Set<String> {
-        Set(try String.fetchAll(db, sql: "SELECT DISTINCT owner FROM runs WHERE finished_at IS NULL AND owner IS NOT NULL"))
+        Set(
+            try String.fetchAll(
+                db, sql: "SELECT DISTINCT owner FROM runs WHERE finished_at IS NULL AND owner IS NOT NULL"))
     }
 
     /// Asks the process running `id` to cancel it (it polls for this).
@@ -175,7 +180,8 @@ public struct StoreTransaction {
             arguments: [runID]
         ).map { row in
             let output: StoredOutput? =
-                (row["artifact"] as String?).map(StoredOutput.artifact) ?? (row["output"] as String?).map(StoredOutput.inline)
+                (row["artifact"] as String?).map(StoredOutput.artifact)
+                ?? (row["output"] as String?).map(StoredOutput.inline)
             return StepRecord(
                 runID: row["run_id"], stepID: row["step_id"], item: row["item"],
                 status: StepStatus(rawValue: row["status"]) ?? .pending, attempts: row["attempts"],
@@ -249,7 +255,8 @@ public struct StoreTransaction {
                 db.cachedStatement(sql: "SELECT output, artifact FROM cache WHERE key = ? AND expires_at > ?"),
                 arguments: [key, now.epochMilliseconds])
         else { return nil }
-        return (row["artifact"] as String?).map(StoredOutput.artifact) ?? (row["output"] as String?).map(StoredOutput.inline)
+        return (row["artifact"] as String?).map(StoredOutput.artifact)
+            ?? (row["output"] as String?).map(StoredOutput.inline)
     }
 
     public func cacheOutput(_ key: String, _ output: StoredOutput, expires: Date, now: Date = Date()) throws {

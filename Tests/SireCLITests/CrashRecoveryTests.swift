@@ -17,7 +17,8 @@ struct CrashRecoveryTests {
                 if i > 0 { lines.append("    needs: [b\(b)s\(i - 1)]") }
                 lines.append("    tool: sire:local/shell.run")
                 lines.append(
-                    "    params: { argv: [sh, -c, \"echo b\(b)s\(i) >> \\\"$0\\\"; sleep 0.1\", \"{{ inputs.log }}\"] }")
+                    "    params: { argv: [sh, -c, \"echo b\(b)s\(i) >> \\\"$0\\\"; sleep 0.1\", \"{{ inputs.log }}\"] }"
+                )
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -140,7 +141,8 @@ struct LaterStartResumesTests {
     @Test func aLaterRunCommandFinishesAnInterruptedRun() throws {
         let repo = try GitFixture.committed([
             "workflows/crash.yaml": CrashRecoveryTests.workflow(branches: 2, length: 6),
-            "workflows/hello.yaml": "id: hello\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: { message: hi }\n",
+            "workflows/hello.yaml":
+                "id: hello\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: { message: hi }\n",
         ])
         let log = repo.sandbox + "/steps.log"
         let process = Process()

@@ -11,7 +11,8 @@ struct ExampleRunTests {
     static func repository() throws -> GitFixture {
         let repo = try GitFixture()
         for name in try FileManager.default.contentsOfDirectory(atPath: examples.path) where name.hasSuffix(".yaml") {
-            try repo.write("workflows/" + name, String(contentsOf: examples.appendingPathComponent(name), encoding: .utf8))
+            try repo.write(
+                "workflows/" + name, String(contentsOf: examples.appendingPathComponent(name), encoding: .utf8))
         }
         try repo.write("data/a.csv", "x\n")
         try repo.write("data/b.csv", "y\n")
@@ -19,7 +20,9 @@ struct ExampleRunTests {
         return repo
     }
 
-    static func run(_ repo: GitFixture, _ id: String) throws -> (status: Int32, run: [String: Any], steps: [String: [String: Any]]) {
+    static func run(_ repo: GitFixture, _ id: String) throws -> (
+        status: Int32, run: [String: Any], steps: [String: [String: Any]]
+    ) {
         let result = try repo.sire("run", id, "--json")
         let run = try result.jsonObject()
         return (result.status, run, try #require(run["steps"] as? [String: [String: Any]], "\(result)"))

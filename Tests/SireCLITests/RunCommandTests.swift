@@ -72,7 +72,8 @@ struct RunCommandTests {
 
     @Test func aRequiredInputWithoutValueIsRefused() throws {
         let repo = try GitFixture.committed([
-            "workflows/need.yaml": "id: need\ninputs:\n  limit: { type: integer, required: true }\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: { message: x }\n"
+            "workflows/need.yaml":
+                "id: need\ninputs:\n  limit: { type: integer, required: true }\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: { message: x }\n"
         ])
         let result = try repo.sire("run", "need")
         #expect(result.status == 2)
@@ -83,7 +84,8 @@ struct RunCommandTests {
 
     @Test func aFailedRunExitsOne() throws {
         let repo = try GitFixture.committed([
-            "workflows/bad.yaml": "id: bad\nsteps:\n  - id: boom\n    tool: sire:local/shell.run\n    params: { argv: [sh, -c, \"exit 7\"] }\n"
+            "workflows/bad.yaml":
+                "id: bad\nsteps:\n  - id: boom\n    tool: sire:local/shell.run\n    params: { argv: [sh, -c, \"exit 7\"] }\n"
         ])
         let result = try repo.sire("run", "bad")
         #expect(result.status == 1, "\(result)")
@@ -120,7 +122,11 @@ struct RunCommandTests {
         try repo.write("mocks.yaml", "fetch: { status: 200, body: { items: [1, 2] } }\n")
         let result = try repo.sire("run", "api", "--mock-file", repo.root + "/mocks.yaml")
         #expect(result.status == 0, "\(result)")
-        let id = try #require(try JSONSerialization.jsonObject(with: Data(try repo.sire("runs", "list", "--json").stdout.utf8)) as? [[String: Any]]).first?["id"] as? String
+        let id =
+            try #require(
+                try JSONSerialization.jsonObject(with: Data(try repo.sire("runs", "list", "--json").stdout.utf8))
+                    as? [[String: Any]]
+            ).first?["id"] as? String
         let logs = try repo.sire("runs", "logs", try #require(id))
         #expect(logs.stdout.contains("status 200, 2 items"), "\(logs)")
         try repo.write("mocks.yaml", "fetch: { error: upstream is down }\n")
@@ -149,7 +155,8 @@ struct RunCommandTests {
 
             """
         ])
-        let result = try SireBinary.run(["run", "leak", "--watch", "--json"], in: repo.root, environment: ["SIRE_SECRET_TOKEN": secret])
+        let result = try SireBinary.run(
+            ["run", "leak", "--watch", "--json"], in: repo.root, environment: ["SIRE_SECRET_TOKEN": secret])
         #expect(result.status == 1, "\(result)")
         #expect(result.stdout.contains("***"), "the secret should show as *** in outputs: \(result)")
         #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret), "\(result)")
@@ -202,12 +209,16 @@ struct RunCommandTests {
         var pid: Int32?
         while pid == nil && Date() < deadline {
             usleep(50_000)
-            pid = (try? String(contentsOfFile: pidfile, encoding: .utf8)).flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            pid = (try? String(contentsOfFile: pidfile, encoding: .utf8)).flatMap {
+                Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
         }
         let child = try #require(pid)
         #expect(kill(child, 0) == 0)
         let listed = try repo.sire("runs", "list", "--json")
-        let id = try #require((try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])?.first?["id"] as? String)
+        let id = try #require(
+            (try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])?.first?["id"]
+                as? String)
         let cancel = try repo.sire("runs", "cancel", id)
         #expect(cancel.status == 0, "\(cancel)")
         let started = Date()
@@ -233,7 +244,9 @@ struct RunCommandTests {
         let latest = try repo.sire("runs", "rerun", id, "--on", "latest")
         #expect(latest.status == 0, "\(latest)")
         #expect(latest.stdout.contains("greet@\(second.prefix(7))"), "\(latest)")
-        let runs = try #require(try JSONSerialization.jsonObject(with: Data(try repo.sire("runs", "list", "--json").stdout.utf8)) as? [[String: Any]])
+        let runs = try #require(
+            try JSONSerialization.jsonObject(with: Data(try repo.sire("runs", "list", "--json").stdout.utf8))
+                as? [[String: Any]])
         #expect(runs.count == 3)
         #expect(runs.filter { $0["rerun_of"] as? String == id }.count == 2)
         #expect(runs.allSatisfy { ($0["inputs"] as? [String: Any])?["who"] as? String == "ada" })

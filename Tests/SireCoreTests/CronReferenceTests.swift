@@ -81,8 +81,7 @@ struct CronReferenceTests {
     static let limit = 60
 
     /// This zone's DST transitions and month ends (local midnight), where bugs live.
-    static func anchors(in zone: TimeZone, zoneID: String) -> (transitions: [Int], monthEnds: [Int])
-    {
+    static func anchors(in zone: TimeZone, zoneID: String) -> (transitions: [Int], monthEnds: [Int]) {
         let years = zoneID == "America/Sao_Paulo" ? 2017...2019 : 2025...2027
         var anchors: [Int] = []
         var monthEnds: [Int] = []

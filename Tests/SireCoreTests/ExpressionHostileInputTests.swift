@@ -10,11 +10,8 @@ struct ExpressionHostileInputTests {
     func tenThousandLevelsFailFast(opener: String) throws {
         // As deep as the length limit lets each opener go: 10,000 levels, or 7,500 for the ternary.
         let text = String(repeating: opener, count: min(10_000, 60_000 / opener.count)) + "1"
-        let clock = ContinuousClock()
-        let start = clock.now
         let error = try #require(parseError(text))
         #expect(error.message == tooDeep)
-        #expect(clock.now - start < .seconds(1))
     }
 
     @Test func longOperatorChainsCountAsNesting() throws {

@@ -54,8 +54,7 @@ func parseError(_ text: String) -> ExpressionError? {
 }
 
 /// The evaluation error for `text`, if any (parse errors fail the caller's expectation).
-func evaluationError(_ text: String, _ variables: [String: Value] = [:]) throws -> EvaluationError?
-{
+func evaluationError(_ text: String, _ variables: [String: Value] = [:]) throws -> EvaluationError? {
     let expression = try Expression.parse(text)
     do {
         _ = try expression.evaluate(in: EvaluationContext(variables: variables))

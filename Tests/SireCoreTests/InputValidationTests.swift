@@ -23,7 +23,8 @@ struct InputValidationTests {
     }
 
     @Test func givenValuesOverrideDefaults() throws {
-        let inputs = try Self.resolve(["limit": .int(1), "region": .string("us"), "dry": .bool(true), "ratio": .int(2)]).get()
+        let inputs = try Self.resolve(["limit": .int(1), "region": .string("us"), "dry": .bool(true), "ratio": .int(2)])
+            .get()
         #expect(inputs == ["limit": .int(1), "region": .string("us"), "dry": .bool(true), "ratio": .int(2)])
     }
 

@@ -15,7 +15,10 @@ struct ToolReferenceTests {
         // The last `#` separates the tool, so a URL may carry its own fragment.
         ("mcp:https://x.example/p#frag#tool", .mcpURL(url: "https://x.example/p#frag", tool: "tool")),
         ("jsonrpc:http://127.0.0.1:9000/rpc#sum", .jsonRPC(url: "http://127.0.0.1:9000/rpc", method: "sum")),
-        ("jsonrpc:https://rpc.example.com/v1?key=1#math.add", .jsonRPC(url: "https://rpc.example.com/v1?key=1", method: "math.add")),
+        (
+            "jsonrpc:https://rpc.example.com/v1?key=1#math.add",
+            .jsonRPC(url: "https://rpc.example.com/v1?key=1", method: "math.add")
+        ),
     ])
     func parsesEveryScheme(text: String, expected: ToolReference) throws {
         let parsed = try ToolReference.parse(text)

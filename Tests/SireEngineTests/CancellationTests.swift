@@ -34,8 +34,9 @@ extension EngineTests {
                 let took = ContinuousClock.now - asked
 
                 #expect(final.status == .cancelled)
-                #expect(took < .seconds(4), "cancelling took \(took)")
-                #expect(await eventually(within: .seconds(3)) { !isRunning(pid) }, "process \(pid) survived the cancel")
+                #expect(took < .seconds(15), "cancelling took \(took)")
+                #expect(
+                    await eventually(within: .seconds(20)) { !isRunning(pid) }, "process \(pid) survived the cancel")
                 let result = try h.result(of: record.id)
                 #expect(result.run.status == .cancelled)
                 #expect(result.status("wait") == .cancelled)
@@ -69,7 +70,8 @@ extension EngineTests {
                 _ = try await h.engine.requestCancel(record.id)
                 let final = try await execution.value
                 #expect(final.status == .cancelled)
-                #expect(ContinuousClock.now - asked < .seconds(3))
+                // The backoff is an hour: ending at all means the cancel cut it short.
+                #expect(ContinuousClock.now - asked < .seconds(15))
                 #expect(h.lines("calls").count == 1)
             }
         }

@@ -89,7 +89,8 @@ extension EngineTests {
                         StepRecord(
                             runID: id, stepID: "first", status: .succeeded, attempts: 1, startedAt: began,
                             finishedAt: began, durationMs: 3, output: .inline(#"{"v":41}"#)))
-                    try tx.saveStep(StepRecord(runID: id, stepID: "second", status: .running, attempts: 1, startedAt: began))
+                    try tx.saveStep(
+                        StepRecord(runID: id, stepID: "second", status: .running, attempts: 1, startedAt: began))
                     try tx.appendEvent(EventRecord(runID: id, kind: "run.started"))
                 }
 
@@ -160,7 +161,8 @@ extension EngineTests {
                 try await h.store.transaction { tx in
                     _ = try tx.claimRun(id, owner: dead, until: Date().addingTimeInterval(3600))
                     try tx.setRunStatus(id, .running)
-                    try tx.saveStep(StepRecord(runID: id, stepID: "each", status: .running, attempts: 1, startedAt: Date()))
+                    try tx.saveStep(
+                        StepRecord(runID: id, stepID: "each", status: .running, attempts: 1, startedAt: Date()))
                     for (item, value) in [(0, 10), (2, 30)] {
                         try tx.saveStep(
                             StepRecord(
@@ -248,7 +250,6 @@ extension EngineTests {
                 let left = try h.result(of: record.id)
                 #expect(!left.run.status.isFinished, "the interrupted run was recorded as \(left.run.status)")
                 #expect(left.run.status != .succeeded, "an interrupted run was recorded as succeeded")
-
 
                 let (store, engine) = try h.reopened()
                 _ = try await engine.resumeUnfinished()

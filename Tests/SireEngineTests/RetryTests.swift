@@ -110,7 +110,8 @@ extension EngineTests {
         @Test(
             "backoff delay: the policy's delay capped at max_interval, scaled by the jitter draw",
             arguments: [
-                (RetryPolicy.Backoff.exponential, 1, 1.0, 100), (.exponential, 2, 1.0, 200), (.exponential, 3, 1.0, 400),
+                (RetryPolicy.Backoff.exponential, 1, 1.0, 100), (.exponential, 2, 1.0, 200),
+                (.exponential, 3, 1.0, 400),
                 (.exponential, 5, 1.0, 1000), (.exponential, 80, 1.0, 1000), (.exponential, 3, 0.5, 200),
                 (.exponential, 3, 0.0, 0), (.linear, 3, 1.0, 300), (.linear, 20, 1.0, 1000), (.constant, 7, 1.0, 100),
             ])

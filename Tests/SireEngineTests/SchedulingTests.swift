@@ -23,9 +23,9 @@ extension EngineTests {
                 #expect(result.run.status == .succeeded)
                 let (aStart, aEnd) = (try h.stamp("a.start"), try h.stamp("a.end"))
                 let (bStart, bEnd) = (try h.stamp("b.start"), try h.stamp("b.end"))
+                // Each step's own start and end stamps: the intervals intersect only if they ran
+                // at the same time (one after the other, one would start after the other ended).
                 #expect(aStart < bEnd && bStart < aEnd, "the two sleeps did not overlap")
-                // Two 300 ms sleeps one after the other take at least 600 ms.
-                #expect(max(aEnd, bEnd) - min(aStart, bStart) < 0.55)
             }
         }
 

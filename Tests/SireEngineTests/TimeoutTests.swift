@@ -16,7 +16,7 @@ extension EngineTests {
                       - id: nap
                         tool: sire:local/time.sleep
                         timeout: 200ms
-                        params: { duration: 5s }
+                        params: { duration: 30s }
                     """)
                 #expect(result.run.status == .failed)
                 let step = try #require(result.steps["nap"])
@@ -24,7 +24,7 @@ extension EngineTests {
                 #expect(step.attempts == 1)
                 #expect(step.error?.contains("timed out") == true)
                 let duration = try #require(step.durationMs)
-                #expect(duration >= 190 && duration < 1500, "the step lasted \(duration) ms")
+                #expect(duration >= 190 && duration < 15_000, "the step lasted \(duration) ms")
                 #expect(result.run.error?.contains("nap") == true)
             }
         }
@@ -58,7 +58,7 @@ extension EngineTests {
                     steps:
                       - id: slow
                         tool: sire:local/time.sleep
-                        params: { duration: 5s }
+                        params: { duration: 30s }
                       - id: later
                         needs: [slow]
                         tool: sire:local/log.write
@@ -68,7 +68,8 @@ extension EngineTests {
                 #expect(result.run.error?.contains("timed out") == true)
                 let started = try #require(result.run.startedAt)
                 let finished = try #require(result.run.finishedAt)
-                #expect(finished.timeIntervalSince(started) < 2, "the run lasted \(finished.timeIntervalSince(started)) s")
+                #expect(
+                    finished.timeIntervalSince(started) < 15, "the run lasted \(finished.timeIntervalSince(started)) s")
                 #expect(result.status("slow") != .succeeded)
                 #expect(result.status("later") == .skipped)
                 #expect(result.events("run.finished").count == 1)

@@ -1,5 +1,5 @@
-import SireTestSupport
 import Foundation
+import SireTestSupport
 import Testing
 
 @testable import SireGit

@@ -19,7 +19,8 @@ struct CheckResultTests {
         base: Revision, head: Revision, changed: Set<String>, baseConfig: RepoConfig = RepoConfig(),
         headConfig: RepoConfig = RepoConfig()
     ) -> CheckResult {
-        CheckResult(base: report(base, config: baseConfig), head: report(head, config: headConfig), changedPaths: changed)
+        CheckResult(
+            base: report(base, config: baseConfig), head: report(head, config: headConfig), changedPaths: changed)
     }
 
     static let good = "steps:\n  - { id: a, tool: sire:local/log.write }\n"
@@ -97,7 +98,9 @@ struct CheckResultTests {
         // unchanged `b.yaml`; it is still a new problem, so the check fails.
         let result = Self.check(
             base: ["workflows/b.yaml": ("b1", "id: x\n" + Self.good)],
-            head: ["workflows/a.yaml": ("a1", "id: x\n" + Self.good), "workflows/b.yaml": ("b1", "id: x\n" + Self.good)],
+            head: [
+                "workflows/a.yaml": ("a1", "id: x\n" + Self.good), "workflows/b.yaml": ("b1", "id: x\n" + Self.good),
+            ],
             changed: ["workflows/a.yaml"])
         let problem = try #require(result.newProblems.only)
         #expect(problem.rule == Rule.duplicateWorkflowID)

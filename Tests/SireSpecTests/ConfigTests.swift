@@ -39,7 +39,8 @@ struct ConfigTests {
         #expect(config.workflowDirectories == ["workflows", "ops/flows"])
         #expect(config.branch == "release")
         #expect(config.allowEmpty)
-        #expect(config.servers["notes"] == .stdio(command: ["python3", "tools/notes_server.py"], env: ["LEVEL": "info"]))
+        #expect(
+            config.servers["notes"] == .stdio(command: ["python3", "tools/notes_server.py"], env: ["LEVEL": "info"]))
         guard case .http(let url, let headers) = try #require(config.servers["search"]) else {
             Issue.record("search should be an HTTP server")
             return

@@ -72,7 +72,8 @@ import Testing
     @Test func fileOverOneMebibyteIsRefusedWithoutParsing() {
         var text = "id: huge\nsteps:\n  - id: a\n    tool: sire:local/log.write\n"
         text += String(repeating: "# padding to exceed the limit\n", count: 40_000)
-        let report = WorkflowValidator.validate(WorkflowFile(path: "huge.yaml", bytes: Array(text.utf8)), config: RepoConfig())
+        let report = WorkflowValidator.validate(
+            WorkflowFile(path: "huge.yaml", bytes: Array(text.utf8)), config: RepoConfig())
         #expect(report.diagnostics.map(\.rule) == [Rule.fileTooLarge])
         #expect(report.diagnostics.first?.message.contains("1 MiB") == true)
     }

@@ -59,11 +59,13 @@ struct ValidationReportTests {
     }
 
     @Test func invalidFileStemIsRefusedUnlessIDIsSet() {
-        let bad = ValidationReport(files: [Self.file("workflows/Nightly Report.yaml", Self.minimal)], config: RepoConfig())
+        let bad = ValidationReport(
+            files: [Self.file("workflows/Nightly Report.yaml", Self.minimal)], config: RepoConfig())
         #expect(bad.diagnostics.map(\.rule) == [Rule.invalidID])
         #expect(bad.workflows.isEmpty)
         let fixed = ValidationReport(
-            files: [Self.file("workflows/Nightly Report.yaml", "id: nightly-report\n" + Self.minimal)], config: RepoConfig())
+            files: [Self.file("workflows/Nightly Report.yaml", "id: nightly-report\n" + Self.minimal)],
+            config: RepoConfig())
         #expect(fixed.diagnostics == [])
         #expect(fixed.workflows.keys.sorted() == ["nightly-report"])
     }
@@ -97,7 +99,9 @@ struct ValidationReportTests {
         #expect(report.warningCount == 2)
         #expect(report.errorCount == 1)
         #expect(report.workflows.keys.sorted() == ["w"])
-        #expect(report.diagnostics.first { $0.rule == Rule.unknownBuiltin }?.message.contains("did you mean 'log.write'") == true)
+        #expect(
+            report.diagnostics.first { $0.rule == Rule.unknownBuiltin }?.message.contains("did you mean 'log.write'")
+                == true)
     }
 
     @Test func diagnosticsAreSortedByPathThenPosition() {

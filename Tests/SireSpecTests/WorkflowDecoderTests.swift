@@ -57,7 +57,8 @@ struct WorkflowDecoderTests {
                     maxInterval: .seconds(60), retryOn: .transient))
         #expect(fetch.timeout == .seconds(30))
         #expect(fetch.onError == .fail)
-        let params = try fetch.params.render(in: EvaluationContext(variables: ["inputs": .object(["region": .string("us")])]))
+        let params = try fetch.params.render(
+            in: EvaluationContext(variables: ["inputs": .object(["region": .string("us")])]))
         #expect(params == .object(["method": .string("GET"), "url": .string("https://api.example.com/us")]))
     }
 
@@ -67,13 +68,19 @@ struct WorkflowDecoderTests {
         #expect(shape.tool == .local("data.transform"))
         let when = try #require(shape.when)
         #expect(when.source == "steps.fetch.output.status == 200")
-        let ok = EvaluationContext(variables: ["steps": .object(["fetch": .object(["output": .object(["status": .int(200)])])])])
-        let notFound = EvaluationContext(variables: ["steps": .object(["fetch": .object(["output": .object(["status": .int(404)])])])])
+        let ok = EvaluationContext(variables: [
+            "steps": .object(["fetch": .object(["output": .object(["status": .int(200)])])])
+        ])
+        let notFound = EvaluationContext(variables: [
+            "steps": .object(["fetch": .object(["output": .object(["status": .int(404)])])])
+        ])
         #expect(try when.evaluate(in: ok) == .bool(true))
         #expect(try when.evaluate(in: notFound) == .bool(false))
         // `data` is a single template: the list comes through as a list, not as text.
         let items = Value.array([.object(["value": .int(1)]), .object(["value": .int(2)])])
-        let context = EvaluationContext(variables: ["steps": .object(["fetch": .object(["output": .object(["body": .object(["items": items])])])])])
+        let context = EvaluationContext(variables: [
+            "steps": .object(["fetch": .object(["output": .object(["body": .object(["items": items])])])])
+        ])
         #expect(
             try shape.params.render(in: context)
                 == .object(["data": items, "operation": .string("map"), "expression": .string("item.value * 2")]))
@@ -88,9 +95,13 @@ struct WorkflowDecoderTests {
         #expect(upload.recover == false)
         let foreach = try #require(upload.foreach)
         let result = Value.array([.int(2), .int(4)])
-        let context = EvaluationContext(variables: ["steps": .object(["shape": .object(["output": .object(["result": result])])])])
+        let context = EvaluationContext(variables: [
+            "steps": .object(["shape": .object(["output": .object(["result": result])])])
+        ])
         #expect(try foreach.render(in: context) == result)
-        #expect(try upload.params.render(in: EvaluationContext(variables: ["item": .int(4)])) == .object(["value": .int(4)]))
+        #expect(
+            try upload.params.render(in: EvaluationContext(variables: ["item": .int(4)])) == .object(["value": .int(4)])
+        )
     }
 
     @Test func specExampleAlertAndPollSteps() throws {
@@ -107,7 +118,10 @@ struct WorkflowDecoderTests {
         #expect(repeatPolicy.maxIterations == 20)
         #expect(repeatPolicy.interval == .seconds(5))
         #expect(poll.cache == CachePolicy(ttl: .seconds(3600)))
-        #expect(try repeatPolicy.until.evaluate(in: EvaluationContext(variables: ["output": .object(["body": .object(["done": .bool(true)])])])) == .bool(true))
+        #expect(
+            try repeatPolicy.until.evaluate(
+                in: EvaluationContext(variables: ["output": .object(["body": .object(["done": .bool(true)])])]))
+                == .bool(true))
     }
 
     // MARK: Sire format
@@ -168,10 +182,14 @@ struct WorkflowDecoderTests {
                 tool: sire:local/log.write
                 retry: { max_attempts: 4, backoff: 500ms, max_interval: 10s }
             """)
-        #expect(workflow.step("a")?.retry == RetryPolicy(maxAttempts: 3, backoff: .exponential, initialInterval: .seconds(2)))
+        #expect(
+            workflow.step("a")?.retry
+                == RetryPolicy(maxAttempts: 3, backoff: .exponential, initialInterval: .seconds(2)))
         #expect(
             workflow.step("b")?.retry
-                == RetryPolicy(maxAttempts: 4, backoff: .exponential, initialInterval: .milliseconds(500), maxInterval: .seconds(10)))
+                == RetryPolicy(
+                    maxAttempts: 4, backoff: .exponential, initialInterval: .milliseconds(500),
+                    maxInterval: .seconds(10)))
     }
 
     @Test func singleTemplateKeepsTypeWhileEmbeddedStringifies() throws {
@@ -223,8 +241,12 @@ struct WorkflowDecoderTests {
         #expect(b.retry == RetryPolicy(maxAttempts: 3))
         #expect(b.timeout == .seconds(90))
         let when = try #require(b.when)
-        #expect(try when.evaluate(in: EvaluationContext(variables: ["inputs": .object(["flag": .bool(false)])])) == .bool(false))
-        #expect(try when.evaluate(in: EvaluationContext(variables: ["inputs": .object(["flag": .bool(true)])])) == .bool(true))
+        #expect(
+            try when.evaluate(in: EvaluationContext(variables: ["inputs": .object(["flag": .bool(false)])]))
+                == .bool(false))
+        #expect(
+            try when.evaluate(in: EvaluationContext(variables: ["inputs": .object(["flag": .bool(true)])]))
+                == .bool(true))
     }
 
     @Test func templatedWhenIsStillCheckedAtTheRightColumn() {
@@ -256,7 +278,8 @@ struct WorkflowDecoderTests {
             steps:
               - { id: a, tool: sire:local/log.write }
             """)
-        #expect(workflow.inputs == [InputSpec(name: "limit", kind: .integer), InputSpec(name: "region", kind: .string)])
+        #expect(
+            workflow.inputs == [InputSpec(name: "limit", kind: .integer), InputSpec(name: "region", kind: .string)])
         #expect(workflow.triggers.schedules.map(\.cron.source) == ["0 2 * * *", "@hourly"])
         #expect(workflow.triggers.schedules.map(\.timeZone) == ["UTC", "UTC"])
         #expect(workflow.triggers.schedules[1].inputs == ["limit": .int(2)], "2.0 for an integer input is coerced to 2")
@@ -283,7 +306,8 @@ struct WorkflowDecoderTests {
     }
 
     @Test func workflowWithoutTriggersHasNone() throws {
-        let workflow = try decodeValid("steps:\n  - { id: a, tool: sire:local/log.write }\n", path: "workflows/plain.yml")
+        let workflow = try decodeValid(
+            "steps:\n  - { id: a, tool: sire:local/log.write }\n", path: "workflows/plain.yml")
         #expect(workflow.id == "plain")
         #expect(workflow.triggers == Triggers())
         #expect(workflow.concurrency == nil)
@@ -346,7 +370,8 @@ struct WorkflowDecoderTests {
     }
 
     @Test func handlerMayNotReadASibling() {
-        let report = validateWorkflow(Self.handlerWorkflow.replacingOccurrences(of: "%@", with: "{{ steps.other.output }}"))
+        let report = validateWorkflow(
+            Self.handlerWorkflow.replacingOccurrences(of: "%@", with: "{{ steps.other.output }}"))
         // `      message: "{{ steps.` is 25 characters, so `other` starts at column 26.
         #expect(summary(report) == ["not-ancestor 12:26"])
         #expect(report.workflow == nil)
@@ -424,7 +449,8 @@ struct WorkflowDecoderTests {
     @Test func thousandStepChainIsValid() throws {
         var text = "steps:\n  - { id: s0, tool: sire:local/log.write }\n"
         for i in 1..<1000 {
-            text += "  - { id: s\(i), needs: [s\(i - 1)], tool: sire:local/log.write, params: { v: \"{{ steps.s0.output }}\" } }\n"
+            text +=
+                "  - { id: s\(i), needs: [s\(i - 1)], tool: sire:local/log.write, params: { v: \"{{ steps.s0.output }}\" } }\n"
         }
         let workflow = try decodeValid(text)
         #expect(workflow.steps.count == 1000)

@@ -103,17 +103,11 @@ struct YAMLComposerTests {
         #expect(root["other"]?.scalar == "hello")
     }
 
-    @Test func composingIsFastForATypicalWorkflow() throws {
+    @Test func aTypicalWorkflowComposes() throws {
         let workflow = Self.typicalWorkflow
         #expect(workflow.split(separator: "\n").count >= 55)
-        _ = try composeRoot(workflow)
-        let clock = ContinuousClock()
-        let rounds = 200
-        let elapsed = clock.measure {
-            for _ in 0..<rounds { _ = YAMLComposer.compose(workflow) }
-        }
-        // Debug builds are several times slower than release; the release goal is < 100 µs.
-        #expect(elapsed / rounds < .milliseconds(2))
+        let root = try composeRoot(workflow)
+        #expect(root["steps"]?.sequence?.isEmpty == false)
     }
 
     @Test func aMebibyteFileComposes() throws {
@@ -124,11 +118,8 @@ struct YAMLComposerTests {
                 "  - id: step\(index)\n    tool: sire:local/log.write\n    params: { message: \"hello {{ inputs.x }}\", level: info }\n"
             index += 1
         }
-        let clock = ContinuousClock()
-        var root: YAMLNode?
-        let elapsed = clock.measure { root = YAMLComposer.compose(text).root }
+        let root = YAMLComposer.compose(text).root
         #expect(root?["steps"]?.sequence?.count == index)
-        #expect(elapsed < .seconds(5))
     }
 
     static let typicalWorkflow = """

@@ -138,14 +138,12 @@ struct YAMLProblemTests {
             let items = Array(repeating: previous, count: 10).joined(separator: ", ")
             text += "a\(level): &a\(level) [\(items)]\n"
         }
-        let clock = ContinuousClock()
-        var result: YAMLDocumentResult?
-        let elapsed = clock.measure { result = YAMLComposer.compose(text) }
+        // Expanded, this document would hold 10^9 nodes: finishing at all is the check.
+        let result: YAMLDocumentResult? = YAMLComposer.compose(text)
         #expect(result?.root == nil)
         #expect(result?.problems.map(\.rule) == [.aliasBudget])
         // The budget trips inside a6 (10^6 nodes > 100 000).
         #expect(result?.problems.first?.position.line == 5)
-        #expect(elapsed < .milliseconds(100))
     }
 
     @Test func aSmallerAliasBudgetIsHonoured() {

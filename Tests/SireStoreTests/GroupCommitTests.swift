@@ -74,7 +74,8 @@ import Testing
         for i in 0..<20 {
             fixture.store.transactionLater { tx in try tx.appendEvent(EventRecord(runID: "run-1", kind: "later-\(i)")) }
         }
-        _ = try await fixture.store.transaction { tx in try tx.appendEvent(EventRecord(runID: "run-1", kind: "awaited")) }
+        _ = try await fixture.store.transaction { tx in try tx.appendEvent(EventRecord(runID: "run-1", kind: "awaited"))
+        }
         let kinds = try fixture.store.snapshot { tx in try tx.events(of: "run-1") }.map(\.kind)
         #expect(kinds == (0..<20).map { "later-\($0)" } + ["awaited"])
     }

@@ -31,7 +31,8 @@ import Testing
 
         try await fixture.store.transaction { tx in
             for (name, output) in zip(["small", "edge", "large"], stored) {
-                try tx.saveStep(StepRecord(runID: "run-1", stepID: name, status: .succeeded, attempts: 1, output: output))
+                try tx.saveStep(
+                    StepRecord(runID: "run-1", stepID: name, status: .succeeded, attempts: 1, output: output))
             }
         }
         let reopened = try fixture.reopen()
@@ -48,7 +49,8 @@ import Testing
         let first = try fixture.store.prepareOutput(large)
         let second = try fixture.store.prepareOutput(large)
         #expect(first == second)
-        let files = FileManager.default.enumerator(atPath: "\(fixture.directory)/artifacts")?.allObjects
+        let files =
+            FileManager.default.enumerator(atPath: "\(fixture.directory)/artifacts")?.allObjects
             .compactMap { $0 as? String }.filter { $0.contains("/") } ?? []
         #expect(files.count == 1, "artifact files: \(files)")
     }

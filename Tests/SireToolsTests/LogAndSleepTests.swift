@@ -34,7 +34,6 @@ struct LogAndSleepTests {
         let output = try await callBuiltin("time.sleep", json(#"{"duration": \#(duration)}"#))
         let elapsed = clock.now - start
         #expect(elapsed >= .milliseconds(150))
-        #expect(elapsed < .seconds(2))
         #expect((output["slept_ms"]?.intValue ?? 0) >= 150)
     }
 
@@ -55,7 +54,8 @@ struct LogAndSleepTests {
         try await Task.sleep(for: .milliseconds(100))
         task.cancel()
         let error = try #require(await task.value)
-        #expect(clock.now - start < .seconds(2))
+        // A 30 s sleep: far less means cancellation ended it.
+        #expect(clock.now - start < .seconds(15))
         #expect(error.transient)
         #expect(error.message.contains("cancelled"))
     }

@@ -49,10 +49,13 @@ struct CheckCommand: AsyncParsableCommand {
         // A file that already held an id at base keeps it; a newcomer claiming it is the problem.
         let headReport = headSet.validate(incumbents: baseReport.owners)
         let result = CheckResult(base: baseReport, head: headReport, changedPaths: paths)
-        let reference = try now.map { text in
-            guard let date = RFC3339.parse(text) else { throw CLIError.usage("--now: not an RFC 3339 time: \(text)") }
-            return date
-        } ?? Date()
+        let reference =
+            try now.map { text in
+                guard let date = RFC3339.parse(text) else {
+                    throw CLIError.usage("--now: not an RFC 3339 time: \(text)")
+                }
+                return date
+            } ?? Date()
         let output: String
         switch json ? .json : format {
         case .text:
@@ -82,7 +85,9 @@ struct CheckCommand: AsyncParsableCommand {
         return push.paths.isEmpty ? "any path" : push.paths.joined(separator: ", ")
     }
 
-    static func text(_ result: CheckResult, base: CommitInfo, head: CommitInfo, sources: [String: String], now: Date) -> String {
+    static func text(_ result: CheckResult, base: CommitInfo, head: CommitInfo, sources: [String: String], now: Date)
+        -> String
+    {
         var out: [String] = ["check \(base.id.short)..\(head.id.short)"]
         if result.changes.isEmpty {
             out.append("no workflow changes")
@@ -90,16 +95,20 @@ struct CheckCommand: AsyncParsableCommand {
             out.append("workflow changes:")
             for change in result.changes {
                 let mark = change.kind == .added ? "+" : change.kind == .removed ? "-" : "~"
-                var line = "  \(mark) \(change.kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(change.id) (\(change.path))"
+                var line =
+                    "  \(mark) \(change.kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(change.id) (\(change.path))"
                 if let old = change.oldPath, old != change.path { line += " moved from \(old)" }
                 if !change.valid {
-                    line += change.kind == .added
+                    line +=
+                        change.kind == .added
                         ? " — invalid, will not be deployed"
                         : " — invalid, the last good version keeps running"
                 }
                 out.append(line)
                 for schedule in change.schedulesAdded {
-                    out.append("      + \(describe(schedule)) next: \(nextFires(schedule, after: now).joined(separator: ", "))")
+                    out.append(
+                        "      + \(describe(schedule)) next: \(nextFires(schedule, after: now).joined(separator: ", "))"
+                    )
                 }
                 for schedule in change.schedulesRemoved {
                     out.append("      - \(describe(schedule))")
@@ -123,7 +132,8 @@ struct CheckCommand: AsyncParsableCommand {
         let warnings = result.newProblems.count - errors
         if warnings > 0 { summary += ", \(warnings) new warning\(warnings == 1 ? "" : "s")" }
         if !result.preexistingProblems.isEmpty {
-            summary += "; \(result.preexistingProblems.count) pre-existing problem"
+            summary +=
+                "; \(result.preexistingProblems.count) pre-existing problem"
                 + "\(result.preexistingProblems.count == 1 ? "" : "s") in unchanged files not shown"
         }
         out.append(summary)
@@ -155,8 +165,12 @@ struct CheckCommand: AsyncParsableCommand {
                         "schedules_removed": .array(change.schedulesRemoved.map { schedule($0, withTimes: false) }),
                     ]
                     if let old = change.oldPath { object["old_path"] = .string(old) }
-                    if let p = change.push { object["push"] = .object(["before": push(p.before), "after": push(p.after)]) }
-                    if let h = change.http { object["http"] = .object(["before": .bool(h.before), "after": .bool(h.after)]) }
+                    if let p = change.push {
+                        object["push"] = .object(["before": push(p.before), "after": push(p.after)])
+                    }
+                    if let h = change.http {
+                        object["http"] = .object(["before": .bool(h.before), "after": .bool(h.after)])
+                    }
                     return .object(object)
                 }),
         ])

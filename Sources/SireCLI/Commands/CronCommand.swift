@@ -31,7 +31,8 @@ struct CronCommand: AsyncParsableCommand {
         do {
             schedule = try CronSchedule.parse(expression)
         } catch {
-            let caret = String(repeating: " ", count: error.offset) + String(repeating: "^", count: max(1, error.length))
+            let caret =
+                String(repeating: " ", count: error.offset) + String(repeating: "^", count: max(1, error.length))
             throw CLIError.usage("invalid cron expression: \(error.message)\n  \(expression)\n  \(caret)")
         }
         guard let zone = TimeZones.named(timezone) else {

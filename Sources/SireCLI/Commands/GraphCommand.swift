@@ -40,7 +40,8 @@ struct GraphCommand: AsyncParsableCommand {
 
     static func dot(_ workflow: Workflow) -> String {
         func quote(_ s: String) -> String {
-            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            "\""
+                + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
                 .replacingOccurrences(of: "\n", with: "\\n") + "\""
         }
         var lines = ["digraph \(quote(workflow.id)) {", "  rankdir=LR;", "  node [shape=box, style=rounded];"]

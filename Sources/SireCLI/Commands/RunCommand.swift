@@ -27,7 +27,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The revision to pin the run to.")
     var rev: String = "HEAD"
 
-    @Option(name: .customLong("input"), help: "An input as NAME=VALUE (repeatable); VALUE is parsed by the input's type.")
+    @Option(
+        name: .customLong("input"), help: "An input as NAME=VALUE (repeatable); VALUE is parsed by the input's type.")
     var inputs: [String] = []
 
     @Option(help: "A JSON or YAML file with the inputs as a mapping.")
@@ -95,9 +96,13 @@ struct RunCommand: AsyncParsableCommand {
             finished = try await withThrowingTaskGroup(of: RunRecord?.self) { group in
                 for orphan in orphans {
                     group.addTask {
-                        guard let done = try? await engine.execute(orphan.id), done.status.isFinished else { return nil }
+                        guard let done = try? await engine.execute(orphan.id), done.status.isFinished else {
+                            return nil
+                        }
                         FileHandle.standardError.write(
-                            Data("resumed interrupted run \(done.id) (\(done.workflowID)): \(done.status.rawValue)\n".utf8))
+                            Data(
+                                "resumed interrupted run \(done.id) (\(done.workflowID)): \(done.status.rawValue)\n"
+                                    .utf8))
                         return nil
                     }
                 }
@@ -114,7 +119,9 @@ struct RunCommand: AsyncParsableCommand {
         if json {
             let outputs = try assembly.store.snapshot { tx in
                 var out: [String: Value] = [:]
-                for step in steps where step.item < 0 { if let o = step.output { out[step.stepID] = try tx.value(of: o) } }
+                for step in steps where step.item < 0 {
+                    if let o = step.output { out[step.stepID] = try tx.value(of: o) }
+                }
                 return out
             }
             print(RunOutput.json(finished, steps: steps, outputs: outputs).jsonString(pretty: true))
@@ -173,10 +180,11 @@ struct RunCommand: AsyncParsableCommand {
             "inputs: \(Value.object(inputs).jsonString())",
         ]
         let graph = WorkflowGraph(workflow)
-        let handlers = Set(workflow.steps.compactMap { step -> String? in
-            if case .goto(let target) = step.onError { return target }
-            return nil
-        })
+        let handlers = Set(
+            workflow.steps.compactMap { step -> String? in
+                if case .goto(let target) = step.onError { return target }
+                return nil
+            })
         for (n, i) in (graph.topologicalOrder() ?? Array(workflow.steps.indices)).enumerated() {
             let step = workflow.steps[i]
             lines.append("\(n + 1). \(step.id)  \(step.tool)")
@@ -191,7 +199,9 @@ struct RunCommand: AsyncParsableCommand {
                     "     retry: \(retry.maxAttempts) attempts, \(retry.backoff.rawValue) from "
                         + "\(DurationText.format(retry.initialInterval)), on \(retry.retryOn.rawValue) errors")
             }
-            if let timeout = step.timeout ?? workflow.defaults.timeout { lines.append("     timeout: \(DurationText.format(timeout))") }
+            if let timeout = step.timeout ?? workflow.defaults.timeout {
+                lines.append("     timeout: \(DurationText.format(timeout))")
+            }
             switch step.onError {
             case .fail: break
             case .continue: lines.append("     on_error: continue")

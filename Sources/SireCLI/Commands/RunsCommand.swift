@@ -69,7 +69,8 @@ struct RunsCommand: AsyncParsableCommand {
             for run in runs {
                 let columns = [
                     run.id, run.workflowID.padding(toLength: 16, withPad: " ", startingAt: 0),
-                    String(run.commit.sha.prefix(7)), run.trigger.type.padding(toLength: 8, withPad: " ", startingAt: 0),
+                    String(run.commit.sha.prefix(7)),
+                    run.trigger.type.padding(toLength: 8, withPad: " ", startingAt: 0),
                     run.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0),
                     RFC3339.format(run.createdAt, in: utc, milliseconds: true), RunOutput.duration(run),
                 ]
@@ -122,7 +123,8 @@ struct RunsCommand: AsyncParsableCommand {
             for event in try store.snapshot({ tx in try tx.events(of: run.id) }) {
                 if json {
                     var object: [String: Value] = [
-                        "seq": .int(Int(event.seq)), "at": .string(RFC3339.format(event.at, in: utc, milliseconds: true)),
+                        "seq": .int(Int(event.seq)),
+                        "at": .string(RFC3339.format(event.at, in: utc, milliseconds: true)),
                         "kind": .string(event.kind),
                     ]
                     if let s = event.stepID { object["step"] = .string(s) }
@@ -162,7 +164,8 @@ struct RunsCommand: AsyncParsableCommand {
         @Flag(help: "Show each step as it starts and ends.") var watch = false
 
         func run() async throws {
-            let assembly = try EngineAssembly.make(global, secretsFile: secrets, observer: watch ? ProgressPrinter() : nil)
+            let assembly = try EngineAssembly.make(
+                global, secretsFile: secrets, observer: watch ? ProgressPrinter() : nil)
             var finished: [RunRecord] = []
             do {
                 if let id {
@@ -196,11 +199,13 @@ struct RunsCommand: AsyncParsableCommand {
         @Flag(help: "Show each step as it starts and ends.") var watch = false
 
         func run() async throws {
-            let assembly = try EngineAssembly.make(global, secretsFile: secrets, observer: watch ? ProgressPrinter() : nil)
+            let assembly = try EngineAssembly.make(
+                global, secretsFile: secrets, observer: watch ? ProgressPrinter() : nil)
             let original = try RunsCommand.find(id, in: assembly.store)
             let new: NewRun
             if on == "original" {
-                let workflow = try SpecDefinitions(repositoryPath: assembly.repository.gitDirectory).workflow(for: original)
+                let workflow = try SpecDefinitions(repositoryPath: assembly.repository.gitDirectory).workflow(
+                    for: original)
                 new = NewRun(
                     workflow: workflow, path: original.path, blob: original.blob, definition: original.definition,
                     commit: original.commit, trigger: RunTrigger(type: "rerun", key: UUID().uuidString.lowercased()),

@@ -57,8 +57,12 @@ enum DiagnosticOutput {
                 "locations": .array([
                     .object([
                         "physicalLocation": .object([
-                            "artifactLocation": .object(["uri": .string(uri(d.path)), "uriBaseId": .string("%SRCROOT%")]),
-                            "region": .object(["startLine": .int(max(1, d.line)), "startColumn": .int(max(1, d.column))]),
+                            "artifactLocation": .object([
+                                "uri": .string(uri(d.path)), "uriBaseId": .string("%SRCROOT%"),
+                            ]),
+                            "region": .object([
+                                "startLine": .int(max(1, d.line)), "startColumn": .int(max(1, d.column)),
+                            ]),
                         ])
                     ])
                 ]),
@@ -100,7 +104,8 @@ enum DiagnosticOutput {
     static func github(_ diagnostics: [Diagnostic]) -> String {
         diagnostics.map { d in
             let kind = d.severity == .error ? "error" : "warning"
-            return "::\(kind) file=\(escapeProperty(d.path)),line=\(d.line),col=\(d.column),title=\(escapeProperty(d.rule))::\(escapeData(d.message))"
+            return
+                "::\(kind) file=\(escapeProperty(d.path)),line=\(d.line),col=\(d.column),title=\(escapeProperty(d.rule))::\(escapeData(d.message))"
         }.joined(separator: "\n")
     }
 

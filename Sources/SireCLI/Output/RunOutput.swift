@@ -31,7 +31,8 @@ final class ProgressPrinter: RunObserver, @unchecked Sendable {
         case "step.cached": return "✓ \(step) (cached)"
         case "step.failed": return "✗ \(step): \(field("error") ?? "failed")"
         case "step.retrying":
-            return "↻ \(step) attempt \(event.attempt ?? 1) failed: \(field("error") ?? "") — retrying in \(field("delay_ms") ?? "?")ms"
+            return
+                "↻ \(step) attempt \(event.attempt ?? 1) failed: \(field("error") ?? "") — retrying in \(field("delay_ms") ?? "?")ms"
         case "step.skipped": return "- \(step) skipped: \(field("reason") ?? "")"
         case "step.cancelled": return "■ \(step) cancelled"
         case "log":
@@ -89,7 +90,9 @@ enum RunOutput {
     }
 
     static func json(_ run: RunRecord, steps: [StepRecord]?, outputs: [String: Value] = [:]) -> Value {
-        func time(_ date: Date?) -> Value { date.map { .string(RFC3339.format($0, in: TimeZone(identifier: "UTC")!, milliseconds: true)) } ?? .null }
+        func time(_ date: Date?) -> Value {
+            date.map { .string(RFC3339.format($0, in: TimeZone(identifier: "UTC")!, milliseconds: true)) } ?? .null
+        }
         var object: [String: Value] = [
             "id": .string(run.id), "workflow": .string(run.workflowID), "path": .string(run.path),
             "blob": .string(run.blob), "commit": .string(run.commit.sha), "tree": .string(run.commit.tree),

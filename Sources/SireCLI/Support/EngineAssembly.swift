@@ -19,7 +19,9 @@ struct GitCheckouts: CheckoutProvider {
         // A checkout interrupted by a crash is made again from scratch.
         try? FileManager.default.removeItem(atPath: directory)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        guard let commit = ObjectID(run.commit.sha) else { throw CLIError.internalError("bad commit id \(run.commit.sha)") }
+        guard let commit = ObjectID(run.commit.sha) else {
+            throw CLIError.internalError("bad commit id \(run.commit.sha)")
+        }
         try Repository(path: repositoryPath).materialize(commit, into: directory)
         _ = FileManager.default.createFile(atPath: marker, contents: nil)
         return directory
@@ -41,7 +43,8 @@ struct SpecDefinitions: DefinitionLoader {
         {
             config = WorkflowValidator.loadConfig(bytes: try repository.blob(file.blob)).0
         }
-        let report = WorkflowValidator.validate(WorkflowFile(path: run.path, blob: run.blob, bytes: run.definition), config: config)
+        let report = WorkflowValidator.validate(
+            WorkflowFile(path: run.path, blob: run.blob, bytes: run.definition), config: config)
         guard let workflow = report.workflow else {
             throw CLIError(message: report.diagnostics.map(\.description).joined(separator: "; "), exitCode: 1)
         }
@@ -74,7 +77,8 @@ struct EngineAssembly {
     let dispatcher: Dispatcher
 
     static func make(
-        _ options: GlobalOptions, secretsFile: String?, mocks: [String: Value]? = nil, observer: (any RunObserver)? = nil
+        _ options: GlobalOptions, secretsFile: String?, mocks: [String: Value]? = nil,
+        observer: (any RunObserver)? = nil
     ) throws -> EngineAssembly {
         let repository = try RepositoryLocator.open(options)
         let state = StateLocation.directory(options, repository: repository)
@@ -98,7 +102,8 @@ struct EngineAssembly {
             checkouts: GitCheckouts(repositoryPath: repository.gitDirectory, root: state + "/checkouts"),
             definitions: SpecDefinitions(repositoryPath: repository.gitDirectory), secrets: secrets, observer: observer,
             configuration: configuration, logger: Logger(label: "sire.engine"))
-        return EngineAssembly(repository: repository, state: state, store: store, engine: engine, dispatcher: dispatcher)
+        return EngineAssembly(
+            repository: repository, state: state, store: store, engine: engine, dispatcher: dispatcher)
     }
 
     func shutdown() async {
@@ -131,7 +136,8 @@ enum SecretsLoader {
         } else {
             for line in text.split(separator: "\n") where !line.hasPrefix("#") {
                 guard let eq = line.firstIndex(of: "=") else { continue }
-                values[String(line[..<eq]).trimmingCharacters(in: .whitespaces)] = String(line[line.index(after: eq)...])
+                values[String(line[..<eq]).trimmingCharacters(in: .whitespaces)] = String(
+                    line[line.index(after: eq)...])
             }
         }
         return fromEnvironment.merging(Secrets(values))

@@ -29,12 +29,15 @@ package struct WorkflowSet {
 
     /// Reads `sire.yaml` and every workflow file at a commit.
     package static func load(repository: Repository, commit: CommitInfo) throws -> WorkflowSet {
-        let configBytes = try repository.file(at: RepoConfig.fileName, in: commit.id).map { try repository.blob($0.blob) }
+        let configBytes = try repository.file(at: RepoConfig.fileName, in: commit.id).map {
+            try repository.blob($0.blob)
+        }
         let (config, configDiagnostics) = WorkflowValidator.loadConfig(bytes: configBytes)
         let entries = try repository.files(in: commit.id, under: config.workflowDirectories)
         var files: [WorkflowFile] = []
         for entry in entries where config.isWorkflowPath(entry.path) {
-            files.append(WorkflowFile(path: entry.path, blob: entry.blob.description, bytes: try repository.blob(entry.blob)))
+            files.append(
+                WorkflowFile(path: entry.path, blob: entry.blob.description, bytes: try repository.blob(entry.blob)))
         }
         return WorkflowSet(
             config: config, configDiagnostics: configDiagnostics, files: files, commit: commit,
@@ -107,7 +110,9 @@ enum RepositoryLocator {
             if let workDirectory = repository.workDirectory {
                 return (try WorkflowSet.loadWorkTree(root: workDirectory), repository)
             }
-            return (try WorkflowSet.load(repository: repository, commit: try resolve("HEAD", in: repository)), repository)
+            return (
+                try WorkflowSet.load(repository: repository, commit: try resolve("HEAD", in: repository)), repository
+            )
         }
         if let path = options.repo { throw CLIError.usage("not a git repository: \(path)") }
         return (try WorkflowSet.loadWorkTree(root: FileManager.default.currentDirectoryPath), nil)

@@ -56,14 +56,16 @@ public enum InputValidation {
         if let problem = InputTypes.problem(value, kind: spec.kind) { return problem }
         let coerced = InputTypes.coerce(value, kind: spec.kind)
         if let allowed = spec.allowed, !allowed.contains(coerced) {
-            return "must be one of \(allowed.map { $0.jsonString() }.joined(separator: ", ")), got \(coerced.jsonString())"
+            return
+                "must be one of \(allowed.map { $0.jsonString() }.joined(separator: ", ")), got \(coerced.jsonString())"
         }
         return nil
     }
 
     /// The inputs a run sees: given values checked and coerced, defaults filled in. Returns the
     /// problems (one line each, naming the input) when any input is unknown, missing or wrong.
-    public static func resolve(_ given: [String: Value], declared: [InputSpec]) -> Result<[String: Value], InputErrors> {
+    public static func resolve(_ given: [String: Value], declared: [InputSpec]) -> Result<[String: Value], InputErrors>
+    {
         var problems: [String] = []
         var out: [String: Value] = [:]
         for name in given.keys.sorted() where !declared.contains(where: { $0.name == name }) {

@@ -15,7 +15,8 @@ enum ConfigDecoder {
                 while clean.hasSuffix("/") { clean.removeLast() }
                 if clean.hasPrefix("./") { clean.removeFirst(2) }
                 if clean.hasPrefix("/") || clean.split(separator: "/").contains("..") {
-                    decoder.report(Rule.invalidValue, node, "workflow directory '\(dir)' must stay inside the repository")
+                    decoder.report(
+                        Rule.invalidValue, node, "workflow directory '\(dir)' must stay inside the repository")
                     continue
                 }
                 out.append(clean == "." ? "" : clean)
@@ -28,7 +29,9 @@ enum ConfigDecoder {
         if let s = f["servers"], let entries = decoder.mapping(s, "servers", allowed: nil) {
             for entry in entries {
                 if !WorkflowDecoder.isValidStepID(entry.key) {
-                    decoder.report(Rule.invalidID, entry.keyNode, "server name '\(entry.key)' must contain only letters, digits, '_' and '-'")
+                    decoder.report(
+                        Rule.invalidID, entry.keyNode,
+                        "server name '\(entry.key)' must contain only letters, digits, '_' and '-'")
                 }
                 if let server = decodeServer(entry.value, name: entry.key, decoder: decoder) {
                     config.servers[entry.key] = server
@@ -39,10 +42,13 @@ enum ConfigDecoder {
             if let m = vf["mode"], let mode = decoder.choice(m, "verify.mode", VerifyConfig.Mode.self) {
                 config.verify.mode = mode
             }
-            if let a = vf["allowed_signers"] { config.verify.allowedSigners = decoder.string(a, "verify.allowed_signers") }
+            if let a = vf["allowed_signers"] {
+                config.verify.allowedSigners = decoder.string(a, "verify.allowed_signers")
+            }
             if let k = vf["keyring"] { config.verify.keyring = decoder.string(k, "verify.keyring") }
             if config.verify.mode == .head, config.verify.allowedSigners == nil, config.verify.keyring == nil {
-                decoder.report(Rule.missingKey, v, "verify mode 'head' needs 'allowed_signers' (ssh) or 'keyring' (gpg)")
+                decoder.report(
+                    Rule.missingKey, v, "verify mode 'head' needs 'allowed_signers' (ssh) or 'keyring' (gpg)")
             }
         }
         return config
@@ -59,7 +65,9 @@ enum ConfigDecoder {
         }
         switch (f["command"], f["url"]) {
         case (let c?, nil):
-            if let h = keys["headers"] { decoder.report(Rule.unknownKey, h, "headers apply to url servers, not to command servers") }
+            if let h = keys["headers"] {
+                decoder.report(Rule.unknownKey, h, "headers apply to url servers, not to command servers")
+            }
             guard let items = decoder.stringList(c, "command of server '\(name)'"), !items.isEmpty else {
                 decoder.report(Rule.invalidValue, c, "command of server '\(name)' is empty")
                 return nil
@@ -72,7 +80,9 @@ enum ConfigDecoder {
             }
             return .stdio(command: items.map(\.0), env: env)
         case (nil, let u?):
-            if let e = keys["env"] { decoder.report(Rule.unknownKey, e, "env applies to command servers, not to url servers") }
+            if let e = keys["env"] {
+                decoder.report(Rule.unknownKey, e, "env applies to command servers, not to url servers")
+            }
             guard let url = decoder.string(u, "url of server '\(name)'") else { return nil }
             guard url.hasPrefix("http://") || url.hasPrefix("https://") else {
                 decoder.report(Rule.invalidValue, u, "url of server '\(name)' must start with http:// or https://")

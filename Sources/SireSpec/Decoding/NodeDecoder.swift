@@ -50,7 +50,9 @@ final class NodeDecoder {
 
     /// A mapping's entries by key, reporting a non-mapping and every key not in `allowed` (with a
     /// suggestion). Non-string keys are reported and skipped.
-    func mapping(_ node: YAMLNode, _ what: String, allowed: [String]?) -> [(key: String, keyNode: YAMLNode, value: YAMLNode)]? {
+    func mapping(_ node: YAMLNode, _ what: String, allowed: [String]?) -> [(
+        key: String, keyNode: YAMLNode, value: YAMLNode
+    )]? {
         guard case .mapping(let pairs) = node.kind else {
             report(Rule.typeMismatch, node, "\(what) must be a mapping, got \(describe(node))")
             return nil
@@ -167,7 +169,8 @@ final class NodeDecoder {
             if Duration.seconds(seconds) > DurationText.maximum {
                 report(
                     Rule.invalidDuration, node,
-                    "\(what) of \(seconds) seconds is longer than the limit of \(DurationText.format(DurationText.maximum))")
+                    "\(what) of \(seconds) seconds is longer than the limit of \(DurationText.format(DurationText.maximum))"
+                )
                 return nil
             }
             return .seconds(seconds)

@@ -113,7 +113,8 @@ final class WorkflowDecoder {
             if !Self.isValidStepID(entry.key) {
                 decoder.report(
                     Rule.invalidID, entry.keyNode,
-                    "input name '\(entry.key)' must start with a letter or digit and contain only letters, digits, '_' and '-'")
+                    "input name '\(entry.key)' must start with a letter or digit and contain only letters, digits, '_' and '-'"
+                )
             }
             var spec = InputSpec(name: entry.key)
             // Shorthand: `limit: integer`.
@@ -126,7 +127,8 @@ final class WorkflowDecoder {
             }
             guard let fields = decoder.fields(entry.value, "input '\(entry.key)'", allowed: Self.inputKeys)
             else { continue }
-            if let t = fields["type"], let kind = decoder.choice(t, "type of input '\(entry.key)'", InputSpec.Kind.self) {
+            if let t = fields["type"], let kind = decoder.choice(t, "type of input '\(entry.key)'", InputSpec.Kind.self)
+            {
                 spec.kind = kind
             }
             if let r = fields["required"], let required = decoder.bool(r, "required") { spec.required = required }
@@ -171,7 +173,9 @@ final class WorkflowDecoder {
         if let schedules = fields["schedule"] {
             // A single mapping is accepted as a one-entry list.
             let items: [YAMLNode]
-            if case .mapping = schedules.kind { items = [schedules] } else {
+            if case .mapping = schedules.kind {
+                items = [schedules]
+            } else {
                 items = decoder.sequence(schedules, "on.schedule") ?? []
             }
             for item in items {
@@ -179,7 +183,9 @@ final class WorkflowDecoder {
             }
         }
         if let push = fields["push"] {
-            if case .null = push.value { triggers.push = PushTrigger() } else if let f = decoder.fields(push, "on.push", allowed: ["paths"]) {
+            if case .null = push.value {
+                triggers.push = PushTrigger()
+            } else if let f = decoder.fields(push, "on.push", allowed: ["paths"]) {
                 var trigger = PushTrigger()
                 if let paths = f["paths"], let list = decoder.stringList(paths, "on.push.paths") {
                     for (glob, globNode) in list {
@@ -239,7 +245,8 @@ final class WorkflowDecoder {
             }
         }
         var given: [String: Value] = [:]
-        if let inputsNode = fields["inputs"], let entries = decoder.mapping(inputsNode, "schedule inputs", allowed: nil) {
+        if let inputsNode = fields["inputs"], let entries = decoder.mapping(inputsNode, "schedule inputs", allowed: nil)
+        {
             for entry in entries {
                 guard let spec = inputs.first(where: { $0.name == entry.key }) else {
                     decoder.report(
@@ -272,7 +279,8 @@ final class WorkflowDecoder {
         guard let f = decoder.fields(node, "concurrency", allowed: ["limit", "policy"]) else { return nil }
         var policy = ConcurrencyPolicy()
         if let l = f["limit"] { policy.limit = decoder.int(l, "concurrency.limit", min: 1) }
-        if let p = f["policy"], let overflow = decoder.choice(p, "concurrency.policy", ConcurrencyPolicy.Overflow.self) {
+        if let p = f["policy"], let overflow = decoder.choice(p, "concurrency.policy", ConcurrencyPolicy.Overflow.self)
+        {
             policy.policy = overflow
         }
         return policy
@@ -385,13 +393,17 @@ final class WorkflowDecoder {
             if case .null = p.value {
                 step.params = .object([:])
             } else {
-                if case .mapping = p.kind {} else {
-                    decoder.report(Rule.typeMismatch, p, "params of \(label) must be a mapping, got \(decoder.describe(p))")
+                if case .mapping = p.kind {
+                } else {
+                    decoder.report(
+                        Rule.typeMismatch, p, "params of \(label) must be a mapping, got \(decoder.describe(p))")
                 }
                 step.params = decoder.templateValue(p, "params", sites: &found)
             }
             for site in found {
-                sites.append(ExpressionSite(step: index, node: site.node, content: .template(site.template), allowsItem: hasForeach))
+                sites.append(
+                    ExpressionSite(
+                        step: index, node: site.node, content: .template(site.template), allowsItem: hasForeach))
             }
         }
         if let n = f["needs"], let list = decoder.stringList(n, "needs") {
@@ -413,19 +425,22 @@ final class WorkflowDecoder {
                     Rule.typeMismatch, e,
                     "foreach must be a list or a single '{{ expression }}' giving a list")
             case .literal, .object:
-                decoder.report(Rule.typeMismatch, e, "foreach must be a list or a single '{{ expression }}' giving a list")
+                decoder.report(
+                    Rule.typeMismatch, e, "foreach must be a list or a single '{{ expression }}' giving a list")
             default:
                 step.foreach = value
             }
             for site in found {
-                sites.append(ExpressionSite(step: index, node: site.node, content: .template(site.template), allowsItem: false))
+                sites.append(
+                    ExpressionSite(step: index, node: site.node, content: .template(site.template), allowsItem: false))
             }
         }
         if let m = f["max_parallel"] {
             step.maxParallel = decoder.int(m, "max_parallel", min: 1, max: 10_000)
             if !hasForeach {
                 decoder.report(
-                    Rule.invalidValue, m, "max_parallel on a step limits a foreach fan-out, but \(label) has no foreach",
+                    Rule.invalidValue, m,
+                    "max_parallel on a step limits a foreach fan-out, but \(label) has no foreach",
                     severity: .warning)
             }
         }
@@ -434,12 +449,17 @@ final class WorkflowDecoder {
             step.recover = value
             nodes.recoverNode = r
         }
-        if let r = f["repeat"], let fields = decoder.fields(r, "repeat", allowed: ["until", "max_iterations", "interval"]) {
+        if let r = f["repeat"],
+            let fields = decoder.fields(r, "repeat", allowed: ["until", "max_iterations", "interval"])
+        {
             var until: Expression?
             if let u = fields["until"] {
                 until = decoder.expression(u, "repeat.until")
                 if let until {
-                    sites.append(ExpressionSite(step: index, node: u, content: .expression(until), allowsItem: hasForeach, allowsOutput: true))
+                    sites.append(
+                        ExpressionSite(
+                            step: index, node: u, content: .expression(until), allowsItem: hasForeach,
+                            allowsOutput: true))
                 }
             } else {
                 decoder.report(Rule.missingKey, r, "repeat needs 'until'")
@@ -503,10 +523,12 @@ final class WorkflowDecoder {
             return nil
         case .mcpServer(let server, _) where config.servers[server] == nil:
             let known = config.servers.keys.sorted()
-            let where_ = known.isEmpty ? "sire.yaml declares no servers" : "sire.yaml declares \(known.joined(separator: ", "))"
+            let where_ =
+                known.isEmpty ? "sire.yaml declares no servers" : "sire.yaml declares \(known.joined(separator: ", "))"
             decoder.report(
                 Rule.unknownServer, at: decoder.position(of: node, offset: "mcp://".count),
-                "MCP server '\(server)' is not declared in sire.yaml (\(where_))" + Suggestion.hint(for: server, in: known))
+                "MCP server '\(server)' is not declared in sire.yaml (\(where_))"
+                    + Suggestion.hint(for: server, in: known))
             return nil
         default:
             return tool

@@ -22,7 +22,8 @@ public struct CheckResult: Sendable {
         if baseCount > 0, head.files.isEmpty, !head.config.allowEmpty {
             fresh.append(
                 Diagnostic(
-                    rule: Rule.emptyWorkflowSet, path: RepoConfig.fileName, position: SourcePosition(line: 1, column: 1),
+                    rule: Rule.emptyWorkflowSet, path: RepoConfig.fileName,
+                    position: SourcePosition(line: 1, column: 1),
                     message: "this change removes every workflow (\(baseCount) at base); the controller refuses "
                         + "such a commit unless sire.yaml sets allow_empty: true"))
         }

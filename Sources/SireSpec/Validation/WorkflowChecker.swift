@@ -23,7 +23,8 @@ struct WorkflowChecker {
                 let node = nodes[i].id?.1 ?? nodes[i].node
                 decoder.report(
                     Rule.duplicateStepID, node,
-                    "duplicate step id '\(step.id)' (first defined at line \(nodes[first].id?.1.start.line ?? nodes[first].node.start.line))")
+                    "duplicate step id '\(step.id)' (first defined at line \(nodes[first].id?.1.start.line ?? nodes[first].node.start.line))"
+                )
             } else {
                 firstIndex[step.id] = i
             }
@@ -34,20 +35,25 @@ struct WorkflowChecker {
                 if name == step.id {
                     decoder.report(Rule.selfDependency, node, "step '\(name)' cannot depend on itself")
                 } else if !known.contains(name) {
-                    decoder.report(Rule.unknownStep, node, "step '\(step.id)' needs unknown step '\(name)'" + Suggestion.hint(for: name, in: ids))
+                    decoder.report(
+                        Rule.unknownStep, node,
+                        "step '\(step.id)' needs unknown step '\(name)'" + Suggestion.hint(for: name, in: ids))
                 }
             }
             if let (target, node) = nodes[i].gotoTarget {
                 if target == step.id {
                     decoder.report(Rule.selfDependency, node, "step '\(target)' cannot be its own on_error handler")
                 } else if !known.contains(target) {
-                    decoder.report(Rule.unknownStep, node, "on_error goto names unknown step '\(target)'" + Suggestion.hint(for: target, in: ids))
+                    decoder.report(
+                        Rule.unknownStep, node,
+                        "on_error goto names unknown step '\(target)'" + Suggestion.hint(for: target, in: ids))
                 }
             }
         }
         for edge in edgeNodes {
             for (name, node) in [edge.from, edge.to] where !known.contains(name) {
-                decoder.report(Rule.unknownStep, node, "edge names unknown step '\(name)'" + Suggestion.hint(for: name, in: ids))
+                decoder.report(
+                    Rule.unknownStep, node, "edge names unknown step '\(name)'" + Suggestion.hint(for: name, in: ids))
             }
         }
         let handlers = Set(nodes.compactMap { $0.gotoTarget?.0 })
@@ -107,14 +113,18 @@ struct WorkflowChecker {
                 guard let arity = ExpressionFunctions.arity(of: call.name) else {
                     decoder.report(
                         Rule.unknownFunction, at: at(call.offset),
-                        "unknown function '\(call.name)'" + Suggestion.hint(for: call.name, in: ExpressionFunctions.names))
+                        "unknown function '\(call.name)'"
+                            + Suggestion.hint(for: call.name, in: ExpressionFunctions.names))
                     continue
                 }
                 if !arity.contains(call.argumentCount) {
-                    let wanted = arity.lowerBound == arity.upperBound ? "\(arity.lowerBound)" : "\(arity.lowerBound) to \(arity.upperBound)"
+                    let wanted =
+                        arity.lowerBound == arity.upperBound
+                        ? "\(arity.lowerBound)" : "\(arity.lowerBound) to \(arity.upperBound)"
                     decoder.report(
                         Rule.functionArity, at: at(call.offset),
-                        "\(call.name)() takes \(wanted) argument\(arity.upperBound == 1 ? "" : "s"), got \(call.argumentCount)")
+                        "\(call.name)() takes \(wanted) argument\(arity.upperBound == 1 ? "" : "s"), got \(call.argumentCount)"
+                    )
                 }
             }
             for path in site.content.referencePaths {
@@ -122,23 +132,28 @@ struct WorkflowChecker {
                 switch root.name {
                 case "inputs":
                     if let field = path.field(1), !inputNames.contains(field.name) {
-                        let declared = inputNames.isEmpty ? "the workflow declares no inputs" : "declared: \(inputNames.joined(separator: ", "))"
+                        let declared =
+                            inputNames.isEmpty
+                            ? "the workflow declares no inputs" : "declared: \(inputNames.joined(separator: ", "))"
                         decoder.report(
                             Rule.unknownInput, at: at(field.offset),
-                            "unknown input '\(field.name)' (\(declared))" + Suggestion.hint(for: field.name, in: inputNames))
+                            "unknown input '\(field.name)' (\(declared))"
+                                + Suggestion.hint(for: field.name, in: inputNames))
                     }
                 case "steps":
                     guard let target = path.field(1) else { continue }
                     if !stepIDs.contains(target.name) {
                         decoder.report(
                             Rule.unknownStepReference, at: at(target.offset),
-                            "reference to unknown step '\(target.name)'" + Suggestion.hint(for: target.name, in: workflow.steps.map(\.id)))
+                            "reference to unknown step '\(target.name)'"
+                                + Suggestion.hint(for: target.name, in: workflow.steps.map(\.id)))
                         continue
                     }
                     if target.name == selfID {
                         decoder.report(
                             Rule.notAncestor, at: at(target.offset),
-                            "step '\(selfID)' cannot refer to its own result" + (site.allowsOutput ? "; in repeat.until use 'output'" : ""))
+                            "step '\(selfID)' cannot refer to its own result"
+                                + (site.allowsOutput ? "; in repeat.until use 'output'" : ""))
                         continue
                     }
                     if let ancestors, !ancestors[site.step].contains(target.name) {
@@ -155,7 +170,8 @@ struct WorkflowChecker {
                                 + Suggestion.hint(for: field.name, in: Self.stepFields))
                     }
                 case "git", "run", "workflow":
-                    let fields = root.name == "git" ? Self.gitFields : root.name == "run" ? Self.runFields : Self.workflowFields
+                    let fields =
+                        root.name == "git" ? Self.gitFields : root.name == "run" ? Self.runFields : Self.workflowFields
                     if let field = path.field(1), !fields.contains(field.name) {
                         decoder.report(
                             Rule.unknownField, at: at(field.offset),
@@ -172,7 +188,8 @@ struct WorkflowChecker {
                     }
                 case "output":
                     if !site.allowsOutput {
-                        decoder.report(Rule.outputOutsideRepeat, at: at(root.offset), "'output' is only defined in repeat.until")
+                        decoder.report(
+                            Rule.outputOutsideRepeat, at: at(root.offset), "'output' is only defined in repeat.until")
                     }
                 default:
                     decoder.report(

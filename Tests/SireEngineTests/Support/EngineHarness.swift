@@ -55,7 +55,9 @@ final class EngineHarness: Sendable {
     /// A second engine (a restarted process) over its own store on the same state directory.
     func reopened(owner: String = Engine.makeOwner()) throws -> (store: Store, engine: Engine) {
         let store = try Store(directory: state)
-        return (store, Self.makeEngine(store: store, tools: dispatcher, sandbox: sandbox, secrets: secrets, owner: owner))
+        return (
+            store, Self.makeEngine(store: store, tools: dispatcher, sandbox: sandbox, secrets: secrets, owner: owner)
+        )
     }
 
     static func makeEngine(
@@ -72,9 +74,11 @@ final class EngineHarness: Sendable {
 
     /// Parses and validates a workflow as the command line does; a test's YAML must be valid.
     static func workflow(_ yaml: String, path: String = "workflows/test.yaml") throws -> Workflow {
-        let report = WorkflowValidator.validate(WorkflowFile(path: path, blob: "blob", bytes: Array(yaml.utf8)), config: RepoConfig())
+        let report = WorkflowValidator.validate(
+            WorkflowFile(path: path, blob: "blob", bytes: Array(yaml.utf8)), config: RepoConfig())
         guard let workflow = report.workflow, report.isValid else {
-            throw HarnessError("invalid test workflow: " + report.diagnostics.map(\.description).joined(separator: "; "))
+            throw HarnessError(
+                "invalid test workflow: " + report.diagnostics.map(\.description).joined(separator: "; "))
         }
         return workflow
     }

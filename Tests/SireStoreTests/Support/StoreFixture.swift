@@ -8,7 +8,8 @@ final class StoreFixture {
     let store: Store
 
     init() throws {
-        directory = URL(fileURLWithPath: NSTemporaryDirectory())
+        directory =
+            URL(fileURLWithPath: NSTemporaryDirectory())
             .appendingPathComponent("sire-store-tests-\(UUID().uuidString)").path
         store = try Store(directory: directory)
     }
@@ -24,12 +25,15 @@ final class StoreFixture {
 
     /// A queued run record.
     static func run(
-        _ id: String, workflow: String = "nightly", trigger: RunTrigger = RunTrigger(type: "manual", key: UUID().uuidString),
+        _ id: String, workflow: String = "nightly",
+        trigger: RunTrigger = RunTrigger(type: "manual", key: UUID().uuidString),
         createdAt: Date = Date(), commit: String = "0123456789abcdef0123456789abcdef01234567"
     ) -> RunRecord {
         RunRecord(
-            id: id, workflowID: workflow, path: "workflows/\(workflow).yaml", blob: "blob", commit: PinnedCommit(sha: commit, tree: "tree"),
-            trigger: trigger, inputs: ["limit": .int(3)], definition: Array("id: \(workflow)\n".utf8), createdAt: createdAt)
+            id: id, workflowID: workflow, path: "workflows/\(workflow).yaml", blob: "blob",
+            commit: PinnedCommit(sha: commit, tree: "tree"),
+            trigger: trigger, inputs: ["limit": .int(3)], definition: Array("id: \(workflow)\n".utf8),
+            createdAt: createdAt)
     }
 
     /// Inserts `run` with steps `a` and `b`; returns what `insertRun` said.
