@@ -146,6 +146,7 @@ let which = arguments.first ?? "all"
 if which == "all" || which == "validate" { benchValidateAtRevision(files: 1000, rounds: 5) }
 if which == "all" || which == "cron" { benchCron(schedules: 100_000) }
 if which == "all" || which == "store" { await benchStoreCommit(count: 1000) }
+if which == "sequential" { await benchSequentialSteps(count: 3000) }
 if which == "all" || which == "engine" {
     await benchSequentialSteps(count: 1000)
     await benchConcurrentRuns(runs: 100, steps: 100)

@@ -31,6 +31,8 @@ final class RunExecutor {
     /// Steps named by an `on_error: { goto }`: they run only through it.
     private let handlers: Set<Int>
     private var triggered: Set<Int> = []
+    /// Steps that may have become ready since the last `advance`.
+    private var candidates: Set<Int>
     private var running: Set<Int> = []
     private var failFast = false
     private var cancelled = false
@@ -54,6 +56,7 @@ final class RunExecutor {
         }
         self.handlers = handlers
         states = Array(repeating: StepState(), count: workflow.steps.count)
+        candidates = Set(workflow.steps.indices)
         let sha = run.commit.sha
         baseContext = [
             "inputs": .object(run.inputs),
@@ -198,24 +201,30 @@ final class RunExecutor {
     }
 
     /// Starts every step that can start: dependencies done, `when` true, a free slot.
+    ///
+    /// Only candidates are examined: every step at the start, then the dependents of steps that
+    /// ended and triggered handlers. Ready steps without a free slot stay candidates. This keeps
+    /// each step's cost independent of the workflow's size.
     private func advance(_ plan: inout Plan) {
         guard !failFast, !cancelled, !timedOut else { return }
-        var changed = true
-        while changed {
-            changed = false
-            for i in states.indices where states[i].status == .pending && isReady(i) {
-                if running.count + plan.started.count + plan.resumed.count >= maxParallel { return }
+        var waiting = Set<Int>()
+        while !candidates.isEmpty {
+            let batch = candidates.sorted()
+            candidates.removeAll()
+            for i in batch where states[i].status == .pending && isReady(i) {
+                if running.count + plan.started.count + plan.resumed.count >= maxParallel {
+                    waiting.insert(i)
+                    continue
+                }
                 let step = workflow.steps[i]
                 if let when = step.when {
                     do {
                         if !(try when.evaluate(in: context())).isTruthy {
                             skip(i, reason: "when was false", into: &plan)
-                            changed = true
                             continue
                         }
                     } catch {
                         fail(i, error: "when: \(error.message) in '\(when.source)'", into: &plan)
-                        changed = true
                         continue
                     }
                 }
@@ -228,7 +237,9 @@ final class RunExecutor {
                         runID: run.id, stepID: step.id, status: .running, attempts: 1, startedAt: states[i].startedAt))
                 plan.events.append(EventRecord(runID: run.id, kind: "step.started", stepID: step.id, attempt: 1))
             }
+            if failFast { break }
         }
+        candidates.formUnion(waiting)
     }
 
     private func isReady(_ i: Int) -> Bool {
@@ -298,7 +309,10 @@ final class RunExecutor {
         case .fail: failFast = true
         case .continue: break
         case .goto(let target):
-            if let h = graph.index(of: target) { triggered.insert(h) }
+            if let h = graph.index(of: target) {
+                triggered.insert(h)
+                candidates.insert(h)
+            }
         }
         publish(i)
     }
@@ -417,6 +431,7 @@ final class RunExecutor {
 
     /// Makes a finished step visible to templates as `steps.ID`.
     private func publish(_ i: Int) {
+        candidates.formUnion(graph.dependents[i])
         let state = states[i]
         stepsContext[workflow.steps[i].id] = .object([
             "output": state.output ?? .null,

@@ -270,7 +270,7 @@ struct StepTask: Sendable {
             timeout: timeout, log: log)
         await services.limiter.acquire()
         let result = await Self.perform(toolCall, tools: services.tools, timeout: timeout)
-        await services.limiter.release()
+        services.limiter.release()
         return result
     }
 

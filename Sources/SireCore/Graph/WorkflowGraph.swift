@@ -8,6 +8,8 @@ public struct WorkflowGraph: Sendable, Hashable {
     public let dependencies: [[Int]]
     /// `dependents[i]`: indexes of the steps that need step `i`.
     public let dependents: [[Int]]
+    /// Index by step id (the first step, when ids repeat).
+    private let positions: [String: Int]
 
     /// Builds the graph; `needs` naming unknown steps are ignored (the validator reports them).
     public init(ids: [String], needs: [[String]]) {
@@ -27,6 +29,7 @@ public struct WorkflowGraph: Sendable, Hashable {
         }
         self.dependencies = dependencies
         self.dependents = dependents
+        self.positions = index
     }
 
     /// Builds the graph of a workflow's steps.
@@ -36,7 +39,7 @@ public struct WorkflowGraph: Sendable, Hashable {
 
     /// The index of a step id.
     public func index(of id: String) -> Int? {
-        ids.firstIndex(of: id)
+        positions[id]
     }
 
     /// A cycle as a closed path of indexes (`a → b → a`), or nil when the graph is acyclic.
