@@ -154,12 +154,7 @@ public struct StoreTransaction {
 
     /// Writes a step's (or item's) state, replacing what was there.
     public func saveStep(_ step: StepRecord) throws {
-        let (inline, artifact): (String?, String?)
-        switch step.output {
-        case .inline(let text): (inline, artifact) = (text, nil)
-        case .artifact(let digest): (inline, artifact) = (nil, digest)
-        case nil: (inline, artifact) = (nil, nil)
-        }
+        let (inline, artifact) = StoredOutput.columns(step.output)
         try db.cachedStatement(
             sql: """
                 INSERT OR REPLACE INTO steps (run_id, step_id, item, status, attempts, next_attempt_at, started_at,
@@ -179,9 +174,7 @@ public struct StoreTransaction {
             db.cachedStatement(sql: "SELECT * FROM steps WHERE run_id = ? ORDER BY step_id, item"),
             arguments: [runID]
         ).map { row in
-            let output: StoredOutput? =
-                (row["artifact"] as String?).map(StoredOutput.artifact)
-                ?? (row["output"] as String?).map(StoredOutput.inline)
+            let output = StoredOutput(inline: row["output"], artifact: row["artifact"])
             return StepRecord(
                 runID: row["run_id"], stepID: row["step_id"], item: row["item"],
                 status: StepStatus(rawValue: row["status"]) ?? .pending, attempts: row["attempts"],
@@ -255,16 +248,11 @@ public struct StoreTransaction {
                 db.cachedStatement(sql: "SELECT output, artifact FROM cache WHERE key = ? AND expires_at > ?"),
                 arguments: [key, now.epochMilliseconds])
         else { return nil }
-        return (row["artifact"] as String?).map(StoredOutput.artifact)
-            ?? (row["output"] as String?).map(StoredOutput.inline)
+        return StoredOutput(inline: row["output"], artifact: row["artifact"])
     }
 
     public func cacheOutput(_ key: String, _ output: StoredOutput, expires: Date, now: Date = Date()) throws {
-        let (inline, artifact): (String?, String?)
-        switch output {
-        case .inline(let text): (inline, artifact) = (text, nil)
-        case .artifact(let digest): (inline, artifact) = (nil, digest)
-        }
+        let (inline, artifact) = StoredOutput.columns(output)
         try db.cachedStatement(
             sql: "INSERT OR REPLACE INTO cache (key, output, artifact, created_at, expires_at) VALUES (?, ?, ?, ?, ?)"
         ).execute(arguments: [key, inline, artifact, now.epochMilliseconds, expires.epochMilliseconds])
@@ -319,5 +307,27 @@ extension Store {
         let text = value.jsonString()
         if text.utf8.count <= ArtifactStore.inlineLimit { return .inline(text) }
         return .artifact(try artifacts.put(Array(text.utf8)))
+    }
+}
+
+extension StoredOutput {
+    /// The `output` and `artifact` columns that hold it.
+    static func columns(_ output: StoredOutput?) -> (inline: String?, artifact: String?) {
+        switch output {
+        case .inline(let text): (text, nil)
+        case .artifact(let digest): (nil, digest)
+        case nil: (nil, nil)
+        }
+    }
+
+    /// Read back from the `output` and `artifact` columns.
+    init?(inline: String?, artifact: String?) {
+        if let artifact {
+            self = .artifact(artifact)
+        } else if let inline {
+            self = .inline(inline)
+        } else {
+            return nil
+        }
     }
 }

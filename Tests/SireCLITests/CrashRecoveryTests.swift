@@ -31,13 +31,7 @@ struct CrashRecoveryTests {
     @Test func killedRunResumesWithoutRepeatingCompletedSteps() throws {
         let repo = try GitFixture.committed(["workflows/crash.yaml": Self.workflow()])
         let log = repo.sandbox + "/steps.log"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: SireBinary.path)
-        process.arguments = ["run", "crash", "--input", "log=\(log)"]
-        process.currentDirectoryURL = URL(fileURLWithPath: repo.root)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try SireBinary.start(["run", "crash", "--input", "log=\(log)"], in: repo.root)
         // Let about a third of the steps finish, then kill without warning.
         let deadline = Date().addingTimeInterval(30)
         while Self.lines(log).count < 15 && Date() < deadline { usleep(20_000) }
@@ -105,13 +99,7 @@ struct CrashRecoveryTests {
 
             """
         ])
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: SireBinary.path)
-        process.arguments = ["run", "slow"]
-        process.currentDirectoryURL = URL(fileURLWithPath: repo.root)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try SireBinary.start(["run", "slow"], in: repo.root)
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         var runID: String?
         let deadline = Date().addingTimeInterval(20)
@@ -145,13 +133,7 @@ struct LaterStartResumesTests {
                 "id: hello\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: { message: hi }\n",
         ])
         let log = repo.sandbox + "/steps.log"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: SireBinary.path)
-        process.arguments = ["run", "crash", "--input", "log=\(log)"]
-        process.currentDirectoryURL = URL(fileURLWithPath: repo.root)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try SireBinary.start(["run", "crash", "--input", "log=\(log)"], in: repo.root)
         let deadline = Date().addingTimeInterval(30)
         while CrashRecoveryTests.lines(log).count < 4 && Date() < deadline { usleep(20_000) }
         kill(process.processIdentifier, SIGKILL)

@@ -197,13 +197,7 @@ struct RunCommandTests {
             """
         ])
         let pidfile = repo.sandbox + "/child.pid"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: SireBinary.path)
-        process.arguments = ["run", "long", "--input", "pidfile=\(pidfile)"]
-        process.currentDirectoryURL = URL(fileURLWithPath: repo.root)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try SireBinary.start(["run", "long", "--input", "pidfile=\(pidfile)"], in: repo.root)
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         let deadline = Date().addingTimeInterval(20)
         var pid: Int32?

@@ -2,6 +2,7 @@ import Foundation
 import SireCore
 import SireEngine
 import SireStore
+import SireTestSupport
 import Testing
 
 extension EngineTests {

@@ -1,6 +1,7 @@
 import Foundation
 import SireCore
 import SireStore
+import SireTestSupport
 import Testing
 
 extension EngineTests {

@@ -1,5 +1,6 @@
 import Foundation
 import SireCore
+import SireTestSupport
 import Synchronization
 import Testing
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Whether a process is still running: absent, or a zombie waiting to be reaped, counts as gone.
-func isRunning(_ pid: Int32) -> Bool {
+public func isRunning(_ pid: Int32) -> Bool {
     guard kill(pid, 0) == 0 else { return errno != ESRCH }
     // A killed orphan stays a zombie until its new parent reaps it; it runs nothing.
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
@@ -11,8 +11,9 @@ func isRunning(_ pid: Int32) -> Bool {
     return state != "Z" && state != "X"
 }
 
-/// Polls `condition` every 10 ms until it holds or `limit` passes; returns whether it held.
-func eventually(within limit: Duration = .seconds(30), _ condition: () -> Bool) async -> Bool {
+/// Waits until `condition` holds or `limit` passes; returns whether it held. A wait, not a
+/// performance claim: a generous limit only delays the report of a real failure.
+public func eventually(within limit: Duration = .seconds(30), _ condition: () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + limit
     while ContinuousClock.now < deadline {
         if condition() { return true }
@@ -22,10 +23,24 @@ func eventually(within limit: Duration = .seconds(30), _ condition: () -> Bool) 
 }
 
 /// The pid of a process that has exited and been reaped: a pid nothing runs under.
-func deadProcessID() throws -> Int32 {
+public func deadProcessID() throws -> Int32 {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/true")
     try process.run()
     process.waitUntilExit()
     return process.processIdentifier
+}
+
+extension SireBinary {
+    /// Starts `sire-git ARGS` in `directory` without waiting (for tests that kill or cancel it).
+    public static func start(_ arguments: [String], in directory: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
 }
