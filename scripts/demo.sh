@@ -10,7 +10,10 @@ export GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME="Demo User" GIT_AUTHOR_EMAIL=demo@e
 export GIT_COMMITTER_NAME="Demo User" GIT_COMMITTER_EMAIL=demo@example.com
 
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
-run() { step "sire-git $(printf '%q ' "$@")"; "$BIN" "$@"; local rc=$?; [ $rc -eq 0 ] || printf '(exit %d)\n' $rc; }
+# Show each argument as a person would type it: quoted only when it needs to be.
+shown() { local a out=""; for a in "$@"; do
+  case "$a" in *[!A-Za-z0-9_./:=@%+,-]*|"") out+=" '$a'" ;; *) out+=" $a" ;; esac; done; printf '%s' "$out"; }
+run() { step "sire-git$(shown "$@")"; "$BIN" "$@"; local rc=$?; [ $rc -eq 0 ] || printf '(exit %d)\n' $rc; }
 
 rm -rf "$DIR" && mkdir -p "$DIR" && cd "$DIR" || exit 1
 git init -q --initial-branch=main .
@@ -23,7 +26,7 @@ run validate
 run graph resilient --format mermaid
 run cron "30 2 * * *" --timezone Europe/Paris --from 2026-03-27T00:00:00Z -n 3
 
-step "a pull request: change a schedule, enable push on hello, add a broken workflow"
+step "a pull request: change a schedule, add a push trigger to hello, add a broken workflow"
 git checkout -q -b feature
 sed -i 's|cron: "0 \* \* \* \*"|cron: "*/15 * * * *"|; s|^  http: {}|  http: {}\n  push: { paths: ["data/**"] }|' workflows/hello.yaml
 cat > workflows/deploy.yaml <<'YAML'
