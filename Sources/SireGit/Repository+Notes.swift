@@ -186,9 +186,10 @@ extension Repository {
             var fanoutChanged = false
             for commit in commits {
                 let hex = commit.description
-                let blobs = try root.map { tree throws(GitError) in
-                    try noteBlobs(for: hex[...], in: tree)
-                } ?? []
+                let blobs =
+                    try root.map { tree throws(GitError) in
+                        try noteBlobs(for: hex[...], in: tree)
+                    } ?? []
                 var old: [String] = []
                 for blob in blobs { old.append(contentsOf: Self.noteLines(in: try self.blob(blob))) }
                 let merged = Self.unique(old + additions[commit, default: []])
@@ -233,8 +234,7 @@ extension Repository {
         return try unwrap(builder, "git_treebuilder_new", subject: "notes tree")
     }
 
-    private func writeTree(_ builder: OpaquePointer, subject: String) throws(GitError) -> git_oid
-    {
+    private func writeTree(_ builder: OpaquePointer, subject: String) throws(GitError) -> git_oid {
         var oid = git_oid()
         try check("git_treebuilder_write", subject: subject, repository: displayPath) {
             git_treebuilder_write(&oid, builder)
@@ -291,27 +291,21 @@ extension Repository {
         return ObjectID(commitOID)
     }
 
-    /// Moves `ref` from `old` to `new`, failing with `modified` (or `exists` when it was
-    /// absent) if another writer moved it in between.
+    /// Moves `ref` from `old` (`nil`: the ref must not exist) to `new`, failing with
+    /// `modified` if another writer moved or created it in between.
     private func moveNotesRef(_ ref: String, to new: ObjectID, from old: ObjectID?, message: String)
         throws(GitError)
     {
         var newOID = new.oid
+        // A zero expected id means "must not exist yet", checked under the ref's lock; a plain
+        // non-forced create checks before locking, so two first writers could both succeed.
+        var oldOID = (old ?? .zero).oid
         var reference: OpaquePointer?
-        if let old {
-            var oldOID = old.oid
-            try check(
-                "git_reference_create_matching", subject: "notes ref '\(ref)'",
-                repository: displayPath
-            ) {
-                git_reference_create_matching(
-                    &reference, handle, ref, &newOID, 1, &oldOID, "notes: \(message)")
-            }
-        } else {
-            // Not forced: creating must fail if another writer created the ref meanwhile.
-            try check(
-                "git_reference_create", subject: "notes ref '\(ref)'", repository: displayPath
-            ) { git_reference_create(&reference, handle, ref, &newOID, 0, "notes: \(message)") }
+        try check(
+            "git_reference_create_matching", subject: "notes ref '\(ref)'", repository: displayPath
+        ) {
+            git_reference_create_matching(
+                &reference, handle, ref, &newOID, 1, &oldOID, "notes: \(message)")
         }
         git_reference_free(reference)
     }
