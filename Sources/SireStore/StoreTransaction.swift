@@ -135,6 +135,13 @@ public struct StoreTransaction {
         ).map(Self.run)
     }
 
+    /// Ids of runs starting with `prefix` (at most `limit`), through the primary key's index.
+    public func runIDs(withPrefix prefix: String, limit: Int = 2) throws -> [String] {
+        try String.fetchAll(
+            db.cachedStatement(sql: "SELECT id FROM runs WHERE id >= ? AND id < ? ORDER BY id LIMIT ?"),
+            arguments: [prefix, prefix + "\u{FFFF}", limit])
+    }
+
     /// Runs that have not finished: what a restarted engine resumes.
     public func unfinishedRuns() throws -> [RunRecord] {
         try Row.fetchAll(db, sql: "SELECT * FROM runs WHERE finished_at IS NULL ORDER BY created_at").map(Self.run)

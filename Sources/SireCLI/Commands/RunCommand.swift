@@ -79,9 +79,7 @@ struct RunCommand: AsyncParsableCommand {
         let assembly = try EngineAssembly.make(global, secretsFile: secrets, mocks: mocks, observer: observer)
         let bytes = set.files.first { $0.path == file.path }!.bytes
         let pinned = PinnedCommit(
-            sha: commit.id.description, tree: commit.tree.description,
-            ref: rev == "HEAD" ? repository.headBranchName.map { "refs/heads/\($0)" } : rev,
-            message: commit.message, author: "\(commit.author.name) <\(commit.author.email)>")
+            commit, ref: rev == "HEAD" ? repository.headBranchName.map { "refs/heads/\($0)" } : rev)
         let finished: RunRecord
         do {
             let (record, _) = try await assembly.engine.submit(
@@ -117,13 +115,7 @@ struct RunCommand: AsyncParsableCommand {
         await assembly.shutdown()
         let steps = try assembly.store.snapshot { tx in try tx.steps(of: finished.id) }
         if json {
-            let outputs = try assembly.store.snapshot { tx in
-                var out: [String: Value] = [:]
-                for step in steps where step.item < 0 {
-                    if let o = step.output { out[step.stepID] = try tx.value(of: o) }
-                }
-                return out
-            }
+            let outputs = try RunOutput.outputs(of: steps, in: assembly.store)
             print(RunOutput.json(finished, steps: steps, outputs: outputs).jsonString(pretty: true))
         } else {
             print(RunOutput.summary(finished, steps: steps, order: definition.steps.map(\.id)))

@@ -30,10 +30,12 @@ struct RunsCommand: AsyncParsableCommand {
     static func find(_ id: String, in store: Store) throws -> RunRecord {
         if let run = try store.snapshot({ tx in try tx.run(id) }) { return run }
         // A unique prefix is enough, as with commits.
-        let matches = try store.snapshot { tx in try tx.runs(limit: 100_000) }.filter { $0.id.hasPrefix(id) }
-        if matches.count == 1 { return matches[0] }
-        if matches.count > 1 { throw CLIError.usage("run id '\(id)' is ambiguous (\(matches.count) runs)") }
-        throw CLIError.usage("no run '\(id)'")
+        let matches = try store.snapshot { tx in try tx.runIDs(withPrefix: id) }
+        if matches.count > 1 { throw CLIError.usage("run id '\(id)' is ambiguous (more than one run starts with it)") }
+        guard let match = matches.first, let run = try store.snapshot({ tx in try tx.run(match) }) else {
+            throw CLIError.usage("no run '\(id)'")
+        }
+        return run
     }
 
     struct List: AsyncParsableCommand {
@@ -90,13 +92,7 @@ struct RunsCommand: AsyncParsableCommand {
             let run = try RunsCommand.find(id, in: store)
             let steps = try store.snapshot { tx in try tx.steps(of: run.id) }
             if json {
-                let outputs = try store.snapshot { tx in
-                    var out: [String: Value] = [:]
-                    for step in steps where step.item < 0 {
-                        if let o = step.output { out[step.stepID] = try tx.value(of: o) }
-                    }
-                    return out
-                }
+                let outputs = try RunOutput.outputs(of: steps, in: store)
                 print(RunOutput.json(run, steps: steps, outputs: outputs).jsonString(pretty: true))
                 return
             }
@@ -230,9 +226,7 @@ struct RunsCommand: AsyncParsableCommand {
                 new = NewRun(
                     workflow: workflow, path: file.path, blob: file.blob ?? "",
                     definition: set.files.first { $0.path == file.path }!.bytes,
-                    commit: PinnedCommit(
-                        sha: commit.id.description, tree: commit.tree.description, ref: rev, message: commit.message,
-                        author: "\(commit.author.name) <\(commit.author.email)>"),
+                    commit: PinnedCommit(commit, ref: rev),
                     trigger: RunTrigger(type: "rerun", key: UUID().uuidString.lowercased()), inputs: inputs,
                     rerunOf: original.id)
             }

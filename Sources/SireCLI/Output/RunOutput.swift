@@ -89,6 +89,17 @@ enum RunOutput {
         return lines.joined(separator: "\n")
     }
 
+    /// The decoded outputs of a run's steps (not of foreach items), by step id.
+    static func outputs(of steps: [StepRecord], in store: Store) throws -> [String: Value] {
+        try store.snapshot { tx in
+            var out: [String: Value] = [:]
+            for step in steps where step.item < 0 {
+                if let output = step.output { out[step.stepID] = try tx.value(of: output) }
+            }
+            return out
+        }
+    }
+
     static func json(_ run: RunRecord, steps: [StepRecord]?, outputs: [String: Value] = [:]) -> Value {
         func time(_ date: Date?) -> Value {
             date.map { .string(RFC3339.format($0, in: TimeZone(identifier: "UTC")!, milliseconds: true)) } ?? .null

@@ -58,48 +58,37 @@ public struct Glob: Sendable, Hashable, CustomStringConvertible {
     /// Whether a repository-relative path matches.
     public func matches(_ path: String) -> Bool {
         let parts = path.split(separator: "/").map { Array($0) }
-        var p = 0, s = 0
-        var backtrack: (p: Int, s: Int)?
-        while s < parts.count {
-            if p < segments.count, segments[p] == .any {
-                backtrack = (p, s)
-                p += 1
-            } else if p < segments.count, case .tokens(let tokens) = segments[p], Self.match(tokens, parts[s]) {
-                p += 1
-                s += 1
-            } else if let point = backtrack {
-                // Let the last `**` swallow one more segment and retry from there.
-                backtrack = (point.p, point.s + 1)
-                p = point.p + 1
-                s = point.s + 1
-            } else {
-                return false
-            }
+        return Self.wildcardMatch(segments, parts, isStar: { $0 == .any }) { segment, part in
+            guard case .tokens(let tokens) = segment else { return false }
+            return Self.wildcardMatch(tokens, part, isStar: { $0 == .star }, matchOne: Self.matchOne)
         }
-        while p < segments.count, segments[p] == .any { p += 1 }
-        return p == segments.count
     }
 
-    private static func match(_ tokens: [Token], _ text: [Character]) -> Bool {
-        var t = 0, c = 0
-        var backtrack: (t: Int, c: Int)?
-        while c < text.count {
-            if t < tokens.count, tokens[t] == .star {
-                backtrack = (t, c)
+    /// Wildcard matching, greedy with a single backtrack point: a star swallows as little as
+    /// possible, and on a mismatch the last star takes one more element. Used for `**` over
+    /// path segments and for `*` over a segment's characters.
+    private static func wildcardMatch<P, T>(
+        _ pattern: [P], _ text: [T], isStar: (P) -> Bool, matchOne: (P, T) -> Bool
+    ) -> Bool {
+        var p = 0, t = 0
+        var backtrack: (p: Int, t: Int)?
+        while t < text.count {
+            if p < pattern.count, isStar(pattern[p]) {
+                backtrack = (p, t)
+                p += 1
+            } else if p < pattern.count, matchOne(pattern[p], text[t]) {
+                p += 1
                 t += 1
-            } else if t < tokens.count, matchOne(tokens[t], text[c]) {
-                t += 1
-                c += 1
             } else if let point = backtrack {
-                backtrack = (point.t, point.c + 1)
+                backtrack = (point.p, point.t + 1)
+                p = point.p + 1
                 t = point.t + 1
-                c = point.c + 1
             } else {
                 return false
             }
         }
-        while t < tokens.count, tokens[t] == .star { t += 1 }
-        return t == tokens.count
+        while p < pattern.count, isStar(pattern[p]) { p += 1 }
+        return p == pattern.count
     }
 
     private static func matchOne(_ token: Token, _ c: Character) -> Bool {
