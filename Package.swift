@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure core: model, graph, expressions, cron, durations. No I/O.
@@ -65,11 +66,21 @@ let package = Package(
             name: "SireEngine",
             dependencies: ["SireCore", "SireStore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
+        // The controller: sources, reconciler, scheduler, ledger, per-commit status, and the
+        // wiring of store, engine and tools that the command line shares.
+        .target(
+            name: "SireController",
+            dependencies: [
+                "SireCore", "SireSpec", "SireGit", "SireTools", "SireStore", "SireEngine",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
         // The command line, as a library so tests can call it in process.
         .target(
             name: "SireCLI",
             dependencies: [
-                "SireCore", "SireSpec", "SireGit", "SireTools", "SireStore", "SireEngine",
+                "SireCore", "SireSpec", "SireGit", "SireTools", "SireStore", "SireEngine", "SireController",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -78,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "SireBench",
             dependencies: [
-                "SireCore", "SireSpec", "SireGit", "SireCLI", "SireStore", "SireEngine", "SireTools",
+                "SireCore", "SireSpec", "SireGit", "SireCLI", "SireStore", "SireEngine", "SireTools", "SireController",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/SireBench", swiftSettings: strict),
@@ -92,6 +103,12 @@ let package = Package(
         .testTarget(
             name: "SireEngineTests",
             dependencies: ["SireEngine", "SireStore", "SireTools", "SireSpec", "SireCore", "SireTestSupport"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SireControllerTests",
+            dependencies: [
+                "SireController", "SireEngine", "SireStore", "SireGit", "SireSpec", "SireCore", "SireTestSupport",
+            ],
             swiftSettings: strict),
         .testTarget(name: "SireGitTests", dependencies: ["SireGit", "SireTestSupport"], swiftSettings: strict),
         .testTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import SireController
 import SireCore
 import SireEngine
 import SireStore

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SireController
 import SireCore
 import SireStore
 

@@ -2,6 +2,7 @@
 // the conditions, and the target from the issue that asked for it.
 import Foundation
 import SireCLI
+import SireController
 import SireCore
 import SireGit
 import SireSpec

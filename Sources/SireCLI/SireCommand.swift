@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SireController
 
 /// The `sire-git` root command.
 public struct SireCommand: AsyncParsableCommand {
@@ -39,6 +40,13 @@ public struct SireCommand: AsyncParsableCommand {
         case let error as CLIError:
             FileHandle.standardError.write(Data("sire-git: \(error.message)\n".utf8))
             return error.exitCode
+        case let error as ControllerError:
+            FileHandle.standardError.write(Data("sire-git: \(error.message)\n".utf8))
+            switch error.code {
+            case .usage: return 2
+            case .invalid: return 1
+            case .io, .internal: return 3
+            }
         case let error as ExitCode:
             return error.rawValue
         default:

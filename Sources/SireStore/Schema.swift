@@ -82,6 +82,36 @@ enum Schema {
                     );
                     """)
         }
+        migrator.registerMigration("v2: deployments, controller state, schedule ticks") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE deployments (
+                        workflow_id TEXT PRIMARY KEY NOT NULL,
+                        path TEXT NOT NULL,
+                        attempted_commit TEXT NOT NULL,
+                        attempted_blob TEXT NOT NULL,
+                        valid INTEGER NOT NULL,
+                        diagnostics TEXT NOT NULL DEFAULT '[]',
+                        applied_commit TEXT,
+                        applied_path TEXT,
+                        applied_blob TEXT,
+                        retired_at INTEGER,
+                        updated_at INTEGER NOT NULL
+                    );
+
+                    CREATE TABLE controller_state (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        value TEXT NOT NULL
+                    );
+
+                    CREATE TABLE schedule_ticks (
+                        workflow_id TEXT PRIMARY KEY NOT NULL,
+                        last_tick INTEGER NOT NULL
+                    );
+
+                    CREATE INDEX runs_active ON runs (workflow_id, status) WHERE finished_at IS NULL;
+                    """)
+        }
         return migrator
     }
 }

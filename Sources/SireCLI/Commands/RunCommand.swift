@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SireController
 import SireCore
 import SireEngine
 import SireGit

@@ -2,48 +2,9 @@ import Foundation
 import SireCore
 import SireGit
 import SireSpec
+import SireController
 
-/// The workflow definitions of one place: a commit (read from git objects, never the work
-/// tree) or the work tree.
-package struct WorkflowSet {
-    package var config: RepoConfig
-    package var configDiagnostics: [Diagnostic]
-    package var files: [WorkflowFile]
-    /// The commit they were read from; nil for the work tree.
-    package var commit: CommitInfo?
-    /// The text of `sire.yaml`, when there is one.
-    var configSource: String?
-
-    /// Validates every file of the set together.
-    package func validate(incumbents: [String: String] = [:]) -> ValidationReport {
-        ValidationReport(files: files, config: config, configDiagnostics: configDiagnostics, incumbents: incumbents)
-    }
-
-    /// Source text by path, for snippets in text output.
-    var sources: [String: String] {
-        var out: [String: String] = [:]
-        for file in files { out[file.path] = String(decoding: file.bytes, as: UTF8.self) }
-        out[RepoConfig.fileName] = configSource
-        return out
-    }
-
-    /// Reads `sire.yaml` and every workflow file at a commit.
-    package static func load(repository: Repository, commit: CommitInfo) throws -> WorkflowSet {
-        let configBytes = try repository.file(at: RepoConfig.fileName, in: commit.id).map {
-            try repository.blob($0.blob)
-        }
-        let (config, configDiagnostics) = WorkflowValidator.loadConfig(bytes: configBytes)
-        let entries = try repository.files(in: commit.id, under: config.workflowDirectories)
-        var files: [WorkflowFile] = []
-        for entry in entries where config.isWorkflowPath(entry.path) {
-            files.append(
-                WorkflowFile(path: entry.path, blob: entry.blob.description, bytes: try repository.blob(entry.blob)))
-        }
-        return WorkflowSet(
-            config: config, configDiagnostics: configDiagnostics, files: files, commit: commit,
-            configSource: configBytes.map { String(decoding: $0, as: UTF8.self) })
-    }
-
+extension WorkflowSet {
     /// Reads `sire.yaml` and every workflow file from a work tree (or any directory).
     static func loadWorkTree(root: String) throws -> WorkflowSet {
         let fm = FileManager.default

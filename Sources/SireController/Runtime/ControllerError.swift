@@ -1,0 +1,24 @@
+/// An error of the controller module: a code a caller can map to an exit status or HTTP status
+/// at the edge, and one line a user can act on.
+package struct ControllerError: Error, CustomStringConvertible, Sendable {
+    package enum Code: String, Sendable {
+        /// The user asked for something that cannot be (bad revision, bad option, unreadable file).
+        case usage
+        /// Definitions that do not validate.
+        case invalid
+        /// Git, the index or the file system failed.
+        case io
+        /// Anything else: a bug.
+        case `internal`
+    }
+
+    package var code: Code
+    package var message: String
+
+    package init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    package var description: String { message }
+}

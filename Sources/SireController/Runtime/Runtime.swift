@@ -1,0 +1,51 @@
+import Foundation
+import Logging
+import SireCore
+import SireEngine
+import SireGit
+import SireStore
+import SireTools
+
+/// The index, the engine and the tools over one repository and state directory: what both a
+/// one-shot `sire-git run` and the long-running controller execute runs with.
+package struct Runtime: Sendable {
+    /// The repository's git directory (a bare mirror for a URL source).
+    package let gitDirectory: String
+    package let state: String
+    package let store: Store
+    package let engine: Engine
+    package let dispatcher: Dispatcher
+
+    /// Opens (creating if needed) the index under `state` and assembles an engine. `tools`
+    /// wraps the dispatcher when given (mocks); `SIRE_LEASE_SECONDS` shortens leases (tests).
+    package static func make(
+        gitDirectory: String, state: String, secrets: Secrets,
+        tools: (@Sendable (Dispatcher) -> any ToolInvoker)? = nil, observer: (any RunObserver)? = nil,
+        logger: Logger = Logger(label: "sire.engine")
+    ) throws -> Runtime {
+        let store: Store
+        do {
+            store = try Store(directory: state)
+        } catch {
+            throw ControllerError(.io, "cannot open the index in \(state): \(error)")
+        }
+        let dispatcher = Dispatcher()
+        let invoker = tools?(dispatcher) ?? dispatcher
+        var configuration = EngineConfiguration(
+            defaultMaxParallel: ProcessInfo.processInfo.activeProcessorCount, owner: Engine.makeOwner())
+        if let lease = ProcessInfo.processInfo.environment["SIRE_LEASE_SECONDS"].flatMap(Double.init) {
+            configuration.leaseDuration = .milliseconds(Int(lease * 1000))
+        }
+        let engine = Engine(
+            store: store, tools: invoker,
+            checkouts: GitCheckouts(repositoryPath: gitDirectory, root: state + "/checkouts"),
+            definitions: SpecDefinitions(repositoryPath: gitDirectory), secrets: secrets, observer: observer,
+            configuration: configuration, logger: logger)
+        return Runtime(gitDirectory: gitDirectory, state: state, store: store, engine: engine, dispatcher: dispatcher)
+    }
+
+    /// Closes the tools' connections.
+    package func shutdown() async {
+        await dispatcher.shutdown()
+    }
+}
