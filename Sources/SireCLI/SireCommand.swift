@@ -67,5 +67,5 @@ public struct SireCommand: AsyncParsableCommand {
 
 /// The version sire-git reports in `--version` and writes into ledger records.
 public enum SireVersion {
-    public static let current = "0.1.0"
+    public static let current = ControllerVersion.current
 }
