@@ -63,5 +63,47 @@ step "fix it and check again"
 sed -i 's|Europe/Pariss|Europe/Paris|; s|\[buld\]|[build]|; s|http.reqest|http.request|' workflows/deploy.yaml
 git commit -qam "Fix the deploy workflow"
 run check --base main --head feature
+
+step "the controller: deploy main by commit, fire schedules and push triggers, record everything in git notes"
+git checkout -q main
+cat > workflows/heartbeat.yaml <<'YAML'
+# Fires every 2 seconds so the demo can watch it.
+id: heartbeat
+on:
+  schedule:
+    - cron: "*/2 * * * * *"
+concurrency: { limit: 1, policy: skip }
+steps:
+  - id: beat
+    tool: sire:local/log.write
+    params: { message: "beat from {{ git.short_sha }}" }
+YAML
+git add -A && git commit -qm "Add a heartbeat every 2 seconds"
+CONTROLLER_LOG="$DIR/.git/controller.log"
+step "sire-git controller &   (logs: $CONTROLLER_LOG)"
+"$BIN" controller >"$CONTROLLER_LOG" 2>&1 &
+CPID=$!
+trap 'kill -TERM $CPID 2>/dev/null' EXIT
+sleep 5
+step "a push that changes data/ triggers on-push"
+mkdir -p data && echo "42" > data/answer.txt && git add -A && git commit -qm "New data" && sleep 3
+GOOD=$(git rev-parse HEAD)
+run status
+step "git notes --ref=sire/runs show HEAD   (the ledger, readable by stock git)"
+git notes --ref=sire/runs show HEAD | head -3 | cut -c1-220
+
+step "a broken heartbeat: attempted only, the last good version keeps firing"
+sed -i 's|tool: sire:local/log.write|tool: sire:local/log.wrte|' workflows/heartbeat.yaml
+git commit -qam "Break the heartbeat" && sleep 4
+run status
+run log -n 4
+
+step "delete it: retired"
+git rm -q workflows/heartbeat.yaml && git commit -qm "Remove the heartbeat" && sleep 2
+run status
+step "kill -TERM controller (graceful: executing runs finish, the ledger is written)"
+kill -TERM $CPID; wait $CPID; trap - EXIT
+tail -n 5 "$CONTROLLER_LOG" | cut -c1-200
+run runs list
 echo
 echo "demo repository: $DIR"

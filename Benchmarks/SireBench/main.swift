@@ -148,6 +148,8 @@ if which == "all" || which == "validate" { benchValidateAtRevision(files: 1000, 
 if which == "all" || which == "cron" { benchCron(schedules: 100_000) }
 if which == "all" || which == "store" { await benchStoreCommit(count: 1000) }
 if which == "sequential" { await benchSequentialSteps(count: 3000) }
+if which == "all" || which == "reconcile" { benchReconcile() }
+if which == "probe" { probeReconcileParts() }
 if which == "all" || which == "engine" {
     await benchSequentialSteps(count: 1000)
     await benchConcurrentRuns(runs: 100, steps: 100)

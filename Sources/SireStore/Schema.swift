@@ -98,6 +98,7 @@ enum Schema {
                         retired_at INTEGER,
                         updated_at INTEGER NOT NULL
                     );
+                    CREATE INDEX deployments_by_path ON deployments (path) WHERE retired_at IS NULL;
 
                     CREATE TABLE controller_state (
                         key TEXT PRIMARY KEY NOT NULL,

@@ -19,6 +19,36 @@ extension StoreTransaction {
         ).map(Self.deployment)
     }
 
+    /// The live (not retired) deployments whose attempted version is at one of `paths`.
+    public func liveDeployments(atPaths paths: [String]) throws -> [Deployment] {
+        var out: [Deployment] = []
+        // SQLite caps bound parameters; ask in chunks.
+        var start = 0
+        while start < paths.count {
+            let chunk = Array(paths[start..<min(paths.count, start + 500)])
+            start += chunk.count
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            out += try Row.fetchAll(
+                db, sql: "SELECT * FROM deployments WHERE retired_at IS NULL AND path IN (\(marks))",
+                arguments: StatementArguments(chunk)
+            ).map(Self.deployment)
+        }
+        return out
+    }
+
+    /// The live deployments whose newest version is invalid (the last good one keeps running).
+    public func invalidLiveDeployments() throws -> [Deployment] {
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT * FROM deployments WHERE retired_at IS NULL AND valid = 0 ORDER BY workflow_id")
+        ).map(Self.deployment)
+    }
+
+    /// How many workflows are live (not retired).
+    public func liveDeploymentCount() throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM deployments WHERE retired_at IS NULL")) ?? 0
+    }
+
     /// Inserts or replaces the deployment of `deployment.workflowID`.
     public func saveDeployment(_ deployment: Deployment) throws {
         try db.cachedStatement(

@@ -33,13 +33,24 @@ public func deadProcessID() throws -> Int32 {
 
 extension SireBinary {
     /// Starts `sire-git ARGS` in `directory` without waiting (for tests that kill or cancel it).
-    public static func start(_ arguments: [String], in directory: String) throws -> Process {
+    /// With `output`, standard output and error are appended to that file (to read its logs).
+    public static func start(_ arguments: [String], in directory: String, output: String? = nil) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        if let output {
+            if !FileManager.default.fileExists(atPath: output) {
+                _ = FileManager.default.createFile(atPath: output, contents: nil)
+            }
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+            handle.seekToEndOfFile()
+            process.standardOutput = handle
+            process.standardError = handle
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         return process
     }

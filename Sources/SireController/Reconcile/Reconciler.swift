@@ -42,11 +42,8 @@ package final class Reconciler: Sendable {
     package func reconcile(head: ObjectID) throws -> ReconcileOutcome {
         let repository = try Repository(path: gitDirectory)
         let commit = try repository.commit(head)
-        let (reconciled, appliedBase, deployments) = try store.snapshot { tx in
-            (
-                try tx.controllerValue(Self.reconciledKey), try tx.controllerValue(Self.appliedKey),
-                try tx.deployments()
-            )
+        let (reconciled, appliedBase) = try store.snapshot { tx in
+            (try tx.controllerValue(Self.reconciledKey), try tx.controllerValue(Self.appliedKey))
         }
         if reconciled == head.description {
             return ReconcileOutcome(
@@ -68,73 +65,81 @@ package final class Reconciler: Sendable {
         let pathChanges = try base.map { try repository.diff(from: $0, to: head, detectRenames: false) } ?? []
         let changedPaths = Array(Set(pathChanges.flatMap { [$0.oldPath, $0.newPath].compactMap { $0 } })).sorted()
 
-        // Which workflow files to validate, and which paths left.
-        let live = deployments.filter { $0.retiredAt == nil }
+        // Which workflow files to validate, and the live deployments whose file changed or left.
         var changedFiles: [TreeFile] = []
-        var goneOrChanged: Set<String> = []
+        let touched: [Deployment]
         if configChanged {
             changedFiles = try repository.files(in: head, under: config.workflowDirectories)
                 .filter { config.isWorkflowPath($0.path) }
-            goneOrChanged = Set(live.map(\.path))
+            touched = try store.snapshot { tx in try tx.deployments() }.filter { $0.retiredAt == nil }
         } else {
+            var paths: Set<String> = []
             for change in pathChanges {
-                if let old = change.oldPath { goneOrChanged.insert(old) }
+                if let old = change.oldPath { paths.insert(old) }
                 if let new = change.newPath, let blob = change.newBlob, change.status != .deleted,
                     config.isWorkflowPath(new)
                 {
                     changedFiles.append(TreeFile(path: new, blob: blob, mode: change.newMode ?? .regular))
-                    goneOrChanged.insert(new)
+                    paths.insert(new)
                 }
             }
+            touched = try store.snapshot { tx in try tx.liveDeployments(atPaths: paths.sorted()) }
         }
+        let touchedPaths = Set(touched.map(\.path))
         var files: [WorkflowFile] = []
-        for file in changedFiles {
+        for file in changedFiles.sorted(by: { $0.path < $1.path }) {
             files.append(
                 WorkflowFile(path: file.path, blob: file.blob.description, bytes: try repository.blob(file.blob)))
         }
-        let incumbents = Dictionary(live.map { ($0.workflowID, $0.path) }, uniquingKeysWith: { a, _ in a })
-        var reports = ValidationReport(
-            files: files, config: config, configDiagnostics: configDiagnostics, incumbents: incumbents
-        ).files
-        // A changed file may claim the id of an unchanged file elsewhere: the unchanged one keeps it.
-        var duplicates: Set<Int> = []
-        for (i, report) in reports.enumerated() {
-            guard let id = report.workflowID, let holder = incumbents[id], holder != report.path,
-                !goneOrChanged.contains(holder)
-            else { continue }
-            reports[i].diagnostics.append(
-                Diagnostic(
-                    rule: Rule.duplicateWorkflowID, path: report.path, position: report.idPosition,
-                    message: "workflow id '\(id)' is already used by \(holder)"))
-            reports[i].workflow = nil
-            duplicates.insert(i)
-        }
-        for (i, report) in reports.enumerated() where report.diagnostics.contains(where: {
-            $0.rule == Rule.duplicateWorkflowID
-        }) {
-            duplicates.insert(i)
+        var reports = files.map { WorkflowValidator.validate($0, config: config) }
+
+        // The deployments of every id involved: the touched ones and the ones the files claim.
+        var byID = Dictionary(touched.map { ($0.workflowID, $0) }, uniquingKeysWith: { a, _ in a })
+        let claimed = Set(reports.compactMap(\.workflowID)).subtracting(byID.keys)
+        try store.snapshot { tx in
+            for id in claimed.sorted() { if let deployment = try tx.deployment(id) { byID[id] = deployment } }
         }
 
-        // The id each path holds after this commit.
-        var idByPath: [String: String] = [:]
-        for deployment in live where !goneOrChanged.contains(deployment.path) {
-            idByPath[deployment.path] = deployment.workflowID
+        // One file per id. The file that held the id before keeps it (an unchanged file always
+        // does); otherwise the first path. Every other claimant is a duplicate.
+        var claimants: [String: [Int]] = [:]
+        for (i, report) in reports.enumerated() {
+            if let id = report.workflowID { claimants[id, default: []].append(i) }
         }
-        for (i, report) in reports.enumerated() where !duplicates.contains(i) {
-            if let id = report.workflowID { idByPath[report.path] = id }
+        var duplicates: Set<Int> = []
+        for (id, indexes) in claimants {
+            let incumbent = byID[id].flatMap { $0.retiredAt == nil ? $0.path : nil }
+            let owner: Int?
+            if let incumbent, !touchedPaths.contains(incumbent) {
+                owner = nil
+            } else {
+                owner = indexes.first { reports[$0].path == incumbent } ?? indexes[0]
+            }
+            for i in indexes where i != owner {
+                let holder = owner.map { reports[$0].path } ?? incumbent ?? ""
+                reports[i].diagnostics.append(
+                    Diagnostic(
+                        rule: Rule.duplicateWorkflowID, path: reports[i].path, position: reports[i].idPosition,
+                        message: "workflow id '\(id)' is already used by \(holder)"))
+                reports[i].workflow = nil
+                duplicates.insert(i)
+            }
         }
-        let remaining = Set(idByPath.values)
-        let retired = live.map(\.workflowID).filter { !remaining.contains($0) }.sorted()
+
+        let kept = Set(reports.indices.filter { !duplicates.contains($0) }.compactMap { reports[$0].workflowID })
+        let retired = touched.map(\.workflowID).filter { !kept.contains($0) }.sorted()
+        let newlyLive = kept.filter { id in byID[id].map { $0.retiredAt != nil } ?? true }.count
+        let liveCount = try store.snapshot { tx in try tx.liveDeploymentCount() }
+        let remaining = liveCount - retired.count + newlyLive
 
         var refused: String?
         if configDiagnostics.contains(where: { $0.severity == .error }) {
             refused = "\(RepoConfig.fileName) is invalid"
-        } else if remaining.isEmpty && !live.isEmpty && !config.allowEmpty {
+        } else if remaining == 0 && liveCount > 0 && !config.allowEmpty {
             refused = "this commit removes every workflow (set allow_empty: true in \(RepoConfig.fileName) to allow it)"
         }
 
         // The new deployments.
-        let byID = Dictionary(deployments.map { ($0.workflowID, $0) }, uniquingKeysWith: { a, _ in a })
         let now = Date()
         var updated: [Deployment] = []
         var applied: [LiveWorkflow] = []
@@ -176,7 +181,8 @@ package final class Reconciler: Sendable {
         }
         // Still-invalid workflows that did not change are listed again, so each check record
         // tells the whole deployment state of its commit.
-        for deployment in live where !deployment.valid && checked[deployment.workflowID] == nil
+        let stillInvalid = try store.snapshot { tx in try tx.invalidLiveDeployments() }
+        for deployment in stillInvalid where checked[deployment.workflowID] == nil
             && !retired.contains(deployment.workflowID)
         {
             checked[deployment.workflowID] = .init(

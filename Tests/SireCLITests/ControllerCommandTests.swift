@@ -1,0 +1,156 @@
+import Foundation
+import SireTestSupport
+import Testing
+
+/// `sire-git controller` end to end, as a user runs it: a real repository, the built binary,
+/// commits made while it runs, the ledger read back with stock git.
+@Suite("controller end to end", .serialized)
+struct ControllerCommandTests {
+    static func tick(message: String) -> String {
+        """
+        id: tick
+        on:
+          schedule:
+            - cron: "* * * * * *"
+        concurrency: { limit: 1, policy: skip }
+        steps:
+          - id: say
+            tool: sire:local/log.write
+            params: { message: "\(message)" }
+
+        """
+    }
+
+    /// The run records in `refs/notes/sire/runs` on `sha`, parsed.
+    static func runNotes(_ repo: GitFixture, _ sha: String) -> [[String: Any]] {
+        let text = (try? repo.git(["notes", "--ref=sire/runs", "show", sha])) ?? ""
+        return text.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+    }
+
+    static func checkNote(_ repo: GitFixture, _ sha: String) -> [String: Any]? {
+        let text = (try? repo.git(["notes", "--ref=sire/checks", "show", sha])) ?? ""
+        return text.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }.first
+    }
+
+    static func stop(_ process: Process) -> Int32 {
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    @Test func scheduleFiresBrokenVersionKeepsTheOldOneAndDeletionStopsIt() async throws {
+        let repo = try GitFixture.committed(["workflows/tick.yaml": Self.tick(message: "v1")])
+        let first = try repo.git("rev-parse HEAD")
+        let log = repo.sandbox + "/controller.log"
+        let controller = try SireBinary.start(["controller"], in: repo.root, output: log)
+        defer { if controller.isRunning { kill(controller.processIdentifier, SIGKILL) } }
+
+        // It fires every second; each finished run is recorded on the commit it was pinned to.
+        let fired = await eventually(within: .seconds(20)) {
+            Self.runNotes(repo, first).contains { $0["workflow"] as? String == "tick" && $0["status"] as? String == "succeeded" }
+        }
+        #expect(fired, "no run recorded; log:\n\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        #expect(try repo.git(["log", "--notes=sire/runs", "-1", first]).contains("\"kind\":\"run\""))
+
+        // A broken version is attempted only: the old one keeps firing.
+        try repo.write("workflows/tick.yaml", "id: tick\nsteps:\n  - id: say\n    tool: sire:local/log.wrte\n")
+        let broken = try repo.commit("break tick")
+        let recorded = await eventually(within: .seconds(10)) { Self.checkNote(repo, broken) != nil }
+        #expect(recorded)
+        let state = (Self.checkNote(repo, broken)?["workflows"] as? [String: Any])?["tick"] as? [String: Any]
+        #expect(state?["valid"] as? Bool == false)
+        #expect(state?["applied_commit"] as? String == first)
+        let before = Self.runNotes(repo, first).count
+        let kept = await eventually(within: .seconds(10)) { Self.runNotes(repo, first).count >= before + 2 }
+        #expect(kept, "the last good version stopped firing")
+        #expect(Self.runNotes(repo, broken).isEmpty)
+
+        // Deleted: it stops.
+        try repo.remove("workflows/tick.yaml")
+        try repo.write("workflows/other.yaml", "id: other\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: { message: hi }\n")
+        let removed = try repo.commit("remove tick")
+        let retired = await eventually(within: .seconds(10)) {
+            (Self.checkNote(repo, removed)?["retired"] as? [String]) == ["tick"]
+        }
+        #expect(retired)
+        try await Task.sleep(for: .milliseconds(1500))
+        let settled = Self.runNotes(repo, first).count
+        try await Task.sleep(for: .milliseconds(2500))
+        #expect(Self.runNotes(repo, first).count == settled, "a retired workflow kept firing")
+
+        #expect(Self.stop(controller) == 0)
+        // Every recorded run id is recorded once.
+        let ids = Self.runNotes(repo, first).compactMap { $0["run"] as? String }
+        #expect(Set(ids).count == ids.count)
+    }
+
+    @Test func killedControllerResumesThePushRunAndRecordsItOnce() async throws {
+        let repo = try GitFixture()
+        let stepLog = repo.sandbox + "/steps.log"
+        try repo.write("workflows/slow.yaml", Self.slowWorkflow(log: stepLog))
+        try repo.write("data/a.txt", "1\n")
+        _ = try repo.commit("slow workflow")
+        let log = repo.sandbox + "/controller.log"
+        var controller = try SireBinary.start(["controller"], in: repo.root, output: log)
+        let reconciled = await eventually(within: .seconds(15)) {
+            Self.checkNote(repo, (try? repo.git("rev-parse HEAD")) ?? "") != nil
+        }
+        #expect(reconciled)
+
+        // A push that matches `data/**` starts a run; kill the controller in its middle.
+        try repo.write("data/a.txt", "2\n")
+        let pushed = try repo.commit("new data")
+        let started = await eventually(within: .seconds(15)) {
+            ((try? String(contentsOfFile: stepLog, encoding: .utf8)) ?? "").contains("first")
+        }
+        #expect(started, "the push run did not start; log:\n\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        kill(controller.processIdentifier, SIGKILL)
+        controller.waitUntilExit()
+        #expect(Self.runNotes(repo, pushed).isEmpty)
+
+        // Restarted, it resumes the run: the completed step does not run again; one record.
+        controller = try SireBinary.start(["controller", "--once"], in: repo.root, output: log)
+        let finished = await eventually(within: .seconds(30)) { !controller.isRunning }
+        #expect(finished)
+        #expect(controller.terminationStatus == 0)
+        let notes = Self.runNotes(repo, pushed)
+        #expect(notes.count == 1, "\(notes)")
+        #expect(notes.first?["status"] as? String == "succeeded")
+        #expect((notes.first?["trigger"] as? [String: Any])?["type"] as? String == "push")
+        let lines = ((try? String(contentsOfFile: stepLog, encoding: .utf8)) ?? "").split(separator: "\n")
+        #expect(lines.filter { $0 == "first" }.count == 1, "\(lines)")
+        #expect(lines.filter { $0 == "second" }.count == 1, "\(lines)")
+
+        // Once more: nothing new, still one record.
+        let again = try SireBinary.run(["controller", "--once"], in: repo.root)
+        #expect(again.status == 0, "\(again)")
+        #expect(Self.runNotes(repo, pushed).count == 1)
+    }
+
+    /// A push-triggered workflow whose steps append to a log outside the repository.
+    static func slowWorkflow(log: String) -> String {
+        """
+        id: slow
+        inputs:
+          log: { type: string, default: "\(log)" }
+        on:
+          push: { paths: ["data/**"] }
+        steps:
+          - id: first
+            tool: sire:local/shell.run
+            params: { argv: [sh, -c, "echo first >> \\"$0\\"", "{{ inputs.log }}"] }
+          - id: second
+            needs: [first]
+            tool: sire:local/shell.run
+            params: { argv: [sh, -c, "sleep 2; echo second >> \\"$0\\"", "{{ inputs.log }}"] }
+
+        """
+    }
+}
