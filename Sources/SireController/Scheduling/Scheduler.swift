@@ -13,7 +13,7 @@ import SireStore
 /// workflow's bookmark (`setLastTick`); `fire` itself must be idempotent on
 /// ``ScheduleTick/key`` because a crash between the two fires the tick again.
 ///
-/// Missed ticks: a tick at most `lateTolerance` late (default 60 s) fires normally. Older ones
+/// Missed ticks: a tick less than `lateTolerance` late (default 60 s) fires normally. Older ones
 /// (the controller was down, or the machine slept) follow the workflow's ``CatchupPolicy``:
 /// `none` skips them, `latest` fires the newest one, `all` fires them oldest first, at most
 /// `catchupLimit` (default 1,000, the newest). Only ticks newer than the policy's `window` are
