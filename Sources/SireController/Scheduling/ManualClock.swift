@@ -84,11 +84,3 @@ package final class ManualClock: ControllerClock {
         advance(to: now().addingTimeInterval(interval.timeInterval))
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as Foundation counts them.
-    var timeInterval: TimeInterval {
-        let (seconds, attoseconds) = components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
-    }
-}

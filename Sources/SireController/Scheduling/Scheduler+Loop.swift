@@ -13,26 +13,25 @@ extension Scheduler {
         while !Task.isCancelled {
             dispatchDue()
             notifyIfIdle()
-            await park(until: heap.top?.deadline)
+            let horizon = clock.now().addingTimeInterval(maxSleep)
+            await park(until: min(heap.top?.deadline ?? horizon, horizon))
         }
         running = false
         for chain in chains.values { await chain.task.value }
     }
 
-    /// Sleeps until `deadline` (forever when nil), a change to the heap, or cancellation.
-    func park(until deadline: Date?) async {
+    /// Sleeps until `deadline`, a change to the heap, or cancellation.
+    func park(until deadline: Date) async {
         if wakePending {
             wakePending = false
             return
         }
         parkGeneration += 1
         let generation = parkGeneration
-        let sleeper = deadline.map { deadline in
-            Task { [clock] in
-                // Cancelled means woken by something else: nothing to report.
-                guard (try? await clock.sleep(until: deadline)) != nil else { return }
-                self.wake(generation)
-            }
+        let sleeper = Task { [clock] in
+            // Cancelled means woken by something else: nothing to report.
+            guard (try? await clock.sleep(until: deadline)) != nil else { return }
+            self.wake(generation)
         }
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
@@ -45,7 +44,7 @@ extension Scheduler {
         } onCancel: {
             Task { await self.wake(nil) }
         }
-        sleeper?.cancel()
+        sleeper.cancel()
     }
 
     /// Resumes the parked loop; `generation` (a timer's) is ignored once that sleep is over.

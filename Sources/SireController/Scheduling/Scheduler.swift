@@ -20,6 +20,9 @@ import SireStore
 /// caught up; a policy without a window gets `defaultCatchupWindow` (24 h), so a controller
 /// back after a month does not replay it. A workflow the store has no bookmark for is new:
 /// its schedules start from now, with nothing to catch up.
+///
+/// The loop never sleeps longer than `maxSleep` (default 5 minutes) at a time, so a step of
+/// the wall clock (the system clock sleeps on a monotonic one) is noticed within that time.
 package actor Scheduler {
     /// The catch-up window of a policy that does not set one.
     package static let defaultCatchupWindow: Duration = .seconds(24 * 3600)
@@ -31,6 +34,7 @@ package actor Scheduler {
     let lateTolerance: TimeInterval
     let catchupWindow: TimeInterval
     let catchupLimit: Int
+    let maxSleep: TimeInterval
 
     /// Per workflow: what it fires and how far it got.
     var plans: [String: Plan] = [:]
@@ -58,7 +62,7 @@ package actor Scheduler {
     package init(
         clock: any ControllerClock, store: Store, logger: Logger = Logger(label: "sire.scheduler"),
         lateTolerance: Duration = .seconds(60), catchupWindow: Duration = Scheduler.defaultCatchupWindow,
-        catchupLimit: Int = 1000, fire: @escaping @Sendable (ScheduleTick) async -> Void
+        catchupLimit: Int = 1000, maxSleep: Duration = .seconds(300), fire: @escaping @Sendable (ScheduleTick) async -> Void
     ) {
         self.clock = clock
         self.store = store
@@ -66,6 +70,7 @@ package actor Scheduler {
         self.lateTolerance = lateTolerance.timeInterval
         self.catchupWindow = catchupWindow.timeInterval
         self.catchupLimit = catchupLimit
+        self.maxSleep = maxSleep.timeInterval
         self.fire = fire
     }
 
@@ -102,6 +107,7 @@ package actor Scheduler {
             removed.remove(id)
             plans[id] = plan
         }
+        compactHeap()
         schedule(id)
         wakeLoop()
         if persistNow {
@@ -113,10 +119,7 @@ package actor Scheduler {
     package func remove(_ workflowID: String) {
         guard plans.removeValue(forKey: workflowID) != nil else { return }
         removed.insert(workflowID)
-        // Stale heap keys are skipped when they surface; compact when they dominate.
-        if heap.count > 2 * plans.count + 64 {
-            heap.filter { plans[$0.payload.workflowID]?.generation == $0.payload.generation }
-        }
+        compactHeap()
         wakeLoop()
         notifyIfIdle()
     }
@@ -164,6 +167,13 @@ package actor Scheduler {
     func schedule(_ id: String) {
         guard let plan = plans[id], let deadline = plan.nextDeadline() else { return }
         heap.push(deadline, HeapKey(workflowID: id, generation: plan.generation))
+    }
+
+    /// Drops stale heap keys once they outnumber the live ones (they are otherwise only
+    /// skipped when they surface, which a far-off deadline may never do).
+    func compactHeap() {
+        guard heap.count > 2 * plans.count + 64 else { return }
+        heap.filter { plans[$0.payload.workflowID]?.generation == $0.payload.generation }
     }
 
     var isIdle: Bool {
