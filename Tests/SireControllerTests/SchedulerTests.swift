@@ -19,7 +19,8 @@ import Testing
         let ticks = await f.log.ticks
         let offsets = ticks.map { Int($0.time.timeIntervalSince(t0)) }
         #expect(offsets == offsets.sorted())
-        #expect(ticks.filter { $0.workflowID == "even" }.map { Int($0.time.timeIntervalSince(t0)) } == [2, 4, 6, 8, 10, 12])
+        #expect(
+            ticks.filter { $0.workflowID == "even" }.map { Int($0.time.timeIntervalSince(t0)) } == [2, 4, 6, 8, 10, 12])
         #expect(ticks.filter { $0.workflowID == "thirds" }.map { Int($0.time.timeIntervalSince(t0)) } == [3, 6, 9, 12])
         #expect(ticks.allSatisfy { !$0.isCatchup && $0.version == "v1" && $0.inputs == ["schedule": .int(0)] })
         #expect(await f.scheduler.latenessSamples() == Array(repeating: .zero, count: 10))
@@ -84,6 +85,20 @@ import Testing
         #expect(wf.map(\.version) == ["v1", "v1", "v1", "v2", "v2"])
         let other = await f.log.ticks.filter { $0.workflowID == "other" }
         #expect(other.map { Int($0.time.timeIntervalSince(t0)) } == [5, 10, 15, 20, 25, 30, 35, 40])
+        await f.discard()
+    }
+
+    @Test("a replaced schedule starts from now: the new cron's past instants were never missed")
+    func replacementStartsFromNow() async throws {
+        let f = try SchedulerFixture(start: t0)
+        let all = CatchupPolicy(mode: .all)
+        await f.scheduler.set(.make("wf", ["0 0 1 1 *"], catchup: all))
+        await f.step(to: t0 + 3600)
+        await f.scheduler.set(.make("wf", ["*/10 * * * * *"], version: "v2", catchup: all))
+        await f.scheduler.waitUntilIdle()
+        #expect(await f.log.ticks.isEmpty)
+        await f.step(to: t0 + 3620)
+        #expect(await f.log.ticks.map { Int($0.time.timeIntervalSince(t0)) } == [3610, 3620])
         await f.discard()
     }
 

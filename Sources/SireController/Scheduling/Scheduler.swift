@@ -62,7 +62,8 @@ package actor Scheduler {
     package init(
         clock: any ControllerClock, store: Store, logger: Logger = Logger(label: "sire.scheduler"),
         lateTolerance: Duration = .seconds(60), catchupWindow: Duration = Scheduler.defaultCatchupWindow,
-        catchupLimit: Int = 1000, maxSleep: Duration = .seconds(300), fire: @escaping @Sendable (ScheduleTick) async -> Void
+        catchupLimit: Int = 1000, maxSleep: Duration = .seconds(300),
+        fire: @escaping @Sendable (ScheduleTick) async -> Void
     ) {
         self.clock = clock
         self.store = store
@@ -78,7 +79,8 @@ package actor Scheduler {
 
     /// Adds or replaces a workflow's schedules.
     ///
-    /// A replaced entry (a new version) keeps its place: ticks up to now are not fired again.
+    /// A replaced entry (a new version) keeps its place: ticks up to now are not fired again,
+    /// and the new schedules count from now.
     /// A workflow new to this scheduler starts from the store's bookmark, catching up what it
     /// missed per its policy, or from now when it has none.
     package func set(_ entry: ScheduleEntry) async {
@@ -91,7 +93,12 @@ package actor Scheduler {
         nextGeneration += 1
         let now = clock.now()
         var persistNow = false
-        if var plan = plans[id] {
+        if plans[id] != nil {
+            // Ticks the old schedules owe up to now fire under them; the new schedules start
+            // from now (their past instants were never due, so never missed).
+            if running { dispatchDue() }
+            var plan = plans[id]!
+            plan.cursor = max(plan.cursor, now)
             plan.entry = entry
             plan.timeline = timeline
             plan.generation = nextGeneration
