@@ -70,11 +70,12 @@ extension Repository {
                     git_remote_push(handle, &array, &options)
                 }
             } catch {
-                // libgit2 checks fast-forwards itself when it has the remote's commit, and says
-                // "not present locally" when it does not: both mean fetch first.
+                // libgit2 checks fast-forwards itself when it has the remote's commit (finding
+                // no merge base when the histories are unrelated), and says "not present
+                // locally" when it does not: all of them mean fetch first.
                 let detail = error.libgit2Message ?? ""
                 if error.code == .nonFastForward || detail.contains("not present locally")
-                    || detail.contains("non-fastforwardable")
+                    || detail.contains("non-fastforwardable") || detail.contains("merge base")
                 {
                     var refused = error
                     refused.code = .nonFastForward
