@@ -65,7 +65,7 @@ extension Repository {
             return 0
         }
         try withStrings(refspecs) { (array: inout git_strarray) throws(GitError) in
-            do {
+            do throws(GitError) {
                 try check("git_remote_push", subject: "push to '\(remote)'", repository: displayPath) {
                     git_remote_push(handle, &array, &options)
                 }
