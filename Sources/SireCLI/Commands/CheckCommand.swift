@@ -34,6 +34,9 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: .hidden)
     var now: String?
 
+    @Flag(help: "Record the result for the head commit in the ledger (refs/notes/sire/checks).")
+    var writeNote = false
+
     func run() async throws {
         let repository = try RepositoryLocator.open(global)
         let baseCommit = try RepositoryLocator.resolve(base, in: repository)
@@ -69,6 +72,14 @@ struct CheckCommand: AsyncParsableCommand {
             output = DiagnosticOutput.github(result.newProblems)
         }
         if !output.isEmpty { print(output) }
+        if writeNote {
+            // The record says what is valid at head, whatever this change introduced.
+            try LedgerWriter.writeCheck(
+                CheckNote.validated(
+                    headReport, commit: headCommit, toolVersion: SireVersion.current, source: "check",
+                    base: baseCommit.id.description),
+                gitDirectory: repository.gitDirectory)
+        }
         if result.newErrorCount > 0 { throw ExitCode(1) }
     }
 

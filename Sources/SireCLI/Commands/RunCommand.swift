@@ -114,6 +114,7 @@ struct RunCommand: AsyncParsableCommand {
             throw CLIError.internalError("\(error)")
         }
         await assembly.shutdown()
+        await assembly.recordInLedger()
         let steps = try assembly.store.snapshot { tx in try tx.steps(of: finished.id) }
         if json {
             let outputs = try RunOutput.outputs(of: steps, in: assembly.store)
@@ -206,5 +207,18 @@ struct RunCommand: AsyncParsableCommand {
             if let cache = step.cache { lines.append("     cache: \(DurationText.format(cache.ttl))") }
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension EngineAssembly {
+    /// Writes the ledger records of the runs this command finished (and any others waiting in
+    /// the outbox), so a one-shot run is recorded like a controller's. A failure is reported
+    /// but does not fail the command: the records stay in the outbox for the next writer.
+    func recordInLedger() async {
+        do {
+            _ = try await LedgerWriter(gitDirectory: repository.gitDirectory, store: store).drain()
+        } catch {
+            FileHandle.standardError.write(Data("sire-git: warning: \(error)\n".utf8))
+        }
     }
 }

@@ -176,6 +176,7 @@ struct RunsCommand: AsyncParsableCommand {
                 throw CLIError(message: error.message, exitCode: error.code == .notFound ? 2 : 1)
             }
             await assembly.shutdown()
+            await assembly.recordInLedger()
             if finished.isEmpty { print("nothing to resume") }
             for run in finished {
                 let steps = try assembly.store.snapshot { tx in try tx.steps(of: run.id) }
@@ -240,6 +241,7 @@ struct RunsCommand: AsyncParsableCommand {
                 throw CLIError.internalError("\(error)")
             }
             await assembly.shutdown()
+            await assembly.recordInLedger()
             let steps = try assembly.store.snapshot { tx in try tx.steps(of: finished.id) }
             print(RunOutput.summary(finished, steps: steps, order: new.workflow.steps.map(\.id)))
             if finished.status != .succeeded { throw ExitCode(1) }

@@ -39,6 +39,9 @@ package struct RunNote: Codable, Sendable, Hashable {
     package var trigger: Trigger
     /// `succeeded`, `failed` or `cancelled`.
     package var status: String
+    /// When the run was queued (RFC 3339 UTC, ms): not in SPEC §6's list, but `reindex` needs it
+    /// to rebuild `runs list` exactly; readers that do not know it ignore it.
+    package var created_at: String?
     /// RFC 3339 UTC with milliseconds.
     package var started_at: String?
     package var finished_at: String

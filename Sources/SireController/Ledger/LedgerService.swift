@@ -1,0 +1,58 @@
+import Logging
+import ServiceLifecycle
+
+/// Keeps the runs ledger up to date: drains the outbox when poked (pokes arriving while a
+/// drain runs are coalesced into one more drain), every `interval` in case a poke was missed
+/// (a run finished by another process sharing the index), and once more on shutdown so a
+/// graceful stop leaves nothing in the outbox.
+package final class LedgerService: Service {
+    private let writer: LedgerWriter
+    private let interval: Duration
+    private let logger: Logger
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+
+    package init(writer: LedgerWriter, interval: Duration = .seconds(2), logger: Logger = Logger(label: "sire.ledger"))
+    {
+        self.writer = writer
+        self.interval = interval
+        self.logger = logger
+        // One buffered wake-up is enough: a drain takes every run finished before it starts.
+        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Asks for a drain soon (a run just finished). Never blocks.
+    package func poke() {
+        wake.yield()
+    }
+
+    /// Drains on pokes and on the interval until graceful shutdown or cancellation, then
+    /// drains once more. Drain failures are logged and retried on the next wake-up.
+    package func run() async throws {
+        let wake = self.wake, interval = self.interval
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: interval)
+                        wake.yield()
+                    }
+                }
+                for await _ in wakeups { await drain() }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            // Ends the loop once the pending wake-up (if any) is handled.
+            wake.finish()
+        }
+        await drain()
+    }
+
+    private func drain() async {
+        do {
+            _ = try await writer.drain()
+        } catch {
+            logger.error("cannot write the runs ledger", metadata: ["error": "\(error)"])
+        }
+    }
+}

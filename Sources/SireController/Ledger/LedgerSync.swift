@@ -1,0 +1,117 @@
+import SireGit
+
+/// Exchanges the ledger with another repository (`sire-git notes fetch|push|sync`).
+///
+/// Fetch copies the remote's `refs/notes/sire/*` to `refs/notes/sire-remote/<remote>/*` and
+/// union-merges each into the local ref of the same name, so records from both sides survive
+/// and the local ref descends from the remote's. Push sends the local refs without forcing;
+/// when the remote moved meanwhile (non-fast-forward), it fetches, merges and tries again.
+/// All of it is blocking libgit2 work: call it off the cooperative pool when that matters.
+package struct LedgerSync: Sendable {
+    /// One local ledger ref and what a fetch did to it.
+    package struct Merge: Sendable, Hashable {
+        package var ref: String
+        package var outcome: NotesMergeOutcome
+    }
+
+    /// What a push did.
+    package struct Push: Sendable, Hashable {
+        /// The refs sent (all of them are on the remote now).
+        package var refs: [String]
+        /// Fetch-and-merge rounds needed before the remote accepted them.
+        package var merges: Int
+    }
+
+    /// The repository's git directory.
+    package let gitDirectory: String
+    /// How many times a push is tried in all (fetching and merging between tries).
+    package var pushAttempts: Int
+
+    package init(gitDirectory: String, pushAttempts: Int = 5) {
+        self.gitDirectory = gitDirectory
+        self.pushAttempts = pushAttempts
+    }
+
+    /// Where the notes fetched from `remote` are kept: `refs/notes/sire-remote/<remote>`, with
+    /// anything but letters, digits, `.`, `_` and `-` in a URL replaced by `_`.
+    package static func trackingPrefix(for remote: String) -> String {
+        let safe = String(
+            remote.map { c in c.isASCII && (c.isLetter || c.isNumber || c == "." || c == "_" || c == "-") ? c : "_" })
+        return "refs/notes/sire-remote/\(safe.isEmpty ? "_" : safe)"
+    }
+
+    /// Fetches the remote's ledger and merges it into the local refs; returns what happened
+    /// to each ledger ref the remote has.
+    ///
+    /// - Throws: ``ControllerError`` `io` when the remote cannot be read or a merge fails.
+    package func fetch(remote: String) throws -> [Merge] {
+        let repository = try open()
+        return try fetch(remote: remote, in: repository)
+    }
+
+    /// Pushes every local ledger ref, merging the remote's records first whenever it refuses
+    /// a non-fast-forward update, up to ``pushAttempts`` tries.
+    ///
+    /// - Throws: ``ControllerError`` `io` when the remote still refuses after the last try or
+    ///   cannot be reached.
+    package func push(remote: String) throws -> Push {
+        let repository = try open()
+        return try push(remote: remote, in: repository)
+    }
+
+    /// Fetch and merge, then push.
+    package func sync(remote: String) throws -> (fetched: [Merge], pushed: Push) {
+        let repository = try open()
+        let fetched = try fetch(remote: remote, in: repository)
+        return (fetched, try push(remote: remote, in: repository))
+    }
+
+    private func fetch(remote: String, in repository: Repository) throws -> [Merge] {
+        let prefix = Self.trackingPrefix(for: remote)
+        let author = LedgerIdentity.author(for: repository)
+        do {
+            try repository.fetch(remote: remote, refspecs: ["+refs/notes/sire/*:\(prefix)/*"])
+            var merges: [Merge] = []
+            for tracking in try repository.referenceNames(matching: "\(prefix)/*") {
+                let ref = "refs/notes/sire/" + tracking.dropFirst(prefix.count + 1)
+                let outcome = try repository.mergeNotes(
+                    from: tracking, into: ref, author: author, message: "sire-git: merge \(ref) from \(remote)")
+                merges.append(Merge(ref: ref, outcome: outcome))
+            }
+            return merges
+        } catch {
+            throw ControllerError(.io, "cannot fetch the ledger from '\(remote)': \(error)")
+        }
+    }
+
+    private func push(remote: String, in repository: Repository) throws -> Push {
+        let refs: [String]
+        do {
+            refs = try repository.referenceNames(matching: "refs/notes/sire/*")
+        } catch {
+            throw ControllerError(.io, "cannot list the ledger refs: \(error)")
+        }
+        guard !refs.isEmpty else { return Push(refs: [], merges: 0) }
+        var merges = 0
+        while true {
+            do {
+                try repository.push(remote: remote, refspecs: refs.map { "\($0):\($0)" })
+                return Push(refs: refs, merges: merges)
+            } catch where error.code == .nonFastForward && merges + 1 < pushAttempts {
+                // Someone pushed records we do not have: take them in, so ours descends from theirs.
+                _ = try fetch(remote: remote, in: repository)
+                merges += 1
+            } catch {
+                throw ControllerError(.io, "cannot push the ledger to '\(remote)': \(error)")
+            }
+        }
+    }
+
+    private func open() throws -> Repository {
+        do {
+            return try Repository(path: gitDirectory)
+        } catch {
+            throw ControllerError(.io, "cannot open the repository \(gitDirectory): \(error)")
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import GRDB
+import SireCore
+
+/// The ledger's side of the index: the outbox entries a writer can still try, their failures,
+/// and runs imported back from the ledger by `reindex`.
+extension StoreTransaction {
+    /// Outbox entries with no recorded failure, oldest first: what a ledger writer drains.
+    /// An entry whose record could not be built (see ``failOutbox(_:error:)``) stays for an
+    /// operator to see but no longer holds up the others.
+    public func pendingOutbox(limit: Int = 500) throws -> [String] {
+        try String.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT run_id FROM outbox WHERE last_error IS NULL ORDER BY created_at, run_id LIMIT ?"),
+            arguments: [limit])
+    }
+
+    /// Records why a run's ledger record cannot be written (counted in `attempts`).
+    public func failOutbox(_ runID: String, error: String) throws {
+        try db.cachedStatement(sql: "UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE run_id = ?")
+            .execute(arguments: [error, runID])
+    }
+
+    /// Outbox entries that failed, with their error, oldest first.
+    public func failedOutbox() throws -> [(runID: String, error: String)] {
+        try Row.fetchAll(
+            db, sql: "SELECT run_id, last_error FROM outbox WHERE last_error IS NOT NULL ORDER BY created_at"
+        ).map { ($0["run_id"], $0["last_error"]) }
+    }
+
+    /// Inserts a finished run read back from the ledger, with its step rows, unless the index
+    /// already has a run with that id (or with its workflow and trigger). Returns whether it
+    /// was inserted. Nothing goes to the outbox: the run is already in the ledger.
+    public func importRun(_ run: RunRecord, steps: [StepRecord]) throws -> Bool {
+        try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO runs (id, workflow_id, path, blob, commit_sha, tree_sha, ref, git_message,
+                  git_author, trigger_type, trigger_key, inputs, definition, status, rerun_of, created_at, started_at,
+                  finished_at, error, cancel_requested, controller)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            run.id, run.workflowID, run.path, run.blob, run.commit.sha, run.commit.tree, run.commit.ref,
+            run.commit.message, run.commit.author, run.trigger.type, run.trigger.key,
+            Value.object(run.inputs).jsonString(), Data(run.definition), run.status.rawValue, run.rerunOf,
+            run.createdAt.epochMilliseconds, run.startedAt?.epochMilliseconds, run.finishedAt?.epochMilliseconds,
+            run.error, run.cancelRequested, run.controller,
+        ])
+        guard db.changesCount > 0 else { return false }
+        for step in steps { try saveStep(step) }
+        return true
+    }
+}
