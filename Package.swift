@@ -83,6 +83,7 @@ let package = Package(
                 "SireCore", "SireSpec", "SireGit", "SireTools", "SireStore", "SireEngine", "SireController",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
         .executableTarget(name: "sire-git", dependencies: ["SireCLI"], swiftSettings: strict),

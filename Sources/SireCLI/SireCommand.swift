@@ -14,7 +14,7 @@ public struct SireCommand: AsyncParsableCommand {
         version: SireVersion.current,
         subcommands: [
             InitCommand.self, ValidateCommand.self, CheckCommand.self, RunCommand.self, RunsCommand.self,
-            GraphCommand.self, CronCommand.self, NotesCommand.self, ReindexCommand.self,
+            GraphCommand.self, CronCommand.self, ControllerCommand.self, NotesCommand.self, ReindexCommand.self,
         ])
 
     public init() {}

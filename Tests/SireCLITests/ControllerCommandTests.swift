@@ -126,7 +126,9 @@ struct ControllerCommandTests {
         #expect((notes.first?["trigger"] as? [String: Any])?["type"] as? String == "push")
         let lines = ((try? String(contentsOfFile: stepLog, encoding: .utf8)) ?? "").split(separator: "\n")
         #expect(lines.filter { $0 == "first" }.count == 1, "\(lines)")
-        #expect(lines.filter { $0 == "second" }.count == 1, "\(lines)")
+        // `second` was running when the controller died: it runs again (at least once; the
+        // orphaned first attempt may also have finished its echo).
+        #expect((1...2).contains(lines.filter { $0 == "second" }.count), "\(lines)")
 
         // Once more: nothing new, still one record.
         let again = try SireBinary.run(["controller", "--once"], in: repo.root)

@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// (a run finished by another process sharing the index), and once more on shutdown so a
 /// graceful stop leaves nothing in the outbox.
 package final class LedgerService: Service {
-    private let writer: LedgerWriter
+    package let writer: LedgerWriter
     private let interval: Duration
     private let logger: Logger
     private let wakeups: AsyncStream<Void>

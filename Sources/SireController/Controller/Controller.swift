@@ -1,0 +1,246 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import SireCore
+import SireEngine
+import SireGit
+import SireStore
+import Synchronization
+
+/// The long-running controller (SPEC §5): watches the tracked branch, reconciles each new head,
+/// fires schedules and push triggers, executes runs durably, and writes the ledger. A
+/// `Service`: SIGTERM (graceful shutdown) stops watching and scheduling, lets executing runs
+/// finish within the grace period (the rest stay resumable), writes the ledger and returns.
+package final class Controller: Service, Sendable {
+    package let options: ControllerOptions
+    package let source: GitSource
+    package let runtime: Runtime
+    package let reconciler: Reconciler
+    package let launcher: RunLauncher
+    package let scheduler: Scheduler
+    package let ledger: LedgerService
+    let logger: Logger
+    let clock: any ControllerClock
+    let blocking = Blocking(label: "sire.controller.git")
+
+    private struct State {
+        /// Deployed versions by workflow id.
+        var live: [String: LiveWorkflow] = [:]
+        /// Live workflows whose newest version is invalid: their runs pin the applied commit.
+        var stale: Set<String> = []
+        /// The last deployed head: runs of up-to-date workflows pin it.
+        var head: CommitInfo?
+        var lastSeen: ObjectID?
+        var poked = false
+    }
+
+    private let state = Mutex(State())
+
+    package init(
+        options: ControllerOptions, clock: any ControllerClock = SystemClock(),
+        logger: Logger = Logger(label: "sire.controller")
+    ) throws {
+        self.options = options
+        self.clock = clock
+        self.logger = logger
+        source =
+            GitSource.isURL(options.location)
+            ? try GitSource(url: options.location, state: options.state, branch: options.branch)
+            : try GitSource(localPath: options.location, branch: options.branch)
+        runtime = try Runtime.make(gitDirectory: source.gitDirectory, state: options.state, secrets: options.secrets)
+        reconciler = Reconciler(gitDirectory: source.gitDirectory, store: runtime.store)
+        let ledger = LedgerService(
+            writer: LedgerWriter(gitDirectory: source.gitDirectory, store: runtime.store, logger: logger))
+        self.ledger = ledger
+        launcher = RunLauncher(engine: runtime.engine) { _ in ledger.poke() }
+        let fire = FireBox()
+        scheduler = Scheduler(clock: clock, store: runtime.store) { tick in await fire.controller?.fire(tick) }
+        fire.controller = self
+    }
+
+    /// Asks for a fetch and reconcile now (the webhook's entry point).
+    package func poke() {
+        state.withLock { $0.poked = true }
+    }
+
+    package func run() async throws {
+        logger.info(
+            "controller starting",
+            metadata: ["source": "\(options.location)", "branch": "\(source.branch)", "state": "\(options.state)"])
+        try await restore()
+        try await launcher.resumeUnfinished()
+        await reconcileHead(fetch: false)
+        if options.once {
+            await launcher.waitUntilIdle()
+            _ = try? await ledger.writer.drain()
+            await runtime.shutdown()
+            return
+        }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.scheduler.run() }
+            group.addTask { await self.watch() }
+            group.addTask { try? await self.ledger.run() }
+            group.addTask { try? await gracefulShutdown() }
+            // The first child to return is the shutdown signal (or cancellation).
+            _ = await group.next()
+            group.cancelAll()
+        }
+        logger.info("controller stopping: draining executing runs")
+        await launcher.drain(grace: options.drainGrace)
+        _ = try? await ledger.writer.drain()
+        await runtime.shutdown()
+        logger.info("controller stopped")
+    }
+
+    /// Loads the deployed versions from the index and schedules them.
+    private func restore() async throws {
+        let reconciler = self.reconciler
+        let (live, deployments) = try await blocking.run {
+            (try reconciler.liveWorkflows(), try reconciler.store.snapshot { tx in try tx.deployments() })
+        }
+        let stale = Set(deployments.filter { $0.isLive && !$0.valid }.map(\.workflowID))
+        let head = try await blocking.run { [source] () -> CommitInfo? in
+            guard let sha = try reconciler.store.snapshot({ tx in try tx.controllerValue(Reconciler.appliedKey) }),
+                let id = ObjectID(sha)
+            else { return nil }
+            return try? Repository(path: source.gitDirectory).commit(id)
+        }
+        state.withLock {
+            $0.stale = stale
+            $0.head = head
+        }
+        for workflow in live { await deploy(workflow) }
+    }
+
+    private func deploy(_ workflow: LiveWorkflow) async {
+        state.withLock { $0.live[workflow.id] = workflow }
+        await launcher.setPolicy(workflow.workflow.concurrency, for: workflow.id)
+        if workflow.workflow.triggers.schedules.isEmpty {
+            await scheduler.remove(workflow.id)
+        } else {
+            await scheduler.set(ScheduleEntry(workflow: workflow.workflow, version: workflow.blob))
+        }
+    }
+
+    /// Polls the tracked ref (and fetches a URL source every `interval` or when poked).
+    private func watch() async {
+        var lastFetch = ContinuousClock.now
+        while !Task.isCancelled {
+            try? await Task.sleep(for: options.watchInterval)
+            if Task.isCancelled { return }
+            let poked = state.withLock { state in
+                defer { state.poked = false }
+                return state.poked
+            }
+            let fetch = source.remoteURL != nil && (poked || ContinuousClock.now - lastFetch >= options.interval)
+            if fetch { lastFetch = ContinuousClock.now }
+            await reconcileHead(fetch: fetch)
+        }
+    }
+
+    /// Reconciles the tracked branch's head if it moved, and applies what changed.
+    package func reconcileHead(fetch: Bool) async {
+        let source = self.source
+        let reconciler = self.reconciler
+        let lastSeen = state.withLock { $0.lastSeen }
+        let outcome: ReconcileOutcome?
+        do {
+            outcome = try await blocking.run { () -> ReconcileOutcome? in
+                if fetch { try source.refresh() }
+                guard let head = try source.head(), head != lastSeen else { return nil }
+                return try reconciler.reconcile(head: head)
+            }
+        } catch {
+            logger.error("reconcile failed (will retry): \(error)")
+            return
+        }
+        guard let outcome else { return }
+        state.withLock { $0.lastSeen = outcome.commit.id }
+        if outcome.alreadyReconciled {
+            return
+        }
+        logger.info(
+            "reconciled",
+            metadata: [
+                "git.sha": "\(outcome.commit.id)", "applied": "\(outcome.applied.map(\.id))",
+                "retired": "\(outcome.retired)", "invalid": "\(outcome.invalid.keys.sorted())",
+            ])
+        guard outcome.deployed else { return }
+        state.withLock { state in
+            state.head = outcome.commit
+            for id in outcome.invalid.keys { state.stale.insert(id) }
+            for workflow in outcome.applied { state.stale.remove(workflow.id) }
+        }
+        for workflow in outcome.applied { await deploy(workflow) }
+        for id in outcome.retired {
+            state.withLock { state in
+                state.live[id] = nil
+                state.stale.remove(id)
+            }
+            await scheduler.remove(id)
+        }
+        if outcome.base != nil { await firePushTriggers(outcome) }
+    }
+
+    /// One run per (workflow, commit) whose change matches the workflow's `on.push.paths`.
+    private func firePushTriggers(_ outcome: ReconcileOutcome) async {
+        guard !outcome.changedPaths.isEmpty else { return }
+        let live = state.withLock { $0.live }
+        for workflow in live.values.sorted(by: { $0.id < $1.id }) {
+            guard let push = workflow.workflow.triggers.push else { continue }
+            let globs = push.paths.compactMap(Glob.init)
+            let matches =
+                globs.isEmpty || outcome.changedPaths.contains { path in globs.contains { $0.matches(path) } }
+            guard matches else { continue }
+            await launch(workflow, trigger: RunTrigger(type: "push", key: outcome.commit.id.description), inputs: [:])
+        }
+    }
+
+    /// Starts a schedule tick's run.
+    func fire(_ tick: ScheduleTick) async {
+        guard let workflow = state.withLock({ $0.live[tick.workflowID] }) else { return }
+        let key = RFC3339.format(tick.time, in: TimeZone(identifier: "UTC")!)
+        await launch(workflow, trigger: RunTrigger(type: "schedule", key: key), inputs: tick.inputs)
+    }
+
+    /// Starts a run of a deployed workflow, pinned to the newest deployed commit that holds its
+    /// version (the head, unless a newer version there is invalid).
+    @discardableResult
+    package func launch(_ workflow: LiveWorkflow, trigger: RunTrigger, inputs: [String: Value]) async
+        -> LaunchOutcome?
+    {
+        let (head, stale) = state.withLock { ($0.head, $0.stale.contains(workflow.id)) }
+        let pinnedTo = (stale ? nil : head) ?? workflow.commit
+        do {
+            let outcome = try await launcher.launch(
+                workflow, trigger: trigger, inputs: inputs,
+                commit: PinnedCommit(pinnedTo, ref: "refs/heads/\(source.branch)"))
+            if case .skipped(let reason) = outcome {
+                logger.info("run skipped: \(reason)", metadata: ["workflow.id": "\(workflow.id)"])
+            }
+            return outcome
+        } catch {
+            logger.error(
+                "cannot start a run: \(error)",
+                metadata: ["workflow.id": "\(workflow.id)", "trigger": "\(trigger.type):\(trigger.key)"])
+            return nil
+        }
+    }
+
+    /// The deployed version of a workflow, if any.
+    package func liveWorkflow(_ id: String) -> LiveWorkflow? {
+        state.withLock { $0.live[id] }
+    }
+}
+
+/// Lets the scheduler's fire callback reach the controller that owns the scheduler, without
+/// the two keeping each other alive.
+private final class FireBox: Sendable {
+    private struct Weak { weak var controller: Controller? }
+    private let box = Mutex(Weak())
+
+    var controller: Controller? {
+        get { box.withLock { $0.controller } }
+        set { box.withLock { $0.controller = newValue } }
+    }
+}
