@@ -109,6 +109,7 @@ let package = Package(
             name: "SireControllerTests",
             dependencies: [
                 "SireController", "SireEngine", "SireStore", "SireGit", "SireSpec", "SireCore", "SireTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
         .testTarget(name: "SireGitTests", dependencies: ["SireGit", "SireTestSupport"], swiftSettings: strict),

@@ -149,7 +149,9 @@ if which == "all" || which == "cron" { benchCron(schedules: 100_000) }
 if which == "all" || which == "store" { await benchStoreCommit(count: 1000) }
 if which == "sequential" { await benchSequentialSteps(count: 3000) }
 if which == "all" || which == "reconcile" { benchReconcile() }
-if which == "probe" { probeReconcileParts() }
+if which == "all" || which == "scheduler" { await SchedulerBench.run() }
+if which == "all" || which == "ledger" { LedgerBench.run() }
+if which == "all" || which == "push" { await benchPushToFirstStep() }
 if which == "all" || which == "engine" {
     await benchSequentialSteps(count: 1000)
     await benchConcurrentRuns(runs: 100, steps: 100)

@@ -43,3 +43,19 @@ extension Repository {
         git_remote_free(remote)
     }
 }
+
+extension Repository {
+    /// Points HEAD at `refs/heads/<branch>` (which need not exist yet).
+    ///
+    /// - Throws: ``GitError`` from `git_repository_set_head`.
+    public func setHead(branch: String) throws(GitError) {
+        try check("git_repository_set_head", subject: "HEAD of \(gitDirectory)") {
+            git_repository_set_head(handle, "refs/heads/\(branch)")
+        }
+    }
+
+    /// The local branch names, sorted.
+    public func branchNames() throws(GitError) -> [String] {
+        try referenceNames(matching: "refs/heads/*").map { String($0.dropFirst("refs/heads/".count)) }.sorted()
+    }
+}

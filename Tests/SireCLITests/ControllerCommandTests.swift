@@ -136,6 +136,43 @@ struct ControllerCommandTests {
         #expect(Self.runNotes(repo, pushed).count == 1)
     }
 
+    @Test func urlSourceIsFetchedIntoAMirrorAndReconciled() throws {
+        let origin = try GitFixture(bare: true)
+        let work = try GitFixture()
+        try work.write("workflows/hello.yaml", "id: hello\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: { message: hi }\n")
+        let first = try work.commit("hello")
+        _ = try work.git(["push", "-q", origin.root, "main"])
+        let state = work.sandbox + "/controller-state"
+        let url = "file://" + origin.root
+
+        let once = try SireBinary.run(["controller", "--repo", url, "--state", state, "--once"], in: work.sandbox)
+        #expect(once.status == 0, "\(once)")
+        let mirror = state + "/mirror.git"
+        let note = try work.git(["--git-dir", mirror, "notes", "--ref=sire/checks", "show", first])
+        #expect(note.contains("\"hello\""), "\(note)")
+
+        // A new commit on the remote is fetched and reconciled on the next pass.
+        try work.write("workflows/hello.yaml", "id: hello\nsteps: [[\n")
+        let second = try work.commit("break hello")
+        _ = try work.git(["push", "-q", origin.root, "main"])
+        let again = try SireBinary.run(["controller", "--repo", url, "--state", state, "--once"], in: work.sandbox)
+        #expect(again.status == 0, "\(again)")
+        let broken = try work.git(["--git-dir", mirror, "notes", "--ref=sire/checks", "show", second])
+        #expect(broken.contains("\"valid\":false"), "\(broken)")
+    }
+
+    @Test func badSourceIsAClearError() throws {
+        let dir = try GitFixture()
+        let missing = try SireBinary.run(
+            ["controller", "--repo", "file:///nonexistent/repo.git", "--state", dir.sandbox + "/s", "--once"],
+            in: dir.sandbox)
+        #expect(missing.status == 3, "\(missing)")
+        #expect(missing.stderr.contains("cannot fetch file:///nonexistent/repo.git"), "\(missing)")
+        let interval = try SireBinary.run(["controller", "--interval", "soon", "--once"], in: dir.root)
+        #expect(interval.status == 2, "\(interval)")
+        #expect(interval.stderr.contains("--interval"), "\(interval)")
+    }
+
     /// A push-triggered workflow whose steps append to a log outside the repository.
     static func slowWorkflow(log: String) -> String {
         """

@@ -55,7 +55,16 @@ package final class GitSource: Sendable {
         location = url
         gitDirectory = repository.gitDirectory
         remoteURL = url
+        // A new mirror's HEAD names libgit2's default branch, not the remote's: prefer main,
+        // then master, then the only branch there is.
+        if repository.headBranchName.map({ (try? repository.resolveCommit("refs/heads/\($0)")) == nil }) ?? true,
+            let names = try? repository.branchNames(),
+            let guess = ["main", "master"].first(where: names.contains) ?? (names.count == 1 ? names.first : nil)
+        {
+            try? repository.setHead(branch: guess)
+        }
         self.branch = branch ?? Self.trackedBranch(repository)
+        try? repository.setHead(branch: self.branch)
     }
 
     /// Branches and the ledger: the mirror holds exactly what the remote has, and the remote's
