@@ -14,7 +14,7 @@ public struct SireCommand: AsyncParsableCommand {
         version: SireVersion.current,
         subcommands: [
             InitCommand.self, ValidateCommand.self, CheckCommand.self, RunCommand.self, RunsCommand.self,
-            GraphCommand.self, CronCommand.self,
+            GraphCommand.self, CronCommand.self, StatusCommand.self, LogCommand.self,
         ])
 
     public init() {}
