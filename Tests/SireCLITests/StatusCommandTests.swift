@@ -82,13 +82,13 @@ struct StatusCommandTests {
         #expect(text.contains("\n  reconciled 2026-03-28T10:00:00.000Z (sire-git 0.1.0)\n"))
         #expect(text.contains("✗  broken  workflows/broken.yaml"))
         #expect(text.contains("attempted; last good \(good.prefix(7)) blob "))
-        #expect(text.contains("      workflows/broken.yaml:4:11: "))
+        #expect(text.contains("      workflows/broken.yaml:4:22: "))
         #expect(text.contains("[unknown-builtin]"))
         #expect(text.contains("✓  hello   workflows/hello.yaml"))
         #expect(text.contains("applied"))
         #expect(
             text.contains(
-                "schedule \"30 2 * * *\" Europe/Paris: next 2026-03-29T03:00:00+02:00 (in 14h 0m)"))
+                "schedule \"30 2 * * *\" Europe/Paris: next 2026-03-29T03:00:00+02:00 (in 13h 0m)"))
         #expect(text.contains("runs (2)"))
         let runLines = result.lines.filter { $0.contains("run-") }
         #expect(runLines.count == 2)
@@ -115,7 +115,7 @@ struct StatusCommandTests {
         #expect(broken["applied_commit"] as? String == good)
         let diagnostics = try #require(workflows[0]["diagnostics"] as? [[String: Any]])
         #expect(diagnostics.first?["line"] as? Int == 4)
-        #expect(diagnostics.first?["column"] as? Int == 11)
+        #expect(diagnostics.first?["column"] as? Int == 22)
         #expect(diagnostics.first?["rule"] as? String == "unknown-builtin")
         let schedules = try #require(workflows[1]["schedules"] as? [[String: Any]])
         #expect(schedules.first?["timezone"] as? String == "Europe/Paris")
