@@ -314,7 +314,8 @@ struct CommitStatusTests {
             }
             try store.transactionNow { tx in
                 _ = try tx.insertRun(record("live", .running, commit: sha), steps: ["greet"])
-                _ = try tx.insertRun(record("done", .succeeded, commit: sha), steps: ["greet"])
+                _ = try tx.insertRun(record("done", .running, commit: sha), steps: ["greet"])
+                try tx.setRunStatus("done", .succeeded)
                 _ = try tx.insertRun(record("elsewhere", .queued, commit: String(repeating: "1", count: 40)), steps: [])
             }
         }

@@ -61,7 +61,7 @@ enum StatusOutput {
                     duration(milliseconds: run.durationMs),
                 ]
                 out.append("  " + columns.joined(separator: "  "))
-                if let error = run.error { out.append("      \(error)") }
+                if let error = run.error { out.append("      error: \(error)") }
                 for step in run.failedSteps {
                     let attempts = step.attempts > 1 ? " (\(step.attempts) attempts)" : ""
                     out.append("      step \(step.id): \(step.error ?? "failed")\(attempts)")

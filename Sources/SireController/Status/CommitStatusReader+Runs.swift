@@ -50,7 +50,9 @@ extension CommitStatusReader {
             let store = try Store(directory: stateDirectory)
             // Few runs are unfinished at any time; a commit can have any number of finished ones.
             let sha = commit.description
-            let runs = try store.snapshot { tx in try tx.unfinishedRuns() }.filter { $0.commit.sha == sha }
+            let runs = try store.snapshot { tx in try tx.unfinishedRuns() }.filter {
+                $0.commit.sha == sha && !$0.status.isFinished
+            }
             return runs.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }.map { run in
                 CommitStatus.LocalRun(
                     id: run.id, workflow: run.workflowID, status: run.status.rawValue,
