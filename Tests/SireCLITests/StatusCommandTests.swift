@@ -140,11 +140,12 @@ struct StatusCommandTests {
 
         let cases: [([String], String)] = [
             (["status"], "run-2"), (["status", "--json"], "run-2"), (["status", good], "applied"),
-            (["status", good, "--json"], "applied"),
+            (["status", good, "--json"], "applied"), (["log"], "runs 1✓ 1✗"), (["log", "--json"], "failed"),
         ]
         for (arguments, marker) in cases {
-            let original = try SireBinary.run(arguments + ["--at", Self.at], in: fixture.root)
-            let cloned = try SireBinary.run(arguments + ["--at", Self.at], in: clone)
+            let full = arguments[0] == "status" ? arguments + ["--at", Self.at] : arguments
+            let original = try SireBinary.run(full, in: fixture.root)
+            let cloned = try SireBinary.run(full, in: clone)
             #expect(original.status == 0, "\(original)")
             #expect(cloned.status == 0, "\(cloned)")
             #expect(cloned.stdout == original.stdout, "\(arguments)")
@@ -203,16 +204,17 @@ struct StatusCommandTests {
 
         let result = try fixture.sire(["log"])
         #expect(result.status == 0, "\(result)")
-        let s = { (sha: String) in String(sha.prefix(7)) }
-        #expect(result.lines.count == 4)
-        #expect(result.lines[0].hasPrefix("\(s(fourth))  ·"))
-        #expect(result.lines[1].hasPrefix("\(s(third))  ⊘ refused"))
-        #expect(result.lines[2].hasPrefix("\(s(second))  ✗ 1 invalid"))
-        #expect(result.lines[3].hasPrefix("\(s(first))  ✓"))
-        #expect(result.lines[3].contains("runs 2✓ 1✗"))
-        #expect(result.lines.map { $0.split(separator: " ").last.map(String.init) } == [
-            "fourth", "third", "second", "first",
-        ])
+        // Badge columns are aligned: the widest check badge is "✗ 1 invalid", the widest runs badge "runs 2✓ 1✗".
+        func line(_ sha: String, _ check: String, _ runs: String, _ subject: String) -> String {
+            let check = check + String(repeating: " ", count: 11 - check.count)
+            let runs = runs + String(repeating: " ", count: 10 - runs.count)
+            return "\(sha.prefix(7))  \(check)  \(runs)  \(subject)"
+        }
+        #expect(
+            result.lines == [
+                line(fourth, "·", "", "fourth"), line(third, "⊘ refused", "", "third"),
+                line(second, "✗ 1 invalid", "", "second"), line(first, "✓", "runs 2✓ 1✗", "first"),
+            ])
 
         let limited = try fixture.sire(["log", "-n", "2", "--json"])
         #expect(limited.status == 0, "\(limited)")
@@ -225,5 +227,21 @@ struct StatusCommandTests {
         let ranged = try #require(try JSONSerialization.jsonObject(with: Data(range.stdout.utf8)) as? [[String: Any]])
         #expect(ranged.map { ($0["commit"] as? [String: Any])?["sha"] as? String } == [third, second])
         #expect(ranged[1]["invalid"] as? Int == 1)
+    }
+
+    @Test("log --first-parent leaves out commits merged from a side branch")
+    func firstParent() throws {
+        let fixture = try GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])
+        try fixture.git("checkout --quiet -b side")
+        try fixture.write("data/side.txt", "side")
+        try fixture.commit("on the side")
+        try fixture.git("checkout --quiet main")
+        try fixture.git(["merge", "--quiet", "--no-ff", "-m", "merge side", "side"])
+        let all = try fixture.sire(["log"]).lines.map { $0.split(separator: " ").last.map(String.init) ?? "" }
+        #expect(all.contains("side"))
+        let first = try fixture.sire(["log", "--first-parent"])
+        #expect(first.status == 0, "\(first)")
+        #expect(first.lines.count == 2)
+        #expect(!first.stdout.contains("on the side"))
     }
 }
