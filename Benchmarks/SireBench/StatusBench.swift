@@ -101,7 +101,8 @@ enum StatusBench {
         return [
             CheckNote(
                 commit: "", tree: "", workflows: states, tool_version: "0.1.0", source: "controller",
-                at: RFC3339.format(Date(timeIntervalSince1970: Double(1_700_000_000 + i * 60 + 5)), in: TimeZone(identifier: "UTC")!)
+                at: RFC3339.format(
+                    Date(timeIntervalSince1970: Double(1_700_000_000 + i * 60 + 5)), in: TimeZone(identifier: "UTC")!)
             ).line()
         ]
     }
@@ -110,7 +111,8 @@ enum StatusBench {
         (0..<2).map { r in
             RunNote(
                 run: "run-\(i)-\(r)", workflow: "wf-\(r)", path: "workflows/wf-\(r).yaml", blob: "", commit: "",
-                tree: "", trigger: .init(type: "schedule", key: "wf-\(r)@\(i)"), status: r == 0 ? "succeeded" : "failed",
+                tree: "", trigger: .init(type: "schedule", key: "wf-\(r)@\(i)"),
+                status: r == 0 ? "succeeded" : "failed",
                 started_at: "2026-01-01T00:00:0\(r).000Z", finished_at: "2026-01-01T00:00:0\(r + 1).000Z",
                 duration_ms: 1000,
                 steps: ["fetch": .init(status: r == 0 ? "succeeded" : "failed", attempts: 1, duration_ms: 900)],

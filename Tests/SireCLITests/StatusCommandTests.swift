@@ -44,7 +44,8 @@ struct StatusCommandTests {
     /// workflow still running its last good version, and two runs in the ledger.
     static func ledgerFixture() throws -> (GitFixture, good: String, head: String) {
         let fixture = try GitFixture()
-        try fixture.write("workflows/hello.yaml", Workflows.valid("hello", cron: "30 2 * * *", timezone: "Europe/Paris"))
+        try fixture.write(
+            "workflows/hello.yaml", Workflows.valid("hello", cron: "30 2 * * *", timezone: "Europe/Paris"))
         try fixture.write("workflows/broken.yaml", Workflows.valid("broken"))
         let good = try fixture.commit("good")
         let goodBlob = try fixture.git("rev-parse HEAD:workflows/broken.yaml")
@@ -66,7 +67,8 @@ struct StatusCommandTests {
             fixture, "sire/runs", head,
             [
                 runLine("run-1", commit: head, status: "succeeded", started: "2026-03-28T09:00:00.000Z"),
-                runLine("run-2", commit: head, status: "failed", started: "2026-03-28T10:00:00.000Z", failedStep: "greet"),
+                runLine(
+                    "run-2", commit: head, status: "failed", started: "2026-03-28T10:00:00.000Z", failedStep: "greet"),
             ])
         return (fixture, good, head)
     }
