@@ -7,13 +7,19 @@
 package struct CommitStatus: Codable, Sendable, Hashable {
     /// The commit's identity and metadata.
     package struct Commit: Codable, Sendable, Hashable {
+        /// The full 40-hex commit id.
         package var sha: String
+        /// The first 7 hex digits.
         package var short: String
+        /// The first paragraph of the message, on one line.
         package var subject: String
+        /// The author's name.
         package var author: String
+        /// The author's email address.
         package var email: String
         /// The author date, RFC 3339 in the author's own offset (as `git log` shows it).
         package var date: String
+        /// The root tree's id.
         package var tree: String
     }
 
@@ -23,6 +29,7 @@ package struct CommitStatus: Codable, Sendable, Hashable {
         package var at: String?
         /// The previously reconciled commit this one was compared with.
         package var base: String?
+        /// The sire-git version that wrote the record.
         package var toolVersion: String
         /// Why nothing of this commit was deployed, if so.
         package var refused: String?
@@ -35,11 +42,17 @@ package struct CommitStatus: Codable, Sendable, Hashable {
 
     /// One problem in a workflow (or `sire.yaml`) at this commit.
     package struct Problem: Codable, Sendable, Hashable {
+        /// The rule that fired, e.g. `unknown-key`.
         package var rule: String
+        /// `error` or `warning`.
         package var severity: String
+        /// The repository-relative file.
         package var path: String
+        /// 1-based line.
         package var line: Int
+        /// 1-based column.
         package var column: Int
+        /// What is wrong.
         package var message: String
     }
 
@@ -57,9 +70,11 @@ package struct CommitStatus: Codable, Sendable, Hashable {
 
     /// A workflow's deployment at this commit.
     package struct Deployment: Codable, Sendable, Hashable {
+        /// Where this version stands.
         package var state: DeploymentState
         /// For `attempted`: the commit and blob of the last good version that keeps running.
         package var appliedCommit: String?
+        /// For `attempted`: the blob of that last good version.
         package var appliedBlob: String?
         /// For `refused`: the controller's reason.
         package var reason: String?
@@ -73,6 +88,7 @@ package struct CommitStatus: Codable, Sendable, Hashable {
 
     /// One `on.schedule` entry of a valid workflow with its next fire times after ``at``.
     package struct Schedule: Codable, Sendable, Hashable {
+        /// The cron expression as written.
         package var cron: String
         /// IANA time zone the cron expression is read in.
         package var timezone: String
@@ -82,33 +98,51 @@ package struct CommitStatus: Codable, Sendable, Hashable {
 
     /// A workflow file at this commit.
     package struct Workflow: Codable, Sendable, Hashable {
+        /// The workflow id (its `id:`, else the file stem).
         package var id: String
+        /// The repository-relative file.
         package var path: String
+        /// The file's blob id: the version.
         package var blob: String
+        /// Whether it validates (no error diagnostics) with this sire-git.
         package var valid: Bool
+        /// Errors and warnings, by position.
         package var diagnostics: [Problem]
+        /// What the controller recorded for this version.
         package var deployment: Deployment
+        /// Its schedules, when it is valid.
         package var schedules: [Schedule]
     }
 
     /// A failed step of a finished run.
     package struct FailedStep: Codable, Sendable, Hashable {
+        /// The step id.
         package var id: String
+        /// How many times it was tried.
         package var attempts: Int
+        /// Its last error.
         package var error: String?
     }
 
     /// A finished run pinned to this commit, from the runs ledger.
     package struct Run: Codable, Sendable, Hashable {
+        /// The run id.
         package var id: String
+        /// The workflow id.
         package var workflow: String
         /// `succeeded`, `failed` or `cancelled`.
         package var status: String
+        /// What started it: `schedule`, `push`, `http`, `manual`, `rerun`, with its idempotency key.
         package var trigger: RunNote.Trigger
+        /// RFC 3339 UTC, as recorded.
         package var startedAt: String?
+        /// RFC 3339 UTC, as recorded.
         package var finishedAt: String
+        /// Wall time of the whole run.
         package var durationMs: Int
+        /// Why the run failed, if it did.
         package var error: String?
+        /// Its failed steps, by id.
         package var failedSteps: [FailedStep]
 
         enum CodingKeys: String, CodingKey {
@@ -122,12 +156,17 @@ package struct CommitStatus: Codable, Sendable, Hashable {
 
     /// A run on this commit that has not finished yet, from this host's index.
     package struct LocalRun: Codable, Sendable, Hashable {
+        /// The run id.
         package var id: String
+        /// The workflow id.
         package var workflow: String
         /// `queued` or `running`.
         package var status: String
+        /// What started it.
         package var trigger: RunNote.Trigger
+        /// When it was queued, RFC 3339 UTC.
         package var createdAt: String
+        /// When it started, RFC 3339 UTC.
         package var startedAt: String?
 
         enum CodingKeys: String, CodingKey {
@@ -137,11 +176,13 @@ package struct CommitStatus: Codable, Sendable, Hashable {
         }
     }
 
+    /// The commit.
     package var commit: Commit
     /// The tracked branch, when its head is this commit.
     package var branch: String?
     /// The instant next fire times are computed after, RFC 3339 UTC.
     package var at: String
+    /// The controller's record for this commit; nil when it was not reconciled.
     package var reconcile: Reconcile?
     /// Problems in `sire.yaml` at this commit.
     package var configDiagnostics: [Problem]

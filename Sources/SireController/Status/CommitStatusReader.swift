@@ -8,12 +8,14 @@ import SireSpec
 ///
 /// Like the ``Repository`` it reads, a reader is used from one thread at a time.
 package struct CommitStatusReader {
+    /// Where commits, workflow files and ledger notes are read.
     package let repository: Repository
     /// The state directory; when it holds an `index.sqlite`, unfinished runs are read from it.
     package let stateDirectory: String?
     /// How many upcoming fire times each schedule lists.
     package var fireCount: Int
 
+    /// Creates a reader; without `stateDirectory` no local index is consulted.
     package init(repository: Repository, stateDirectory: String? = nil, fireCount: Int = 3) {
         self.repository = repository
         self.stateDirectory = stateDirectory

@@ -16,7 +16,9 @@ package struct CommitSummary: Codable, Sendable, Hashable {
         case none
     }
 
+    /// The commit.
     package var commit: CommitStatus.Commit
+    /// The check record's verdict.
     package var check: Check
     /// How many workflows the check record lists as invalid.
     package var invalid: Int
