@@ -16,7 +16,7 @@ struct LogCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The revision or range to list (default: HEAD).")
+    @Argument(help: "The revision or range to list.")
     var range: String = "HEAD"
 
     @Option(name: .short, help: "How many commits.")

@@ -20,7 +20,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The commit to show (default: HEAD).")
+    @Argument(help: "The commit to show.")
     var revision: String = "HEAD"
 
     @Flag(help: "Print JSON.")
