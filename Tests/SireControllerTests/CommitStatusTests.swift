@@ -144,6 +144,26 @@ struct CommitStatusTests {
         #expect(workflow.deployment.appliedCommit == nil)
     }
 
+    @Test("a file that lost a duplicate id does not borrow the winner's deployment")
+    func duplicateID() throws {
+        let fixture = try GitFixture()
+        try fixture.write("workflows/a.yaml", Self.valid("hello"))
+        try fixture.write("workflows/b.yaml", Self.valid("hello"))
+        let sha = try fixture.commit("two files claim hello")
+        try Self.annotate(
+            fixture, sha, ref: LedgerRef.checks,
+            [
+                Self.checkNote(
+                    sha,
+                    workflows: ["hello": .init(path: "workflows/a.yaml", blob: "", valid: true, diagnostics: [])])
+            ])
+        let workflows = try Self.status(fixture).workflows
+        #expect(workflows.map(\.path) == ["workflows/a.yaml", "workflows/b.yaml"])
+        #expect(workflows.map(\.valid) == [true, false])
+        #expect(workflows.map(\.deployment.state) == [.applied, .attempted])
+        #expect(workflows[1].diagnostics.map(\.rule) == ["duplicate-workflow-id"])
+    }
+
     @Test("a refused commit deploys nothing, and says why")
     func refused() throws {
         let fixture = try GitFixture()

@@ -112,18 +112,25 @@ package struct CommitStatusReader {
         return CommitStatus.Workflow(
             id: id, path: file.path, blob: file.blob ?? "", valid: file.isValid,
             diagnostics: file.diagnostics.sorted(by: Diagnostic.ordered).map(Self.problem),
-            deployment: Self.deployment(id: id, path: file.path, note: note), schedules: schedules)
+            deployment: Self.deployment(id: id, path: file.path, valid: file.isValid, note: note), schedules: schedules)
     }
 
-    /// What the check record says about one workflow of the commit (see ``CheckNote``): listed
-    /// and valid or unlisted → applied; listed and invalid → attempted, with its last good
-    /// version; `refused` overrides both.
-    static func deployment(id: String, path: String, note: CheckNote?) -> CommitStatus.Deployment {
+    /// What the check record says about one workflow file of the commit (see ``CheckNote``):
+    /// listed and valid, or unlisted → applied; listed and invalid → attempted, with its last
+    /// good version; `refused` overrides both.
+    static func deployment(id: String, path: String, valid: Bool, note: CheckNote?) -> CommitStatus.Deployment {
         guard let note else { return CommitStatus.Deployment(state: .notReconciled) }
         if let reason = note.refused { return CommitStatus.Deployment(state: .refused, reason: reason) }
-        // A file whose id could not be read may have been recorded under another key: match its path too.
-        let entry = note.workflows[id] ?? note.workflows.values.first { $0.path == path }
-        guard let entry, !entry.valid else { return CommitStatus.Deployment(state: .applied) }
+        // Match the path too: a file that lost a duplicate id must not borrow the winner's entry,
+        // and a file whose id could not be read may have been recorded under another key.
+        let entry =
+            note.workflows[id].flatMap { $0.path == path ? $0 : nil }
+            ?? note.workflows.values.first { $0.path == path }
+        guard let entry else {
+            // An invalid version is never deployed, whatever a record that left it out implies.
+            return CommitStatus.Deployment(state: valid ? .applied : .attempted)
+        }
+        guard !entry.valid else { return CommitStatus.Deployment(state: .applied) }
         return CommitStatus.Deployment(
             state: .attempted, appliedCommit: entry.applied_commit, appliedBlob: entry.applied_blob)
     }
