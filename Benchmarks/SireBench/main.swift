@@ -151,6 +151,7 @@ if which == "sequential" { await benchSequentialSteps(count: 3000) }
 if which == "all" || which == "reconcile" { benchReconcile() }
 if which == "all" || which == "scheduler" { await SchedulerBench.run() }
 if which == "all" || which == "ledger" { LedgerBench.run() }
+if which == "all" || which == "status" { StatusBench.run() }
 if which == "all" || which == "push" { await benchPushToFirstStep() }
 if which == "all" || which == "engine" {
     await benchSequentialSteps(count: 1000)

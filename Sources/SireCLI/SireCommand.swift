@@ -8,13 +8,15 @@ public struct SireCommand: AsyncParsableCommand {
         commandName: "sire-git",
         abstract: "A Git-native workflow controller.",
         discussion: """
-            Workflow definitions live in a Git repository; sire-git validates them, and \
-            (in later versions) deploys and runs them by commit.
+            Workflow definitions live in a Git repository; sire-git validates them, deploys them by \
+            commit, fires their schedules and triggers, runs them durably, and records every result \
+            in git notes.
             """,
         version: SireVersion.current,
         subcommands: [
             InitCommand.self, ValidateCommand.self, CheckCommand.self, RunCommand.self, RunsCommand.self,
-            GraphCommand.self, CronCommand.self, ControllerCommand.self, NotesCommand.self, ReindexCommand.self,
+            GraphCommand.self, CronCommand.self, ControllerCommand.self, StatusCommand.self, LogCommand.self,
+            NotesCommand.self, ReindexCommand.self,
         ])
 
     public init() {}

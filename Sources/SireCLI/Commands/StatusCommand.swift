@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import SireController
+import SireCore
+import SireGit
+
+/// `sire-git status [REV] [--json] [--at TIME]`
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show what a commit defines and what happened to it.",
+        discussion: """
+            For one commit (default HEAD): its workflows with their validity and diagnostics, \
+            whether the controller deployed each version (applied), kept the last good one \
+            running (attempted), refused the commit, or has not reconciled it yet; the next \
+            fire times of each schedule; and the runs pinned to the commit. Everything comes \
+            from git and the ledger notes, so any clone that fetched refs/notes/sire/* shows \
+            the same; runs still in progress on this host are added from the local index.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The commit to show.")
+    var revision: String = "HEAD"
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Option(help: "Compute next fire times after this RFC 3339 time instead of now.")
+    var at: String?
+
+    func run() async throws {
+        var now = Date()
+        if let at {
+            guard let date = RFC3339.parse(at) else {
+                throw CLIError.usage("--at must be an RFC 3339 time such as 2026-03-29T00:00:00Z, got '\(at)'")
+            }
+            now = date
+        }
+        let repository = try RepositoryLocator.open(global)
+        let reader = CommitStatusReader(
+            repository: repository, stateDirectory: StateLocation.directory(global, repository: repository))
+        let status = try reader.status(of: revision, now: now)
+        print(json ? StatusOutput.json(status) : StatusOutput.text(status, now: now), terminator: "")
+    }
+}

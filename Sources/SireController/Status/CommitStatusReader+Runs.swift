@@ -1,0 +1,67 @@
+import Foundation
+import SireCore
+import SireGit
+import SireStore
+
+extension CommitStatusReader {
+    /// The finished runs in a commit's run notes, one per run id, newest first.
+    ///
+    /// Two processes could in theory record one run with different lines; the record that
+    /// finished later wins, so the status shows the run's final word.
+    static func runs(from lines: [String]) -> [CommitStatus.Run] {
+        var byID: [String: RunNote] = [:]
+        for note in lines.compactMap(RunNote.parse) {
+            guard let other = byID[note.run] else {
+                byID[note.run] = note
+                continue
+            }
+            if (instant(note.finished_at), note.line()) > (instant(other.finished_at), other.line()) {
+                byID[note.run] = note
+            }
+        }
+        return byID.values.sorted { a, b in
+            let ka = instant(a.started_at ?? a.finished_at), kb = instant(b.started_at ?? b.finished_at)
+            return ka != kb ? ka > kb : a.run > b.run
+        }.map(run)
+    }
+
+    static func run(_ note: RunNote) -> CommitStatus.Run {
+        let failed = note.steps.filter { $0.value.status == "failed" }.sorted { $0.key < $1.key }.map {
+            CommitStatus.FailedStep(id: $0.key, attempts: $0.value.attempts, error: $0.value.error)
+        }
+        return CommitStatus.Run(
+            id: note.run, workflow: note.workflow, status: note.status, trigger: note.trigger,
+            startedAt: note.started_at, finishedAt: note.finished_at, durationMs: note.duration_ms, error: note.error,
+            failedSteps: failed)
+    }
+
+    /// A ledger time as seconds since 1970, for ordering; unreadable times sort first.
+    static func instant(_ text: String) -> Double {
+        RFC3339.parse(text)?.timeIntervalSince1970 ?? -.infinity
+    }
+
+    /// Unfinished runs pinned to `commit` in this host's index, oldest first; none when the
+    /// state directory has no index (one is never created just to look).
+    func unfinishedRuns(on commit: ObjectID) throws -> [CommitStatus.LocalRun] {
+        guard let stateDirectory else { return [] }
+        let index = (stateDirectory as NSString).appendingPathComponent("index.sqlite")
+        guard FileManager.default.fileExists(atPath: index) else { return [] }
+        do {
+            let store = try Store(directory: stateDirectory)
+            // Few runs are unfinished at any time; a commit can have any number of finished ones.
+            let sha = commit.description
+            let runs = try store.snapshot { tx in try tx.unfinishedRuns() }.filter {
+                $0.commit.sha == sha && !$0.status.isFinished
+            }
+            return runs.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }.map { run in
+                CommitStatus.LocalRun(
+                    id: run.id, workflow: run.workflowID, status: run.status.rawValue,
+                    trigger: RunNote.Trigger(type: run.trigger.type, key: run.trigger.key),
+                    createdAt: RFC3339.format(run.createdAt, in: Self.utc, milliseconds: true),
+                    startedAt: run.startedAt.map { RFC3339.format($0, in: Self.utc, milliseconds: true) })
+            }
+        } catch {
+            throw ControllerError(.io, "cannot read the index in \(stateDirectory): \(error)")
+        }
+    }
+}
