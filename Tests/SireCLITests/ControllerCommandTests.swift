@@ -71,6 +71,10 @@ struct ControllerCommandTests {
         let kept = await eventually(within: .seconds(10)) { Self.runNotes(repo, first).count >= before + 2 }
         #expect(kept, "the last good version stopped firing")
         #expect(Self.runNotes(repo, broken).isEmpty)
+        let status = try repo.sire("status")
+        #expect(status.status == 0, "\(status)")
+        #expect(status.stdout.contains("workflows/tick.yaml:4:22: unknown built-in tool"), "\(status)")
+        #expect(status.stdout.contains("attempted; last good \(first.prefix(7))"), "\(status)")
 
         // Deleted: it stops.
         try repo.remove("workflows/tick.yaml")
@@ -89,6 +93,21 @@ struct ControllerCommandTests {
         // Every recorded run id is recorded once.
         let ids = Self.runNotes(repo, first).compactMap { $0["run"] as? String }
         #expect(Set(ids).count == ids.count)
+
+        // A fresh clone that fetched the ledger shows the same status as the controller's host.
+        let clone = try GitFixture()
+        _ = try clone.git(["fetch", "-q", repo.root, "main:refs/remotes/origin/main", "refs/notes/sire/*:refs/notes/sire/*"])
+        _ = try clone.git(["reset", "-q", "--hard", "origin/main"])
+        for sha in [first, broken, removed] {
+            let here = try repo.sire("status", sha, "--at", "2026-11-22T00:00:00Z")
+            let there = try clone.sire("status", sha, "--at", "2026-11-22T00:00:00Z")
+            #expect(here.status == 0 && there.status == 0, "\(here)\n\(there)")
+            #expect(here.stdout == there.stdout)
+            let hereJSON = try repo.sire("status", sha, "--json", "--at", "2026-11-22T00:00:00Z")
+            let thereJSON = try clone.sire("status", sha, "--json", "--at", "2026-11-22T00:00:00Z")
+            #expect(hereJSON.stdout == thereJSON.stdout)
+        }
+        #expect(try repo.sire("status", first).stdout.contains("tick"))
     }
 
     @Test func killedControllerResumesThePushRunAndRecordsItOnce() async throws {

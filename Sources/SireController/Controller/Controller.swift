@@ -30,6 +30,8 @@ package final class Controller: Service, Sendable {
         var stale: Set<String> = []
         /// The last deployed head: runs of up-to-date workflows pin it.
         var head: CommitInfo?
+        /// For stale workflows: the newest deployed commit that still held the applied version.
+        var lastHolder: [String: CommitInfo] = [:]
         var lastSeen: ObjectID?
         var poked = false
     }
@@ -167,15 +169,22 @@ package final class Controller: Service, Sendable {
             ])
         guard outcome.deployed else { return }
         state.withLock { state in
+            for id in outcome.invalid.keys where !state.stale.contains(id) {
+                state.stale.insert(id)
+                state.lastHolder[id] = state.head
+            }
+            for workflow in outcome.applied {
+                state.stale.remove(workflow.id)
+                state.lastHolder[workflow.id] = nil
+            }
             state.head = outcome.commit
-            for id in outcome.invalid.keys { state.stale.insert(id) }
-            for workflow in outcome.applied { state.stale.remove(workflow.id) }
         }
         for workflow in outcome.applied { await deploy(workflow) }
         for id in outcome.retired {
             state.withLock { state in
                 state.live[id] = nil
                 state.stale.remove(id)
+                state.lastHolder[id] = nil
             }
             await scheduler.remove(id)
         }
@@ -204,13 +213,15 @@ package final class Controller: Service, Sendable {
     }
 
     /// Starts a run of a deployed workflow, pinned to the newest deployed commit that holds its
-    /// version (the head, unless a newer version there is invalid).
+    /// version: the head, unless a newer version there is invalid (then the last head before
+    /// it, or after a restart the commit the version was applied at).
     @discardableResult
     package func launch(_ workflow: LiveWorkflow, trigger: RunTrigger, inputs: [String: Value]) async
         -> LaunchOutcome?
     {
-        let (head, stale) = state.withLock { ($0.head, $0.stale.contains(workflow.id)) }
-        let pinnedTo = (stale ? nil : head) ?? workflow.commit
+        let pinnedTo = state.withLock { state in
+            state.stale.contains(workflow.id) ? state.lastHolder[workflow.id] : state.head
+        } ?? workflow.commit
         do {
             let outcome = try await launcher.launch(
                 workflow, trigger: trigger, inputs: inputs,

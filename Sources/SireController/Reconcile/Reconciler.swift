@@ -259,7 +259,7 @@ package final class Reconciler: Sendable {
         return out
     }
 
-    var toolVersion: String { "sire-git \(ControllerVersion.current)" }
+    var toolVersion: String { ControllerVersion.current }
 
     static func problem(_ diagnostic: Diagnostic) -> CheckNote.Problem {
         CheckNote.Problem(
