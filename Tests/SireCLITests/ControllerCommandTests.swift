@@ -155,6 +155,30 @@ struct ControllerCommandTests {
         #expect(Self.runNotes(repo, pushed).count == 1)
     }
 
+    @Test func sigtermLetsTheExecutingRunFinishAndRecordsIt() async throws {
+        let repo = try GitFixture()
+        let stepLog = repo.sandbox + "/steps.log"
+        try repo.write("workflows/slow.yaml", Self.slowWorkflow(log: stepLog))
+        try repo.write("data/a.txt", "1\n")
+        _ = try repo.commit("slow workflow")
+        let log = repo.sandbox + "/controller.log"
+        let controller = try SireBinary.start(["controller", "--drain-timeout", "20s"], in: repo.root, output: log)
+        defer { if controller.isRunning { kill(controller.processIdentifier, SIGKILL) } }
+        #expect(await eventually(within: .seconds(15)) { Self.checkNote(repo, (try? repo.git("rev-parse HEAD")) ?? "") != nil })
+        try repo.write("data/a.txt", "2\n")
+        let pushed = try repo.commit("new data")
+        #expect(await eventually(within: .seconds(15)) {
+            ((try? String(contentsOfFile: stepLog, encoding: .utf8)) ?? "").contains("first")
+        })
+        // SIGTERM while `second` sleeps: the controller waits for the run, records it, exits 0.
+        #expect(Self.stop(controller) == 0)
+        let lines = ((try? String(contentsOfFile: stepLog, encoding: .utf8)) ?? "").split(separator: "\n")
+        #expect(lines == ["first", "second"])
+        let notes = Self.runNotes(repo, pushed)
+        #expect(notes.count == 1)
+        #expect(notes.first?["status"] as? String == "succeeded")
+    }
+
     @Test func urlSourceIsFetchedIntoAMirrorAndReconciled() throws {
         let origin = try GitFixture(bare: true)
         let work = try GitFixture()
