@@ -32,20 +32,7 @@ extension StoreTransaction {
     /// already has a run with that id (or with its workflow and trigger). Returns whether it
     /// was inserted. Nothing goes to the outbox: the run is already in the ledger.
     public func importRun(_ run: RunRecord, steps: [StepRecord]) throws -> Bool {
-        try db.cachedStatement(
-            sql: """
-                INSERT OR IGNORE INTO runs (id, workflow_id, path, blob, commit_sha, tree_sha, ref, git_message,
-                  git_author, trigger_type, trigger_key, inputs, definition, status, rerun_of, created_at, started_at,
-                  finished_at, error, cancel_requested, controller)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            run.id, run.workflowID, run.path, run.blob, run.commit.sha, run.commit.tree, run.commit.ref,
-            run.commit.message, run.commit.author, run.trigger.type, run.trigger.key,
-            Value.object(run.inputs).jsonString(), Data(run.definition), run.status.rawValue, run.rerunOf,
-            run.createdAt.epochMilliseconds, run.startedAt?.epochMilliseconds, run.finishedAt?.epochMilliseconds,
-            run.error, run.cancelRequested, run.controller,
-        ])
+        try insertRunRow(run, ifAbsent: true)
         guard db.changesCount > 0 else { return false }
         for step in steps { try saveStep(step) }
         return true

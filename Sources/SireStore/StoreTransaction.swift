@@ -21,11 +21,21 @@ public struct StoreTransaction {
         {
             return (try Self.run(existing), false)
         }
+        try insertRunRow(run, ifAbsent: false)
+        let insertStep = try db.cachedStatement(
+            sql: "INSERT INTO steps (run_id, step_id, item, status) VALUES (?, ?, -1, 'pending')")
+        for step in steps { try insertStep.execute(arguments: [run.id, step]) }
+        return (run, true)
+    }
+
+    /// Inserts a run's row (no steps). With `ifAbsent`, an existing id or workflow+trigger makes
+    /// it a no-op (`db.changesCount` tells).
+    func insertRunRow(_ run: RunRecord, ifAbsent: Bool) throws {
         try db.cachedStatement(
             sql: """
-                INSERT INTO runs (id, workflow_id, path, blob, commit_sha, tree_sha, ref, git_message, git_author,
-                  trigger_type, trigger_key, inputs, definition, status, rerun_of, created_at, started_at,
-                  finished_at, error, cancel_requested, controller)
+                INSERT \(ifAbsent ? "OR IGNORE " : "")INTO runs (id, workflow_id, path, blob, commit_sha, tree_sha, ref,
+                  git_message, git_author, trigger_type, trigger_key, inputs, definition, status, rerun_of, created_at,
+                  started_at, finished_at, error, cancel_requested, controller)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
@@ -35,10 +45,6 @@ public struct StoreTransaction {
             run.createdAt.epochMilliseconds, run.startedAt?.epochMilliseconds, run.finishedAt?.epochMilliseconds,
             run.error, run.cancelRequested, run.controller,
         ])
-        let insertStep = try db.cachedStatement(
-            sql: "INSERT INTO steps (run_id, step_id, item, status) VALUES (?, ?, -1, 'pending')")
-        for step in steps { try insertStep.execute(arguments: [run.id, step]) }
-        return (run, true)
     }
 
     /// Moves a run to `status`. A finished run is queued in the ledger outbox in the same

@@ -131,7 +131,8 @@ struct StatusCommandTests {
     @Test("a fresh clone that fetched the ledger shows exactly what the controller's host shows")
     func freshClone() throws {
         let (fixture, good, _) = try Self.ledgerFixture()
-        // The original has an index with a finished run, as a controller's host would.
+        // The original has an index with a finished run, as a controller's host would; the run is
+        // also in the ledger, so the clone shows it too.
         let ran = try fixture.sire(["run", "hello"])
         #expect(ran.status == 0, "\(ran)")
         #expect(FileManager.default.fileExists(atPath: fixture.root + "/.git/sire/index.sqlite"))
@@ -142,7 +143,7 @@ struct StatusCommandTests {
 
         let cases: [([String], String)] = [
             (["status"], "run-2"), (["status", "--json"], "run-2"), (["status", good], "applied"),
-            (["status", good, "--json"], "applied"), (["log"], "runs 1✓ 1✗"), (["log", "--json"], "failed"),
+            (["status", good, "--json"], "applied"), (["log"], "runs 2✓ 1✗"), (["log", "--json"], "failed"),
         ]
         for (arguments, marker) in cases {
             let full = arguments[0] == "status" ? arguments + ["--at", Self.at] : arguments

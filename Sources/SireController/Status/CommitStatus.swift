@@ -40,21 +40,8 @@ package struct CommitStatus: Codable, Sendable, Hashable {
         }
     }
 
-    /// One problem in a workflow (or `sire.yaml`) at this commit.
-    package struct Problem: Codable, Sendable, Hashable {
-        /// The rule that fired, e.g. `unknown-key`.
-        package var rule: String
-        /// `error` or `warning`.
-        package var severity: String
-        /// The repository-relative file.
-        package var path: String
-        /// 1-based line.
-        package var line: Int
-        /// 1-based column.
-        package var column: Int
-        /// What is wrong.
-        package var message: String
-    }
+    /// One problem in a workflow (or `sire.yaml`) at this commit: the ledger's shape.
+    package typealias Problem = CheckNote.Problem
 
     /// Where a workflow version stands with the controller.
     package enum DeploymentState: String, Codable, Sendable, Hashable {
