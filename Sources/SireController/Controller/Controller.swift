@@ -34,6 +34,8 @@ package final class Controller: Service, Sendable {
         var lastHolder: [String: CommitInfo] = [:]
         var lastSeen: ObjectID?
         var poked = false
+        /// After a failed reconcile, the next attempt waits until then (no log flood).
+        var retryAt: ContinuousClock.Instant?
     }
 
     private let state = Mutex(State())
@@ -112,6 +114,10 @@ package final class Controller: Service, Sendable {
             $0.head = head
         }
         for workflow in live { await deploy(workflow) }
+        // Push triggers of a change applied just before a crash.
+        if let (paths, head) = try await blocking.run({ try reconciler.pendingPush() }) {
+            await firePushTriggers(changedPaths: paths, head: head)
+        }
     }
 
     private func deploy(_ workflow: LiveWorkflow) async {
@@ -144,7 +150,8 @@ package final class Controller: Service, Sendable {
     package func reconcileHead(fetch: Bool) async {
         let source = self.source
         let reconciler = self.reconciler
-        let lastSeen = state.withLock { $0.lastSeen }
+        let (lastSeen, retryAt) = state.withLock { ($0.lastSeen, $0.retryAt) }
+        if let retryAt, ContinuousClock.now < retryAt { return }
         let outcome: ReconcileOutcome?
         do {
             outcome = try await blocking.run { () -> ReconcileOutcome? in
@@ -153,11 +160,15 @@ package final class Controller: Service, Sendable {
                 return try reconciler.reconcile(head: head)
             }
         } catch {
-            logger.error("reconcile failed (will retry): \(error)")
+            logger.error("reconcile failed (retrying in 1 s): \(error)")
+            state.withLock { $0.retryAt = ContinuousClock.now + .seconds(1) }
             return
         }
         guard let outcome else { return }
-        state.withLock { $0.lastSeen = outcome.commit.id }
+        state.withLock {
+            $0.lastSeen = outcome.commit.id
+            $0.retryAt = nil
+        }
         if outcome.alreadyReconciled {
             return
         }
@@ -188,20 +199,27 @@ package final class Controller: Service, Sendable {
             }
             await scheduler.remove(id)
         }
-        if outcome.base != nil { await firePushTriggers(outcome) }
+        if outcome.base != nil { await firePushTriggers(changedPaths: outcome.changedPaths, head: outcome.commit) }
     }
 
-    /// One run per (workflow, commit) whose change matches the workflow's `on.push.paths`.
-    private func firePushTriggers(_ outcome: ReconcileOutcome) async {
-        guard !outcome.changedPaths.isEmpty else { return }
-        let live = state.withLock { $0.live }
+    /// One run per (workflow, commit) whose change matches the workflow's `on.push.paths`; then
+    /// the change is marked done (runs are idempotent per commit, so a crash in between only
+    /// makes a restart ask again).
+    private func firePushTriggers(changedPaths: [String], head: CommitInfo) async {
+        let live = changedPaths.isEmpty ? [:] : state.withLock { $0.live }
         for workflow in live.values.sorted(by: { $0.id < $1.id }) {
             guard let push = workflow.workflow.triggers.push else { continue }
             let globs = push.paths.compactMap(Glob.init)
             let matches =
-                globs.isEmpty || outcome.changedPaths.contains { path in globs.contains { $0.matches(path) } }
+                globs.isEmpty || changedPaths.contains { path in globs.contains { $0.matches(path) } }
             guard matches else { continue }
-            await launch(workflow, trigger: RunTrigger(type: "push", key: outcome.commit.id.description), inputs: [:])
+            await launch(workflow, trigger: RunTrigger(type: "push", key: head.id.description), inputs: [:])
+        }
+        let reconciler = self.reconciler
+        do {
+            try await blocking.run { try reconciler.pushFired(head: head.id) }
+        } catch {
+            logger.error("cannot record that push triggers fired: \(error)", metadata: ["git.sha": "\(head.id)"])
         }
     }
 

@@ -21,6 +21,9 @@ package final class Reconciler: Sendable {
     static let reconciledKey = "reconciled_commit"
     /// Bookmark: the last commit applied, the base of the next diff.
     static let appliedKey = "applied_commit"
+    /// Bookmark: `BASE HEAD` of an applied change whose push triggers have not all been fired
+    /// yet; set in the same transaction as the deployments, cleared once they are.
+    static let pendingPushKey = "pending_push"
 
     package let gitDirectory: String
     let store: Store
@@ -211,6 +214,7 @@ package final class Reconciler: Sendable {
             if deployed {
                 for deployment in updated { try tx.saveDeployment(deployment) }
                 try tx.setControllerValue(Self.appliedKey, head.description)
+                try tx.setControllerValue(Self.pendingPushKey, base.map { "\($0) \(head)" })
             }
             try tx.setControllerValue(Self.reconciledKey, head.description)
         }
@@ -221,6 +225,28 @@ package final class Reconciler: Sendable {
         return ReconcileOutcome(
             commit: commit, base: base, applied: deployed ? applied : [], retired: deployed ? retired : [],
             invalid: invalid, refused: refused, changedPaths: changedPaths, check: check, alreadyReconciled: false)
+    }
+
+    /// The applied change whose push triggers a crash may have left unfired: its paths and head.
+    package func pendingPush() throws -> (changedPaths: [String], head: CommitInfo)? {
+        guard let value = try store.snapshot({ tx in try tx.controllerValue(Self.pendingPushKey) }) else {
+            return nil
+        }
+        let parts = value.split(separator: " ").compactMap { ObjectID(String($0)) }
+        guard parts.count == 2 else { return nil }
+        let repository = try Repository(path: gitDirectory)
+        let changes = try repository.diff(from: parts[0], to: parts[1], detectRenames: false)
+        let paths = Array(Set(changes.flatMap { [$0.oldPath, $0.newPath].compactMap { $0 } })).sorted()
+        return (paths, try repository.commit(parts[1]))
+    }
+
+    /// Marks the push triggers of the change that led to `head` as fired.
+    package func pushFired(head: ObjectID) throws {
+        try store.transactionNow { tx in
+            if let value = try tx.controllerValue(Self.pendingPushKey), value.hasSuffix(head.description) {
+                try tx.setControllerValue(Self.pendingPushKey, nil)
+            }
+        }
     }
 
     /// Every live deployment's applied version, parsed: what the controller schedules after a
