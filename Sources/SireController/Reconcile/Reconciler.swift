@@ -28,7 +28,6 @@ package final class Reconciler: Sendable {
     package let gitDirectory: String
     let store: Store
     let logger: Logger
-    let author = (name: "sire-git", email: "sire-git@localhost")
 
     package init(gitDirectory: String, store: Store, logger: Logger = Logger(label: "sire.reconcile")) {
         self.gitDirectory = gitDirectory
@@ -206,9 +205,7 @@ package final class Reconciler: Sendable {
             refused: refused)
         // The note first: if we crash before the index commits, the same commit is reconciled
         // again and writes the same line, which the union of lines keeps once.
-        try repository.appendNotes(
-            [head: [check.line()]], ref: LedgerRef.checks, author: author,
-            message: "sire-git: check \(head.short)")
+        try LedgerWriter.writeCheck(check, gitDirectory: gitDirectory)
         let deployed = refused == nil
         try store.transactionNow { tx in
             if deployed {
