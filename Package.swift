@@ -21,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Pure core: model, graph, expressions, cron, durations. No I/O.
@@ -73,6 +76,20 @@ let package = Package(
             dependencies: [
                 "SireCore", "SireSpec", "SireGit", "SireTools", "SireStore", "SireEngine",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        // The HTTP API (SPEC §8) on Hummingbird: webhooks, triggers, runs, live events, metrics.
+        .target(
+            name: "SireHTTP",
+            dependencies: [
+                "SireCore", "SireStore", "SireEngine", "SireController",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
@@ -80,7 +97,7 @@ let package = Package(
         .target(
             name: "SireCLI",
             dependencies: [
-                "SireCore", "SireSpec", "SireGit", "SireTools", "SireStore", "SireEngine", "SireController",
+                "SireCore", "SireSpec", "SireGit", "SireTools", "SireStore", "SireEngine", "SireController", "SireHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -109,6 +126,15 @@ let package = Package(
             name: "SireControllerTests",
             dependencies: [
                 "SireController", "SireEngine", "SireStore", "SireGit", "SireSpec", "SireCore", "SireTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "SireHTTPTests",
+            dependencies: [
+                "SireHTTP", "SireController", "SireEngine", "SireStore", "SireCore", "SireTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),

@@ -200,38 +200,7 @@ struct RunsCommand: AsyncParsableCommand {
             let assembly = try EngineAssembly.make(
                 global, secretsFile: secrets, observer: watch ? ProgressPrinter() : nil)
             let original = try RunsCommand.find(id, in: assembly.store)
-            let new: NewRun
-            if on == "original" {
-                let workflow = try SpecDefinitions(repositoryPath: assembly.repository.gitDirectory).workflow(
-                    for: original)
-                new = NewRun(
-                    workflow: workflow, path: original.path, blob: original.blob, definition: original.definition,
-                    commit: original.commit, trigger: RunTrigger(type: "rerun", key: UUID().uuidString.lowercased()),
-                    inputs: original.inputs, rerunOf: original.id)
-            } else {
-                let rev = on == "latest" ? "HEAD" : on
-                let commit = try RepositoryLocator.resolve(rev, in: assembly.repository)
-                let set = try WorkflowSet.load(repository: assembly.repository, commit: commit)
-                let report = set.validate()
-                guard let file = report.files.first(where: { $0.workflowID == original.workflowID }) else {
-                    throw CLIError.usage("workflow '\(original.workflowID)' does not exist at \(commit.id.short)")
-                }
-                guard let workflow = file.workflow else {
-                    throw CLIError.usage("workflow '\(original.workflowID)' is invalid at \(commit.id.short)")
-                }
-                let inputs: [String: Value]
-                switch InputValidation.resolve(original.inputs, declared: workflow.inputs) {
-                case .success(let values): inputs = values
-                case .failure(let errors):
-                    throw CLIError.usage("the original inputs do not fit the workflow at \(commit.id.short): \(errors)")
-                }
-                new = NewRun(
-                    workflow: workflow, path: file.path, blob: file.blob ?? "",
-                    definition: set.files.first { $0.path == file.path }!.bytes,
-                    commit: PinnedCommit(commit, ref: rev),
-                    trigger: RunTrigger(type: "rerun", key: UUID().uuidString.lowercased()), inputs: inputs,
-                    rerunOf: original.id)
-            }
+            let new = try RerunPlan.make(original, on: on, gitDirectory: assembly.repository.gitDirectory)
             let finished: RunRecord
             do {
                 let (record, _) = try await assembly.engine.submit(new)

@@ -237,23 +237,35 @@ package final class Controller: Service, Sendable {
     package func launch(_ workflow: LiveWorkflow, trigger: RunTrigger, inputs: [String: Value]) async
         -> LaunchOutcome?
     {
-        let pinnedTo = state.withLock { state in
-            state.stale.contains(workflow.id) ? state.lastHolder[workflow.id] : state.head
-        } ?? workflow.commit
         do {
-            let outcome = try await launcher.launch(
-                workflow, trigger: trigger, inputs: inputs,
-                commit: PinnedCommit(pinnedTo, ref: "refs/heads/\(source.branch)"))
-            if case .skipped(let reason) = outcome {
-                logger.info("run skipped: \(reason)", metadata: ["workflow.id": "\(workflow.id)"])
-            }
-            return outcome
+            return try await launchOrThrow(workflow, trigger: trigger, inputs: inputs)
         } catch {
             logger.error(
                 "cannot start a run: \(error)",
                 metadata: ["workflow.id": "\(workflow.id)", "trigger": "\(trigger.type):\(trigger.key)"])
             return nil
         }
+    }
+
+    /// ``launch(_:trigger:inputs:)`` that throws instead of logging (bad inputs, index errors).
+    package func launchOrThrow(_ workflow: LiveWorkflow, trigger: RunTrigger, inputs: [String: Value]) async throws
+        -> LaunchOutcome
+    {
+        let pinnedTo =
+            state.withLock { state in
+                state.stale.contains(workflow.id) ? state.lastHolder[workflow.id] : state.head
+            } ?? workflow.commit
+        let outcome = try await launcher.launch(
+            workflow, trigger: trigger, inputs: inputs, commit: PinnedCommit(pinnedTo, ref: "refs/heads/\(source.branch)"))
+        if case .skipped(let reason) = outcome {
+            logger.info("run skipped: \(reason)", metadata: ["workflow.id": "\(workflow.id)"])
+        }
+        return outcome
+    }
+
+    /// Every deployed workflow version.
+    package func liveWorkflows() -> [LiveWorkflow] {
+        state.withLock { Array($0.live.values) }
     }
 
     /// The deployed version of a workflow, if any.

@@ -44,15 +44,24 @@ package actor RunLauncher {
         _ live: LiveWorkflow, trigger: RunTrigger, inputs given: [String: Value], commit: PinnedCommit,
         rerunOf: String? = nil
     ) async throws -> LaunchOutcome {
-        let id = live.workflow.id
         let inputs: [String: Value]
         switch InputValidation.resolve(given, declared: live.workflow.inputs) {
         case .success(let resolved): inputs = resolved
-        case .failure(let errors): throw ControllerError(.invalid, "workflow '\(id)': \(errors)")
+        case .failure(let errors): throw ControllerError(.invalid, "workflow '\(live.id)': \(errors)")
         }
-        policies[id] = live.workflow.concurrency
+        return try await launch(
+            NewRun(
+                workflow: live.workflow, path: live.path, blob: live.blob, definition: live.definition, commit: commit,
+                trigger: trigger, inputs: inputs, rerunOf: rerunOf))
+    }
+
+    /// Records `new` (inputs already resolved) and starts it, queues it or skips it per its
+    /// workflow's concurrency policy.
+    package func launch(_ new: NewRun) async throws -> LaunchOutcome {
+        let id = new.workflow.id
+        policies[id] = new.workflow.concurrency
         var queue = false
-        if let policy = live.workflow.concurrency, let limit = policy.limit {
+        if let policy = new.workflow.concurrency, let limit = policy.limit {
             let active = try store.snapshot { tx in try tx.activeRuns(of: id) }
             if active.count + launching[id, default: 0] >= limit {
                 switch policy.policy {
@@ -70,14 +79,14 @@ package actor RunLauncher {
         }
         launching[id, default: 0] += 1
         defer { launching[id, default: 1] -= 1 }
-        let (run, created) = try await engine.submit(
-            NewRun(
-                workflow: live.workflow, path: live.path, blob: live.blob, definition: live.definition, commit: commit,
-                trigger: trigger, inputs: inputs, rerunOf: rerunOf))
+        let (run, created) = try await engine.submit(new)
         guard created else { return .existing(run) }
         logger.info(
-            "run created", metadata: ["workflow.id": "\(id)", "run.id": "\(run.id)", "git.sha": "\(commit.sha)",
-                "trigger": "\(trigger.type):\(trigger.key)"])
+            "run created",
+            metadata: [
+                "workflow.id": "\(id)", "run.id": "\(run.id)", "git.sha": "\(new.commit.sha)",
+                "trigger": "\(new.trigger.type):\(new.trigger.key)",
+            ])
         if queue {
             pump(id)
             return executing[run.id] != nil ? .started(run) : .queued(run)

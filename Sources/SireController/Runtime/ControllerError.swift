@@ -4,8 +4,12 @@ package struct ControllerError: Error, CustomStringConvertible, Sendable {
     package enum Code: String, Sendable {
         /// The user asked for something that cannot be (bad revision, bad option, unreadable file).
         case usage
-        /// Definitions that do not validate.
+        /// Definitions or inputs that do not validate.
         case invalid
+        /// No such workflow, run or revision.
+        case notFound
+        /// The request contradicts the current state (e.g. a workflow without an HTTP trigger).
+        case conflict
         /// Git, the index or the file system failed.
         case io
         /// Anything else: a bug.

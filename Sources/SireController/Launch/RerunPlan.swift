@@ -1,0 +1,52 @@
+import Foundation
+import SireCore
+import SireEngine
+import SireGit
+import SireStore
+
+/// How to run a finished run again: on its own pinned definition, or on the version its workflow
+/// has at another revision (`latest` = the tracked branch head / HEAD), with the same inputs.
+package enum RerunPlan {
+    /// The new run for `original` on `on` (`original`, `latest`, or a revision).
+    /// - Throws: `ControllerError` `.notFound` when the revision or the workflow at it does not
+    ///   exist, `.invalid` when the workflow is invalid there or the inputs no longer fit.
+    package static func make(
+        _ original: RunRecord, on: String, gitDirectory: String, latest: String = "HEAD"
+    ) throws -> NewRun {
+        let trigger = RunTrigger(type: "rerun", key: UUID().uuidString.lowercased())
+        if on == "original" {
+            let workflow = try SpecDefinitions(repositoryPath: gitDirectory).workflow(for: original)
+            return NewRun(
+                workflow: workflow, path: original.path, blob: original.blob, definition: original.definition,
+                commit: original.commit, trigger: trigger, inputs: original.inputs, rerunOf: original.id)
+        }
+        let rev = on == "latest" ? latest : on
+        let repository = try Repository(path: gitDirectory)
+        let commit: CommitInfo
+        do {
+            commit = try repository.resolveCommit(rev)
+        } catch {
+            throw ControllerError(.notFound, "\(error)")
+        }
+        let set = try WorkflowSet.load(repository: repository, commit: commit)
+        let report = set.validate()
+        guard let file = report.files.first(where: { $0.workflowID == original.workflowID }) else {
+            throw ControllerError(.notFound, "workflow '\(original.workflowID)' does not exist at \(commit.id.short)")
+        }
+        guard let workflow = file.workflow else {
+            throw ControllerError(.invalid, "workflow '\(original.workflowID)' is invalid at \(commit.id.short)")
+        }
+        let inputs: [String: Value]
+        switch InputValidation.resolve(original.inputs, declared: workflow.inputs) {
+        case .success(let values): inputs = values
+        case .failure(let errors):
+            throw ControllerError(
+                .invalid, "the original inputs do not fit the workflow at \(commit.id.short): \(errors)")
+        }
+        return NewRun(
+            workflow: workflow, path: file.path, blob: file.blob ?? "",
+            definition: set.files.first { $0.path == file.path }?.bytes ?? [],
+            commit: PinnedCommit(commit, ref: on == "latest" ? latest : rev), trigger: trigger, inputs: inputs,
+            rerunOf: original.id)
+    }
+}
