@@ -40,6 +40,10 @@ package final class Reconciler: Sendable {
 
     /// Reconciles `head`; a commit already reconciled returns at once with `alreadyReconciled`.
     package func reconcile(head: ObjectID) throws -> ReconcileOutcome {
+        try SireMetrics.measureReconcile { try reconcileUnmeasured(head: head) }
+    }
+
+    private func reconcileUnmeasured(head: ObjectID) throws -> ReconcileOutcome {
         let repository = try Repository(path: gitDirectory)
         let commit = try repository.commit(head)
         let (reconciled, appliedBase) = try store.snapshot { tx in
@@ -203,9 +207,15 @@ package final class Reconciler: Sendable {
             refused: refused)
         // The note first: if we crash before the index commits, the same commit is reconciled
         // again and writes the same line, which the union of lines keeps once.
-        try repository.appendNotes(
-            [head: [check.line()]], ref: LedgerRef.checks, author: author,
-            message: "sire-git: check \(head.short)")
+        do {
+            try repository.appendNotes(
+                [head: [check.line()]], ref: LedgerRef.checks, author: author,
+                message: "sire-git: check \(head.short)")
+            SireMetrics.ledgerWritten(.check)
+        } catch {
+            SireMetrics.ledgerWriteFailed(.check)
+            throw error
+        }
         let deployed = refused == nil
         try store.transactionNow { tx in
             if deployed {
