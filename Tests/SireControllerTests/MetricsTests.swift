@@ -211,7 +211,7 @@ import Testing
         try setup.finishRun("r2", on: 1, at: start.addingTimeInterval(1))
         try setup.finishRun("r3", on: 1, status: .failed, at: start.addingTimeInterval(2))
         try setup.finishRun("bad", sha: "abc123", tree: "def456", at: start.addingTimeInterval(3))
-        try await SireMetrics.$factory.withValue(metrics) {
+        try SireMetrics.$factory.withValue(metrics) {
             #expect(try setup.writer.drainNow() == 3)
             // Nothing pending: an empty drain reports an empty outbox and writes nothing.
             #expect(try setup.writer.drainNow() == 0)
