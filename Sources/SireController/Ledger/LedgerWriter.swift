@@ -79,10 +79,10 @@ package final class LedgerWriter: Sendable {
                         lines, ref: LedgerRef.runs, author: author,
                         message: "sire-git: record \(recorded.count) run\(recorded.count == 1 ? "" : "s")")
                 } catch {
-                    SireMetrics.ledgerWriteFailed(.run, count: lines.values.reduce(0) { $0 + $1.count })
+                    SireMetrics.ledgerWriteFailed(.run, count: lines.values.joined().count)
                     throw ControllerError(.io, "cannot write the runs ledger in \(gitDirectory): \(error)")
                 }
-                SireMetrics.ledgerWritten(.run, count: lines.values.reduce(0) { $0 + $1.count })
+                SireMetrics.ledgerWritten(.run, count: lines.values.joined().count)
             }
             try index {
                 try store.transactionNow { tx in
