@@ -289,7 +289,8 @@ final class RunExecutor {
         // Metrics: no lock or query here; the observer decides what a timing costs.
         let ran = result.finishedAt.timeIntervalSince(states[i].startedAt ?? result.startedAt)
         services.observer?.stepFinished(
-            workflowID: workflow.id, stepID: step.id, status: states[i].status, duration: .nanoseconds(Int64(ran * 1e9)))
+            workflowID: workflow.id, stepID: step.id, status: states[i].status,
+            duration: .nanoseconds(Int64(ran * 1e9)))
         publish(i)
     }
 
