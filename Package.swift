@@ -127,6 +127,8 @@ let package = Package(
             dependencies: [
                 "SireController", "SireEngine", "SireStore", "SireGit", "SireSpec", "SireCore", "SireTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: strict),
         .testTarget(

@@ -18,6 +18,16 @@ public protocol DefinitionLoader: Sendable {
 /// Receives a run's events as they happen (progress on a terminal, live event streams).
 public protocol RunObserver: Sendable {
     func observe(_ event: EventRecord)
+    /// A step that ran has ended (succeeded, failed or cancelled) after `duration`, all its
+    /// attempts included: what metrics time. Called on the run's loop before the step's end is
+    /// committed, so it must return at once. Not called for steps skipped, or failed before
+    /// running (a `when` that cannot be evaluated).
+    func stepFinished(workflowID: String, stepID: String, status: StepStatus, duration: Duration)
+}
+
+extension RunObserver {
+    /// Observers that only follow events ignore step timings.
+    public func stepFinished(workflowID: String, stepID: String, status: StepStatus, duration: Duration) {}
 }
 
 /// Engine settings.

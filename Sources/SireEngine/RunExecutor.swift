@@ -286,6 +286,11 @@ final class RunExecutor {
         default:
             fail(i, error: result.error ?? "failed", errorOutput: result.errorOutput, duration: duration, into: &plan)
         }
+        // Metrics: no lock or query here; the observer decides what a timing costs.
+        let ran = result.finishedAt.timeIntervalSince(states[i].startedAt ?? result.startedAt)
+        services.observer?.stepFinished(
+            workflowID: workflow.id, stepID: step.id, status: states[i].status,
+            duration: .nanoseconds(Int64(ran * 1e9)))
         publish(i)
     }
 

@@ -51,7 +51,9 @@ package final class Controller: Service, Sendable {
             GitSource.isURL(options.location)
             ? try GitSource(url: options.location, state: options.state, branch: options.branch)
             : try GitSource(localPath: options.location, branch: options.branch)
-        runtime = try Runtime.make(gitDirectory: source.gitDirectory, state: options.state, secrets: options.secrets)
+        runtime = try Runtime.make(
+            gitDirectory: source.gitDirectory, state: options.state, secrets: options.secrets,
+            observer: MetricsRunObserver())
         reconciler = Reconciler(gitDirectory: source.gitDirectory, store: runtime.store)
         let ledger = LedgerService(
             writer: LedgerWriter(gitDirectory: source.gitDirectory, store: runtime.store, logger: logger))

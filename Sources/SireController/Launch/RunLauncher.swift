@@ -132,6 +132,7 @@ package actor RunLauncher {
         let engine = self.engine
         let logger = self.logger
         executingByWorkflow[run.workflowID, default: []].insert(run.id)
+        SireMetrics.runStarted(workflow: run.workflowID, trigger: run.trigger.type)
         executing[run.id] = Task {
             do {
                 let finished = try await engine.execute(run.id)
@@ -148,11 +149,20 @@ package actor RunLauncher {
                 await self.finished(run)
             }
         }
+        SireMetrics.executing(executing.count)
     }
 
     private func finished(_ run: RunRecord) async {
         executing[run.id] = nil
         executingByWorkflow[run.workflowID]?.remove(run.id)
+        SireMetrics.executing(executing.count)
+        if run.status.isFinished {
+            SireMetrics.runFinished(
+                workflow: run.workflowID, status: run.status.rawValue,
+                duration: run.startedAt.flatMap { start in
+                    run.finishedAt.map { .nanoseconds(Int64($0.timeIntervalSince(start) * 1e9)) }
+                })
+        }
         if run.status.isFinished { await onFinish(run) }
         if !Task.isCancelled { pump(run.workflowID) }
         if executing.isEmpty {
@@ -172,5 +182,7 @@ package actor RunLauncher {
             start(run)
             running += 1
         }
+        SireMetrics.queued(
+            active.filter { $0.status == .queued && executing[$0.id] == nil }.count, workflow: workflowID)
     }
 }

@@ -52,6 +52,7 @@ package final class LedgerWriter: Sendable {
         var written = 0
         while true {
             let ids = try index { try store.snapshot { tx in try tx.pendingOutbox(limit: max(1, batch)) } }
+            SireMetrics.outbox(ids.count)
             if ids.isEmpty { break }
             let rows = try index {
                 try store.snapshot { tx in try ids.map { id in (id, try tx.run(id), try tx.steps(of: id)) } }
@@ -78,8 +79,10 @@ package final class LedgerWriter: Sendable {
                         lines, ref: LedgerRef.runs, author: author,
                         message: "sire-git: record \(recorded.count) run\(recorded.count == 1 ? "" : "s")")
                 } catch {
+                    SireMetrics.ledgerWriteFailed(.run, count: lines.values.joined().count)
                     throw ControllerError(.io, "cannot write the runs ledger in \(gitDirectory): \(error)")
                 }
+                SireMetrics.ledgerWritten(.run, count: lines.values.joined().count)
             }
             try index {
                 try store.transactionNow { tx in
@@ -87,6 +90,8 @@ package final class LedgerWriter: Sendable {
                     try tx.clearOutbox(recorded)
                 }
             }
+            SireMetrics.ledgerWriteFailed(.run, count: failures.count)
+            if ids.count < batch { SireMetrics.outbox(0) }
             for (id, reason) in failures {
                 logger.error("run not recorded in the ledger", metadata: ["run.id": "\(id)", "error": "\(reason)"])
             }
@@ -115,7 +120,9 @@ package final class LedgerWriter: Sendable {
             try repository.appendNotes(
                 [commit: [note.line()]], ref: LedgerRef.checks, author: LedgerIdentity.author(for: repository),
                 message: "sire-git: check \(commit.short)")
+            SireMetrics.ledgerWritten(.check)
         } catch {
+            SireMetrics.ledgerWriteFailed(.check)
             throw ControllerError(.io, "cannot write the checks ledger in \(gitDirectory): \(error)")
         }
     }

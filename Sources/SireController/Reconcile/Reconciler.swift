@@ -42,6 +42,10 @@ package final class Reconciler: Sendable {
 
     /// Reconciles `head`; a commit already reconciled returns at once with `alreadyReconciled`.
     package func reconcile(head: ObjectID) throws -> ReconcileOutcome {
+        try SireMetrics.measureReconcile { try reconcileUnmeasured(head: head) }
+    }
+
+    private func reconcileUnmeasured(head: ObjectID) throws -> ReconcileOutcome {
         let repository = try Repository(path: gitDirectory)
         let commit = try repository.commit(head)
         let (reconciled, appliedBase) = try store.snapshot { tx in

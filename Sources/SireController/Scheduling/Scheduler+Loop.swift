@@ -135,6 +135,7 @@ extension Scheduler {
     }
 
     func record(lateness seconds: TimeInterval) {
+        SireMetrics.scheduleLate(seconds: seconds)
         let sample = Duration.nanoseconds(Int64((max(0, seconds) * 1e9).rounded()))
         if lateness.count < Self.latenessCapacity {
             lateness.append(sample)
