@@ -26,11 +26,12 @@ extension APIHandlers {
             }
             start = seq
         }
+        let first = start
         let interval = configuration.eventPollInterval
         let logger = call.logger
         logger.info("event stream opened", metadata: ["run.id": "\(id)", "after": "\(start)"])
         let body = ResponseBody { writer in
-            var after = start
+            var after = first
             var lastWrite = ContinuousClock.now
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             while true {
