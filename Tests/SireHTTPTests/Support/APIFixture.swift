@@ -9,6 +9,9 @@ import SireCore
 @testable import SireHTTP
 import SireTestSupport
 
+/// The controller did not become ready within the fixture's patience.
+struct NotReady: Error {}
+
 /// Workflows most suites deploy.
 enum Workflows {
     /// A no-op triggered over HTTP, with typed inputs.
@@ -158,7 +161,7 @@ final class APIFixture: @unchecked Sendable {
             if try await request(.GET, "/readyz").status == 200 { return }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw GitFixture.CommandFailed(arguments: ["readyz"], status: 1, standardError: "controller never ready")
+        throw NotReady()
     }
 
     /// Shuts server and controller down gracefully.
