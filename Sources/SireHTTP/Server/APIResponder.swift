@@ -50,7 +50,7 @@ package struct APIResponder: HTTPResponder {
             }
         } catch {
             let apiError = APIError.from(error)
-            if apiError.status.code >= 500 {
+            if apiError.status == .internalServerError {
                 logger.error("request failed: \(error)", metadata: ["http.route": "\(routeName)"])
             }
             response = .error(apiError)
