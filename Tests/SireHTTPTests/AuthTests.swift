@@ -92,4 +92,21 @@ struct AuthTests {
             #expect(!error.message.contains("supersecret"), "the error must not echo the token")
         }
     }
+
+    @Test("the controller's configuration comes from --listen, --tokens and the environment")
+    func configurationFromEnvironment() throws {
+        let configuration = try HTTPConfiguration.make(
+            listen: "0.0.0.0:8080",
+            environment: [
+                "SIRE_API_TOKENS": "admin:a1", "SIRE_HOOK_SECRET": "all", "SIRE_HOOK_SECRET_GITLAB": "gl",
+            ])
+        #expect(configuration.host == "0.0.0.0" && configuration.port == 8080)
+        #expect(!configuration.isLoopback)
+        #expect(configuration.tokens.role(of: "a1") == .admin)
+        #expect(configuration.hookSecrets.github == "all")
+        #expect(configuration.hookSecrets.gitlab == "gl")
+        let plain = try HTTPConfiguration.make(environment: [:])
+        #expect(plain.host == "127.0.0.1" && plain.port == 7700)
+        #expect(plain.tokens.isEmpty && plain.hookSecrets.isEmpty)
+    }
 }

@@ -87,4 +87,15 @@ struct HookTests {
         #expect(!HookVerifier.validHMAC("sha1=" + header.dropFirst(7), body: Array(sent.utf8), key: checkKey))
         #expect(!HookVerifier.validHMAC("sha256=zz", body: Array(sent.utf8), key: checkKey))
     }
+
+    @Test("without any hook secret, unsigned hooks are taken from this machine")
+    func unsignedFromLoopback() async throws {
+        let api = try await APIFixture(files: ["workflows/on-push.yaml": Workflows.onPush], urlSource: true)
+        try api.git.write("data/a.txt", "1")
+        try api.git.commit("data 1")
+        let reply = try await api.request(.POST, "/v1/hooks/git", body: #"{"ref":"refs/heads/main"}"#)
+        #expect(reply.status == 202)
+        #expect(try await Self.waitForRuns(api, 1) == 1)
+        await api.stop()
+    }
 }

@@ -102,4 +102,19 @@ struct TriggerTests {
         _ = try await api.request(.POST, "/v1/runs/\(id)/cancel")
         await api.stop()
     }
+
+    @Test("a trigger that waits for a concurrency slot is 202 with a queued run")
+    func queued() async throws {
+        let queueing = Workflows.single.replacingOccurrences(of: "policy: skip", with: "policy: queue")
+        let api = try await APIFixture(files: ["workflows/single.yaml": queueing])
+        let first = try await api.request(.POST, "/v1/workflows/single/runs")
+        #expect(first.status == 201)
+        let second = try await api.request(.POST, "/v1/workflows/single/runs")
+        #expect(second.status == 202)
+        #expect(second.string("status") == "queued")
+        for reply in [first, second] {
+            if let id = reply.string("id") { _ = try await api.request(.POST, "/v1/runs/\(id)/cancel") }
+        }
+        await api.stop()
+    }
 }

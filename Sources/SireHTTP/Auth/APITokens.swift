@@ -10,6 +10,7 @@ import Foundation
 package struct APITokens: Sendable {
     private var entries: [(role: APIRole, digest: [UInt8])] = []
 
+    /// No tokens.
     package init() {}
 
     /// True when no token is configured (the API is then open to loopback clients only).

@@ -2,10 +2,14 @@
 /// (`X-Hub-Signature-256`), GitLab's token (`X-Gitlab-Token`), and the key of the generic
 /// `X-Sire-Signature: sha256=HEX` HMAC. Never logged.
 package struct HookSecrets: Sendable {
+    /// The key of GitHub's `X-Hub-Signature-256` HMAC.
     package var github: String?
+    /// The token GitLab sends as `X-Gitlab-Token`.
     package var gitlab: String?
+    /// The key of the generic `X-Sire-Signature` HMAC.
     package var generic: String?
 
+    /// Secrets per kind; a nil one refuses that kind of hook.
     package init(github: String? = nil, gitlab: String? = nil, generic: String? = nil) {
         self.github = github
         self.gitlab = gitlab

@@ -5,18 +5,23 @@ import SireController
 /// user can act on, sent as `{"error":{"code","message"}}`. Controller errors are mapped here,
 /// at the edge: usage → 400, invalid → 422, notFound → 404, conflict → 409, io/internal → 500.
 package struct APIError: Error, CustomStringConvertible, Sendable {
+    /// The HTTP status sent.
     package var status: HTTPResponse.Status
+    /// A stable snake_case code clients can branch on (`not_found`, `invalid`, ...).
     package var code: String
+    /// One line a user can act on.
     package var message: String
     /// Extra response headers (`Allow`, `WWW-Authenticate`, `Retry-After`).
     package var headers: HTTPFields = [:]
 
+    /// An error with a status, a code and a message.
     package init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
         self.status = status
         self.code = code
         self.message = message
     }
 
+    /// `404 not_found: no run ...`.
     package var description: String { "\(status.code) \(code): \(message)" }
 
     static func badRequest(_ message: String) -> APIError { APIError(.badRequest, "bad_request", message) }

@@ -7,12 +7,14 @@ import Logging
 /// that is echoed and put in every log line, routes it, checks its token, bounds its time,
 /// turns every error into a JSON error, and counts it in the request metrics.
 package struct APIResponder: HTTPResponder {
+    /// The request context the server builds.
     package typealias Context = APIRequestContext
 
     let routes: RouteTable
     let configuration: HTTPConfiguration
     let metrics = HTTPMetrics()
 
+    /// Answers one request; never throws (every error becomes a JSON error response).
     package func respond(to request: Request, context: APIRequestContext) async throws -> Response {
         let start = ContinuousClock.now
         let requestID = Self.requestID(request.headers[Self.requestIDHeader])

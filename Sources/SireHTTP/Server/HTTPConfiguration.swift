@@ -24,6 +24,7 @@ package struct HTTPConfiguration: Sendable {
     /// Called once the server is bound, with the actual port (useful with port 0).
     package var onListening: (@Sendable (_ port: Int) async -> Void)?
 
+    /// The defaults: 127.0.0.1:7700, 1 MiB bodies, 30 s per request, no tokens, no hook secrets.
     package init() {}
 
     /// The default `--listen` address.
@@ -64,7 +65,9 @@ package struct HTTPConfigurationError: Error, CustomStringConvertible, Sendable 
     /// One line a user can act on.
     package var message: String
 
+    /// An error with its message.
     package init(_ message: String) { self.message = message }
 
+    /// The message.
     package var description: String { message }
 }
