@@ -71,6 +71,29 @@ enum HTTPBench {
             "  runs in the index: \(runs.count) (distinct request keys \(keys.count), distinct run ids "
                 + "\(Set(ids).count)) — \(runs.count == total && keys.count == total ? "none lost or duplicated" : "MISMATCH")")
 
+        // The same launches without HTTP, for the share of the time the API itself adds.
+        let clock = ContinuousClock()
+        let directStart = clock.now
+        let direct = await withTaskGroup(of: [Double].self) { group in
+            for worker in 0..<connections {
+                group.addTask {
+                    var out: [Double] = []
+                    var index = worker
+                    while index < total {
+                        let begin = clock.now
+                        _ = try? await controller.triggerHTTP(workflowID: "noop", inputs: [:], requestKey: "direct-\(index)")
+                        out.append(milliseconds(clock.now - begin))
+                        index += connections
+                    }
+                    return out
+                }
+            }
+            var all: [Double] = []
+            for await part in group { all += part }
+            return all.sorted()
+        }
+        report("  same, in process (no HTTP)", Stats(latencies: direct, elapsed: clock.now - directStart, errors: 0))
+
         let runIDs = runs.map(\.id)
         let (getStats, _) = await load(client) { index in
             HTTPClientRequest(url: base + "/v1/runs/" + runIDs[index % runIDs.count])
