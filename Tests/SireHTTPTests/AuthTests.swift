@@ -110,3 +110,30 @@ struct AuthTests {
         #expect(plain.tokens.isEmpty && plain.hookSecrets.isEmpty)
     }
 }
+
+@Suite("Logs")
+struct LogTests {
+    @Test("every request's log lines carry its request id; tokens and hook secrets never appear")
+    func requestIDsAndNoSecrets() async throws {
+        let logs = LogCapture()
+        let api = try await APIFixture(
+            files: ["workflows/greet.yaml": Workflows.greet], tokens: [(.admin, "tok-SECRET-123")], logs: logs
+        ) { configuration in
+            configuration.hookSecrets = HookSecrets(all: "hook-SECRET-456")
+        }
+        _ = try await api.request(
+            .POST, "/v1/workflows/greet/runs", body: #"{"inputs":{"name":"x"}}"#, headers: [("X-Request-Id", "trace-me-1")],
+            token: "tok-SECRET-123")
+        _ = try await api.request(.GET, "/v1/runs", headers: [("X-Request-Id", "trace-me-2")], token: "tok-SECRET-12")
+        _ = try await api.request(
+            .POST, "/v1/hooks/git", body: "{}", headers: [("X-Request-Id", "trace-me-3"), ("X-Gitlab-Token", "hook-SECRET-45")])
+        await api.stop()
+        let lines = logs.all
+        for id in ["trace-me-1", "trace-me-2", "trace-me-3"] {
+            let mine = lines.filter { $0.contains("request.id=\(id)") }
+            #expect(mine.contains { $0.contains(" request ") }, "a request line for \(id)")
+        }
+        #expect(lines.filter { $0.contains("request.id=trace-me-1") }.count >= 2, "the handler's own line too")
+        #expect(!lines.contains { $0.contains("SECRET") })
+    }
+}

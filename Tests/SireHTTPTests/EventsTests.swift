@@ -107,3 +107,28 @@ struct EventsTests {
         await api.stop()
     }
 }
+
+@Suite("Shutdown")
+struct ShutdownTests {
+    @Test("a graceful shutdown ends open event streams instead of waiting for their runs")
+    func shutdownEndsStreams() async throws {
+        let api = try await APIFixture(files: ["workflows/single.yaml": Workflows.single])
+        let started = try await api.request(.POST, "/v1/workflows/single/runs")
+        let id = try #require(started.string("id"))
+        let port = api.port
+        let reader = Task {
+            let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/runs/\(id)/events")
+            let response = try await APIFixture.client.execute(request, timeout: .seconds(20))
+            var text = ""
+            for try await buffer in response.body { text += String(buffer: buffer) }
+            return text
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let begin = ContinuousClock.now
+        await api.stop()
+        let text = try await reader.value
+        #expect(ContinuousClock.now - begin < .seconds(1.5), "the 2 s run must not hold the shutdown")
+        #expect(text.contains("event: step.started"))
+        #expect(!text.contains("event: run.finished"))
+    }
+}

@@ -122,7 +122,7 @@ final class APIFixture: @unchecked Sendable {
     /// Commits `files` (path → content) and starts controller and server; waits until ready.
     init(
         files: [String: String], tokens: [(APIRole, String)] = [], urlSource: Bool = false,
-        configure: (inout HTTPConfiguration) -> Void = { _ in }
+        logs: LogCapture? = nil, configure: (inout HTTPConfiguration) -> Void = { _ in }
     ) async throws {
         MetricsSetup.bootstrap()
         git = try GitFixture()
@@ -133,8 +133,8 @@ final class APIFixture: @unchecked Sendable {
             location: urlSource ? "file://" + git.root : git.root, state: git.sandbox + "/state")
         options.interval = .seconds(3600)
         options.drainGrace = .milliseconds(200)
-        var logger = Logger(label: "sire.test")
-        logger.logLevel = .warning
+        var logger = logs.map { capture in Logger(label: "sire.test") { _ in capture.handler } } ?? Logger(label: "sire.test")
+        logger.logLevel = logs == nil ? .warning : .debug
         controller = try Controller(options: options, logger: logger)
         var configuration = HTTPConfiguration()
         configuration.port = 0
