@@ -63,13 +63,16 @@ enum HTTPBench {
             request.headers.add(name: "Idempotency-Key", value: "bench-\(index)")
             request.body = .bytes(ByteBuffer(string: #"{"inputs":{}}"#))
             return request
-        } accept: { $0 == 201 || $0 == 202 }
+        } accept: {
+            $0 == 201 || $0 == 202
+        }
         report("POST /v1/workflows/noop/runs", postStats)
         let runs = try! controller.runtime.store.snapshot { tx in try tx.runs(workflow: "noop", limit: 100_000) }
         let keys = Set(runs.map(\.trigger.key))
         print(
             "  runs in the index: \(runs.count) (distinct request keys \(keys.count), distinct run ids "
-                + "\(Set(ids).count)) — \(runs.count == total && keys.count == total ? "none lost or duplicated" : "MISMATCH")")
+                + "\(Set(ids).count)) — \(runs.count == total && keys.count == total ? "none lost or duplicated" : "MISMATCH")"
+        )
 
         // The same launches without HTTP, for the share of the time the API itself adds.
         let clock = ContinuousClock()
@@ -81,7 +84,8 @@ enum HTTPBench {
                     var index = worker
                     while index < total {
                         let begin = clock.now
-                        _ = try? await controller.triggerHTTP(workflowID: "noop", inputs: [:], requestKey: "direct-\(index)")
+                        _ = try? await controller.triggerHTTP(
+                            workflowID: "noop", inputs: [:], requestKey: "direct-\(index)")
                         out.append(milliseconds(clock.now - begin))
                         index += connections
                     }
@@ -97,7 +101,9 @@ enum HTTPBench {
         let runIDs = runs.map(\.id)
         let (getStats, _) = await load(client) { index in
             HTTPClientRequest(url: base + "/v1/runs/" + runIDs[index % runIDs.count])
-        } accept: { $0 == 200 }
+        } accept: {
+            $0 == 200
+        }
         report("GET /v1/runs/{id}", getStats)
 
         try? await client.shutdown()
@@ -156,8 +162,8 @@ enum HTTPBench {
         print(
             "  " + name.padding(toLength: 30, withPad: " ", startingAt: 0)
                 + String(
-                format: " %7.0f req/s   p50 %6.2f ms   p99 %6.2f ms   errors %d",
-                Double(stats.latencies.count) / seconds, percentile(stats.latencies, 0.5),
-                percentile(stats.latencies, 0.99), stats.errors))
+                    format: " %7.0f req/s   p50 %6.2f ms   p99 %6.2f ms   errors %d",
+                    Double(stats.latencies.count) / seconds, percentile(stats.latencies, 0.5),
+                    percentile(stats.latencies, 0.99), stats.errors))
     }
 }

@@ -2,8 +2,9 @@ import AsyncHTTPClient
 import Foundation
 import NIOHTTP1
 import SireCore
-@testable import SireHTTP
 import Testing
+
+@testable import SireHTTP
 
 @Suite("Bearer tokens and roles")
 struct AuthTests {
@@ -69,7 +70,8 @@ struct AuthTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/tokens"
-        try "# who may do what\nviewer   v-secret\n\nadmin\ta-secret\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "# who may do what\nviewer   v-secret\n\nadmin\ta-secret\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         var tokens = APITokens()
         try tokens.add(file: path)
@@ -122,11 +124,13 @@ struct LogTests {
             configuration.hookSecrets = HookSecrets(all: "hook-SECRET-456")
         }
         _ = try await api.request(
-            .POST, "/v1/workflows/greet/runs", body: #"{"inputs":{"name":"x"}}"#, headers: [("X-Request-Id", "trace-me-1")],
+            .POST, "/v1/workflows/greet/runs", body: #"{"inputs":{"name":"x"}}"#,
+            headers: [("X-Request-Id", "trace-me-1")],
             token: "tok-SECRET-123")
         _ = try await api.request(.GET, "/v1/runs", headers: [("X-Request-Id", "trace-me-2")], token: "tok-SECRET-12")
         _ = try await api.request(
-            .POST, "/v1/hooks/git", body: "{}", headers: [("X-Request-Id", "trace-me-3"), ("X-Gitlab-Token", "hook-SECRET-45")])
+            .POST, "/v1/hooks/git", body: "{}",
+            headers: [("X-Request-Id", "trace-me-3"), ("X-Gitlab-Token", "hook-SECRET-45")])
         await api.stop()
         let lines = logs.all
         for id in ["trace-me-1", "trace-me-2", "trace-me-3"] {

@@ -2,8 +2,9 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import SireCore
-@testable import SireHTTP
 import Testing
+
+@testable import SireHTTP
 
 @Suite("GET /v1/runs/{id}/events (Server-Sent Events)")
 struct EventsTests {
@@ -68,8 +69,10 @@ struct EventsTests {
         #expect(logs.contains { $0.contains("first line") }, "log.write line")
         #expect(logs.contains { $0.contains("from-shell") && $0.contains("stdout") }, "shell.run output")
         // Step order: nap finishes before shout starts (they depend on each other).
-        let napDone = try #require(events.firstIndex { $0.kind == "step.succeeded" && $0.data.contains(#""step":"nap""#) })
-        let shoutStart = try #require(events.firstIndex { $0.kind == "step.started" && $0.data.contains(#""step":"shout""#) })
+        let napDone = try #require(
+            events.firstIndex { $0.kind == "step.succeeded" && $0.data.contains(#""step":"nap""#) })
+        let shoutStart = try #require(
+            events.firstIndex { $0.kind == "step.started" && $0.data.contains(#""step":"shout""#) })
         #expect(napDone < shoutStart)
 
         // A finished run replays the same history and closes; Last-Event-ID resumes after it.

@@ -1,8 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import SireCore
-@testable import SireHTTP
 import Testing
+
+@testable import SireHTTP
 
 @Suite("POST /v1/hooks/git")
 struct HookTests {
@@ -63,7 +64,8 @@ struct HookTests {
         try api.git.write("data/b.txt", "2")
         try api.git.commit("data 2")
         let gitlab = try await api.request(
-            .POST, "/v1/hooks/git", body: push, headers: [("X-Gitlab-Token", Self.secret), ("X-Gitlab-Event", "Push Hook")])
+            .POST, "/v1/hooks/git", body: push,
+            headers: [("X-Gitlab-Token", Self.secret), ("X-Gitlab-Event", "Push Hook")])
         #expect(gitlab.status == 202)
         #expect(try await Self.waitForRuns(api, 2) == 2)
 
@@ -77,10 +79,12 @@ struct HookTests {
         await api.stop()
     }
 
-    @Test("HMAC checks: right key and body pass; anything else fails", arguments: [
-        ("body", "key", "body", "key", true), ("body", "key", "body!", "key", false),
-        ("body", "key", "body", "key2", false), ("", "key", "", "key", true),
-    ])
+    @Test(
+        "HMAC checks: right key and body pass; anything else fails",
+        arguments: [
+            ("body", "key", "body", "key", true), ("body", "key", "body!", "key", false),
+            ("body", "key", "body", "key2", false), ("", "key", "", "key", true),
+        ])
     func hmac(signed: String, signKey: String, sent: String, checkKey: String, valid: Bool) {
         let header = HookVerifier.signature(of: Array(signed.utf8), key: signKey)
         #expect(HookVerifier.validHMAC(header, body: Array(sent.utf8), key: checkKey) == valid)

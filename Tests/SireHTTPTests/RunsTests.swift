@@ -1,8 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import SireCore
-@testable import SireHTTP
 import Testing
+
+@testable import SireHTTP
 
 @Suite("Runs, workflows and commit status")
 struct RunsTests {
@@ -53,7 +54,9 @@ struct RunsTests {
         func ids(_ query: String) async throws -> [String] {
             let reply = try await api.request(.GET, "/v1/runs?\(query)")
             guard case .object(let root)? = reply.json, case .array(let runs)? = root["runs"] else { return [] }
-            return runs.compactMap { if case .object(let o) = $0, case .string(let id)? = o["workflow"] { id } else { nil } }
+            return runs.compactMap {
+                if case .object(let o) = $0, case .string(let id)? = o["workflow"] { id } else { nil }
+            }
         }
         #expect(try await ids("workflow=greet") == ["greet"])
         #expect(try await ids("status=succeeded") == ["greet"])

@@ -1,8 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import SireCore
-@testable import SireHTTP
 import Testing
+
+@testable import SireHTTP
 
 @Suite("Server basics: health, readiness, metrics, errors, request ids")
 struct ServerBasicsTests {
@@ -50,7 +51,8 @@ struct ServerBasicsTests {
         let a = try #require(first.headers["X-Request-Id"].first)
         let b = try #require(second.headers["X-Request-Id"].first)
         #expect(!a.isEmpty && a != b)
-        let hostile = try await api.request(.GET, "/healthz", headers: [("X-Request-Id", String(repeating: "x", count: 500))])
+        let hostile = try await api.request(
+            .GET, "/healthz", headers: [("X-Request-Id", String(repeating: "x", count: 500))])
         #expect(hostile.headers["X-Request-Id"].first?.count == 16)
         await api.stop()
     }
@@ -82,10 +84,12 @@ struct ServerBasicsTests {
         await api.stop()
     }
 
-    @Test("listen addresses parse; bad ones are refused", arguments: [
-        ("127.0.0.1:7700", "127.0.0.1", 7700), (":8080", "127.0.0.1", 8080), ("9000", "127.0.0.1", 9000),
-        ("0.0.0.0:80", "0.0.0.0", 80), ("[::1]:7700", "::1", 7700), ("localhost:1", "127.0.0.1", 1),
-    ])
+    @Test(
+        "listen addresses parse; bad ones are refused",
+        arguments: [
+            ("127.0.0.1:7700", "127.0.0.1", 7700), (":8080", "127.0.0.1", 8080), ("9000", "127.0.0.1", 9000),
+            ("0.0.0.0:80", "0.0.0.0", 80), ("[::1]:7700", "::1", 7700), ("localhost:1", "127.0.0.1", 1),
+        ])
     func listen(text: String, host: String, port: Int) throws {
         var configuration = HTTPConfiguration()
         try configuration.listen(text)

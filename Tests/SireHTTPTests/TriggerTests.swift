@@ -1,8 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import SireCore
-@testable import SireHTTP
 import Testing
+
+@testable import SireHTTP
 
 @Suite("POST /v1/workflows/{id}/runs")
 struct TriggerTests {
@@ -80,8 +81,10 @@ struct TriggerTests {
     func idempotency() async throws {
         let api = try await APIFixture(files: ["workflows/greet.yaml": Workflows.greet])
         let body = #"{"inputs":{"name":"ada"}}"#
-        let first = try await api.request(.POST, "/v1/workflows/greet/runs", body: body, headers: [("Idempotency-Key", "k1")])
-        let again = try await api.request(.POST, "/v1/workflows/greet/runs", body: body, headers: [("Idempotency-Key", "k1")])
+        let first = try await api.request(
+            .POST, "/v1/workflows/greet/runs", body: body, headers: [("Idempotency-Key", "k1")])
+        let again = try await api.request(
+            .POST, "/v1/workflows/greet/runs", body: body, headers: [("Idempotency-Key", "k1")])
         #expect(first.status == 201)
         #expect(again.status == 200)
         #expect(first.string("id") == again.string("id"))

@@ -44,8 +44,9 @@ package struct APITokens: Sendable {
             guard let colon = pair.firstIndex(of: ":") else {
                 throw HTTPConfigurationError("SIRE_API_TOKENS item \(index + 1): expected ROLE:TOKEN")
             }
-            try add(roleName: String(pair[..<colon]), token: String(pair[pair.index(after: colon)...]),
-                    place: "SIRE_API_TOKENS item \(index + 1)")
+            try add(
+                roleName: String(pair[..<colon]), token: String(pair[pair.index(after: colon)...]),
+                place: "SIRE_API_TOKENS item \(index + 1)")
         }
     }
 
@@ -80,7 +81,8 @@ package struct APITokens: Sendable {
     private mutating func add(roleName: String, token: String, place: String) throws(HTTPConfigurationError) {
         guard let role = APIRole(rawValue: roleName.lowercased()) else {
             throw HTTPConfigurationError(
-                "\(place): unknown role '\(roleName)' (use \(APIRole.allCases.map(\.rawValue).joined(separator: ", ")))")
+                "\(place): unknown role '\(roleName)' (use \(APIRole.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         guard !token.isEmpty else { throw HTTPConfigurationError("\(place): the token is empty") }
         add(token, role: role)

@@ -54,7 +54,8 @@ struct APIHandlers: Sendable {
             switch try verifier.verify(headers: call.request.headers, body: body, loopbackPeer: call.loopbackPeer) {
             case .accept(let sender):
                 controller.poke()
-                call.logger.info("webhook accepted: fetch and reconcile", metadata: ["hook.sender": "\(sender.rawValue)"])
+                call.logger.info(
+                    "webhook accepted: fetch and reconcile", metadata: ["hook.sender": "\(sender.rawValue)"])
                 return .json(.object(["accepted": .bool(true)]), status: .accepted)
             case .ignore(let reason):
                 call.logger.info("webhook ignored: \(reason)")

@@ -90,7 +90,9 @@ enum APIJSON {
             "valid": .bool(deployment.valid),
             "live": .bool(deployment.isLive),
             "diagnostics": diagnostics,
-            "attempted": .object(["commit": .string(deployment.attemptedCommit), "blob": .string(deployment.attemptedBlob)]),
+            "attempted": .object([
+                "commit": .string(deployment.attemptedCommit), "blob": .string(deployment.attemptedBlob),
+            ]),
             "applied": deployment.appliedBlob == nil
                 ? .null
                 : .object([
@@ -119,7 +121,9 @@ enum APIJSON {
             object["inputs"] = .object(
                 Dictionary(
                     uniqueKeysWithValues: workflow.inputs.map { input in
-                        var spec: [String: Value] = ["type": .string(input.kind.rawValue), "required": .bool(input.required)]
+                        var spec: [String: Value] = [
+                            "type": .string(input.kind.rawValue), "required": .bool(input.required),
+                        ]
                         if let value = input.defaultValue { spec["default"] = value }
                         if let allowed = input.allowed { spec["enum"] = .array(allowed) }
                         if let description = input.description { spec["description"] = .string(description) }

@@ -33,7 +33,8 @@ struct HookVerifier: Sendable {
             sender = .github
         } else if let token = headers[HTTPField.Name("X-Gitlab-Token")!] {
             guard let secret = secrets.gitlab,
-                ConstantTime.equal(Array(SHA256.hash(data: Data(token.utf8))), Array(SHA256.hash(data: Data(secret.utf8))))
+                ConstantTime.equal(
+                    Array(SHA256.hash(data: Data(token.utf8))), Array(SHA256.hash(data: Data(secret.utf8))))
             else {
                 throw APIError.unauthorized("the X-Gitlab-Token does not match")
             }

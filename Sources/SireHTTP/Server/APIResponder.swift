@@ -32,7 +32,8 @@ package struct APIResponder: HTTPResponder {
             case .wrongMethod(let allowed):
                 var error = APIError(
                     .methodNotAllowed, "method_not_allowed",
-                    "\(request.method.rawValue) is not allowed on \(path) (use \(allowed.map(\.rawValue).joined(separator: ", ")))")
+                    "\(request.method.rawValue) is not allowed on \(path) (use \(allowed.map(\.rawValue).joined(separator: ", ")))"
+                )
                 error.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
                 throw error
             case .found(let route, let parameters):
@@ -46,7 +47,8 @@ package struct APIResponder: HTTPResponder {
                 if route.streams {
                     response = try await route.handler(call)
                 } else {
-                    let limit = configuration.requestTimeout + Self.requestedWait(call.query, cap: configuration.maxWait)
+                    let limit =
+                        configuration.requestTimeout + Self.requestedWait(call.query, cap: configuration.maxWait)
                     response = try await Self.withTimeout(limit) { try await route.handler(call) }
                 }
             }

@@ -1,6 +1,6 @@
 import Hummingbird
-import NIOCore
 import Logging
+import NIOCore
 import SireController
 
 /// The HTTP API over a controller, as a Hummingbird `Application` — a ServiceLifecycle
@@ -38,13 +38,15 @@ import SireController
 package func buildApplication(
     controller: Controller, configuration: HTTPConfiguration, logger: Logger = Logger(label: "sire.http")
 ) -> Application<APIResponder> {
-    let handlers = APIHandlers(controller: controller, configuration: configuration, readiness: Readiness(controller: controller))
+    let handlers = APIHandlers(
+        controller: controller, configuration: configuration, readiness: Readiness(controller: controller))
     let responder = APIResponder(routes: handlers.routes, configuration: configuration)
     let onListening = configuration.onListening
     let host = configuration.host
     if configuration.tokens.isEmpty && !configuration.isLoopback {
         logger.warning(
-            "no API tokens configured: the API on \(host) answers only clients on this machine (use --tokens or SIRE_API_TOKENS)")
+            "no API tokens configured: the API on \(host) answers only clients on this machine (use --tokens or SIRE_API_TOKENS)"
+        )
     }
     return Application(
         responder: responder,

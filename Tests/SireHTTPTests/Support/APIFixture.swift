@@ -6,8 +6,9 @@ import NIOHTTP1
 import ServiceLifecycle
 import SireController
 import SireCore
-@testable import SireHTTP
 import SireTestSupport
+
+@testable import SireHTTP
 
 /// The controller did not become ready within the fixture's patience.
 struct NotReady: Error {}
@@ -133,7 +134,8 @@ final class APIFixture: @unchecked Sendable {
             location: urlSource ? "file://" + git.root : git.root, state: git.sandbox + "/state")
         options.interval = .seconds(3600)
         options.drainGrace = .milliseconds(200)
-        var logger = logs.map { capture in Logger(label: "sire.test") { _ in capture.handler } } ?? Logger(label: "sire.test")
+        var logger =
+            logs.map { capture in Logger(label: "sire.test") { _ in capture.handler } } ?? Logger(label: "sire.test")
         logger.logLevel = logs == nil ? .warning : .debug
         controller = try Controller(options: options, logger: logger)
         var configuration = HTTPConfiguration()
