@@ -1,0 +1,20 @@
+import SireController
+import Synchronization
+
+/// Latches once the controller has caught up with its branch for the first time, so
+/// `GET /readyz` stays cheap and does not flap while later commits are reconciled.
+final class Readiness: Sendable {
+    private let ready = Mutex(false)
+    let controller: Controller
+
+    init(controller: Controller) {
+        self.controller = controller
+    }
+
+    func isReady() -> Bool {
+        if ready.withLock({ $0 }) { return true }
+        guard (try? controller.hasReconciledHead()) == true else { return false }
+        ready.withLock { $0 = true }
+        return true
+    }
+}

@@ -1,1 +1,0 @@
-// The HTTP API of the controller (SPEC §8). Built by `buildApplication` (issue 5).

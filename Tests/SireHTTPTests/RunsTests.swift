@@ -1,0 +1,171 @@
+import AsyncHTTPClient
+import Foundation
+import SireCore
+import Testing
+
+@testable import SireHTTP
+
+@Suite("Runs, workflows and commit status")
+struct RunsTests {
+    @Test("runs are listed newest first, page by page through an opaque cursor, each exactly once")
+    func pagination() async throws {
+        let api = try await APIFixture(files: ["workflows/greet.yaml": Workflows.greet])
+        var created: [String] = []
+        for index in 0..<5 {
+            let reply = try await api.request(
+                .POST, "/v1/workflows/greet/runs?wait=10s", body: #"{"inputs":{"name":"n\#(index)"}}"#)
+            created.append(try #require(reply.string("id")))
+        }
+        var seen: [String] = []
+        var cursor: String?
+        var pages = 0
+        repeat {
+            let reply = try await api.request(.GET, "/v1/runs?limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""))
+            #expect(reply.status == 200)
+            guard case .object(let root)? = reply.json, case .array(let runs)? = root["runs"] else {
+                Issue.record("bad page \(reply.text)")
+                return
+            }
+            seen += runs.compactMap { run in
+                if case .object(let o) = run, case .string(let id)? = o["id"] { return id }
+                return nil
+            }
+            cursor = reply.string("next_cursor")
+            pages += 1
+        } while cursor != nil && pages < 10
+        #expect(pages == 3)
+        #expect(seen == created.reversed())
+        let badCursor = try await api.request(.GET, "/v1/runs?cursor=%%%")
+        #expect(badCursor.status == 400)
+        let badLimit = try await api.request(.GET, "/v1/runs?limit=0")
+        #expect(badLimit.status == 400)
+        await api.stop()
+    }
+
+    @Test("runs filter by workflow, status and commit")
+    func filters() async throws {
+        let api = try await APIFixture(files: [
+            "workflows/greet.yaml": Workflows.greet, "workflows/slow.yaml": Workflows.slow,
+        ])
+        _ = try await api.request(.POST, "/v1/workflows/greet/runs?wait=10s", body: #"{"inputs":{"name":"a"}}"#)
+        let slow = try await api.request(.POST, "/v1/workflows/slow/runs")
+        let slowID = try #require(slow.string("id"))
+        let sha = try api.git.git("rev-parse HEAD")
+        func ids(_ query: String) async throws -> [String] {
+            let reply = try await api.request(.GET, "/v1/runs?\(query)")
+            guard case .object(let root)? = reply.json, case .array(let runs)? = root["runs"] else { return [] }
+            return runs.compactMap {
+                if case .object(let o) = $0, case .string(let id)? = o["workflow"] { id } else { nil }
+            }
+        }
+        #expect(try await ids("workflow=greet") == ["greet"])
+        #expect(try await ids("status=succeeded") == ["greet"])
+        #expect(try await ids("commit=\(sha.prefix(8))").count == 2)
+        #expect(try await ids("commit=0000000").isEmpty)
+        let badStatus = try await api.request(.GET, "/v1/runs?status=great")
+        #expect(badStatus.status == 400)
+        _ = try await api.request(.POST, "/v1/runs/\(slowID)/cancel")
+        await api.stop()
+    }
+
+    @Test("a run's detail has its steps; unknown runs are 404")
+    func detail() async throws {
+        let api = try await APIFixture(files: ["workflows/slow.yaml": Workflows.slow])
+        let done = try await api.request(.POST, "/v1/workflows/slow/runs?wait=10s")
+        let id = try #require(done.string("id"))
+        let reply = try await api.request(.GET, "/v1/runs/\(id)")
+        #expect(reply.status == 200)
+        guard case .object(let root)? = reply.json, case .object(let steps)? = root["steps"],
+            case .object(let shout)? = steps["shout"], case .object(let output)? = shout["output"]
+        else {
+            Issue.record("no steps in \(reply.text)")
+            return
+        }
+        #expect(Set(steps.keys) == ["first", "nap", "shout", "nap2"])
+        #expect(shout["status"] == .string("succeeded"))
+        if case .int(let ms)? = shout["duration_ms"] { #expect(ms >= 0) } else { Issue.record("no duration") }
+        #expect(output["stdout"].map { $0.stringified.contains("from-shell") } == true)
+        let missing = try await api.request(.GET, "/v1/runs/20990101-000000-zzzzzz")
+        #expect(missing.status == 404)
+        #expect(missing.errorCode == "not_found")
+        await api.stop()
+    }
+
+    @Test("cancel stops a running run (202) and refuses a finished one (409); rerun starts a new run")
+    func cancelAndRerun() async throws {
+        let api = try await APIFixture(files: ["workflows/slow.yaml": Workflows.slow])
+        let started = try await api.request(.POST, "/v1/workflows/slow/runs")
+        let id = try #require(started.string("id"))
+        let cancel = try await api.request(.POST, "/v1/runs/\(id)/cancel")
+        #expect(cancel.status == 202)
+        let final = try await api.controller.waitForRun(id, timeout: .seconds(10))
+        #expect(final.status == .cancelled)
+        let again = try await api.request(.POST, "/v1/runs/\(id)/cancel")
+        #expect(again.status == 409)
+        let unknown = try await api.request(.POST, "/v1/runs/nope/cancel")
+        #expect(unknown.status == 404)
+
+        let rerun = try await api.request(.POST, "/v1/runs/\(id)/rerun?on=original&wait=10s")
+        #expect(rerun.status == 201)
+        #expect(rerun.string("rerun_of") == id)
+        #expect(rerun.string("status") == "succeeded")
+        let latest = try await api.request(.POST, "/v1/runs/\(id)/rerun?on=latest")
+        #expect(latest.status == 201)
+        let badRev = try await api.request(.POST, "/v1/runs/\(id)/rerun?on=no-such-rev")
+        #expect(badRev.status == 404)
+        #expect(try api.runCount() == 3)
+        if let newest = latest.string("id") { _ = try await api.controller.waitForRun(newest, timeout: .seconds(10)) }
+        await api.stop()
+    }
+
+    @Test("workflows show deployment state, triggers and the next schedule fire")
+    func workflows() async throws {
+        let api = try await APIFixture(files: [
+            "workflows/greet.yaml": Workflows.greet, "workflows/scheduled.yaml": Workflows.scheduled,
+        ])
+        let sha = try api.git.git("rev-parse HEAD")
+        let list = try await api.request(.GET, "/v1/workflows")
+        #expect(list.status == 200)
+        guard case .object(let root)? = list.json, case .array(let items)? = root["workflows"] else {
+            Issue.record("bad list \(list.text)")
+            return
+        }
+        #expect(items.count == 2)
+        let one = try await api.request(.GET, "/v1/workflows/scheduled")
+        guard case .object(let scheduled)? = one.json, case .object(let applied)? = scheduled["applied"],
+            case .object(let triggers)? = scheduled["triggers"], case .array(let schedules)? = triggers["schedules"]
+        else {
+            Issue.record("bad workflow \(one.text)")
+            return
+        }
+        #expect(scheduled["valid"] == .bool(true))
+        #expect(applied["commit"] == .string(sha))
+        #expect(triggers["http"] == .bool(false))
+        #expect(schedules.count == 1)
+        if case .string(let next)? = scheduled["next_fire"] {
+            #expect(next.contains("T03:00:00"))
+        } else {
+            Issue.record("no next_fire in \(one.text)")
+        }
+        let missing = try await api.request(.GET, "/v1/workflows/nope")
+        #expect(missing.status == 404)
+        await api.stop()
+    }
+
+    @Test("a commit's status is `sire-git status --json`'s data; unknown revisions are 404")
+    func commitStatus() async throws {
+        let api = try await APIFixture(files: ["workflows/greet.yaml": Workflows.greet])
+        let sha = try api.git.git("rev-parse HEAD")
+        let reply = try await api.request(.GET, "/v1/commits/\(sha)/status")
+        #expect(reply.status == 200)
+        guard case .object(let root)? = reply.json, case .object(let commit)? = root["commit"] else {
+            Issue.record("bad status \(reply.text)")
+            return
+        }
+        #expect(commit["sha"] == .string(sha))
+        #expect(reply.text.contains("greet"))
+        let missing = try await api.request(.GET, "/v1/commits/no-such-rev/status")
+        #expect(missing.status == 404)
+        await api.stop()
+    }
+}
