@@ -108,7 +108,12 @@ let package = Package(
             name: "SireBench",
             dependencies: [
                 "SireCore", "SireSpec", "SireGit", "SireCLI", "SireStore", "SireEngine", "SireTools", "SireController",
+                "SireHTTP",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Benchmarks/SireBench", swiftSettings: strict),
 

@@ -49,7 +49,7 @@ struct ControllerCommandTests {
         let repo = try GitFixture.committed(["workflows/tick.yaml": Self.tick(message: "v1")])
         let first = try repo.git("rev-parse HEAD")
         let log = repo.sandbox + "/controller.log"
-        let controller = try SireBinary.start(["controller"], in: repo.root, output: log)
+        let controller = try SireBinary.start(["controller", "--listen", "127.0.0.1:0"], in: repo.root, output: log)
         defer { if controller.isRunning { kill(controller.processIdentifier, SIGKILL) } }
 
         // It fires every second; each finished run is recorded on the commit it was pinned to.
@@ -117,7 +117,7 @@ struct ControllerCommandTests {
         try repo.write("data/a.txt", "1\n")
         _ = try repo.commit("slow workflow")
         let log = repo.sandbox + "/controller.log"
-        var controller = try SireBinary.start(["controller"], in: repo.root, output: log)
+        var controller = try SireBinary.start(["controller", "--listen", "127.0.0.1:0"], in: repo.root, output: log)
         let reconciled = await eventually(within: .seconds(15)) {
             Self.checkNote(repo, (try? repo.git("rev-parse HEAD")) ?? "") != nil
         }
@@ -162,7 +162,7 @@ struct ControllerCommandTests {
         try repo.write("data/a.txt", "1\n")
         _ = try repo.commit("slow workflow")
         let log = repo.sandbox + "/controller.log"
-        let controller = try SireBinary.start(["controller", "--drain-timeout", "20s"], in: repo.root, output: log)
+        let controller = try SireBinary.start(["controller", "--listen", "127.0.0.1:0", "--drain-timeout", "20s"], in: repo.root, output: log)
         defer { if controller.isRunning { kill(controller.processIdentifier, SIGKILL) } }
         #expect(await eventually(within: .seconds(15)) { Self.checkNote(repo, (try? repo.git("rev-parse HEAD")) ?? "") != nil })
         try repo.write("data/a.txt", "2\n")
@@ -177,6 +177,61 @@ struct ControllerCommandTests {
         let notes = Self.runNotes(repo, pushed)
         #expect(notes.count == 1)
         #expect(notes.first?["status"] as? String == "succeeded")
+    }
+
+    /// `curl` against the controller's API, as a user would: status code and body.
+    static func curl(_ arguments: [String]) throws -> (status: Int, body: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["curl", "-s", "-o", "-", "-w", "\n%{http_code}"] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        let split = text.range(of: "\n", options: .backwards)!
+        return (Int(text[split.upperBound...]) ?? 0, String(text[..<split.lowerBound]))
+    }
+
+    @Test func httpAPIServesMetricsTriggersAndStatus() async throws {
+        let repo = try GitFixture.committed([
+            "workflows/ping.yaml":
+                "id: ping\non:\n  http: {}\ninputs:\n  who: { type: string, required: true }\nsteps:\n  - id: say\n    tool: sire:local/log.write\n    params: { message: \"hi {{ inputs.who }}\" }\n"
+        ])
+        let log = repo.sandbox + "/controller.log"
+        let controller = try SireBinary.start(["controller", "--listen", "127.0.0.1:0"], in: repo.root, output: log)
+        defer { if controller.isRunning { kill(controller.processIdentifier, SIGKILL) } }
+        var port = 0
+        _ = await eventually(within: .seconds(15)) {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            guard let range = text.range(of: #"http.address=127\.0\.0\.1:(\d+)"#, options: .regularExpression) else {
+                return false
+            }
+            port = Int(text[range].split(separator: ":").last ?? "") ?? 0
+            return port > 0
+        }
+        #expect(port > 0, "no listening line; log:\n\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        let base = "http://127.0.0.1:\(port)"
+        #expect(await eventually(within: .seconds(10)) { (try? Self.curl([base + "/readyz"]))?.status == 200 })
+
+        let bad = try Self.curl(["-X", "POST", base + "/v1/workflows/ping/runs", "-d", #"{"inputs":{}}"#])
+        #expect(bad.status == 422, "\(bad)")
+        #expect(bad.body.contains(#""error""#))
+        let ran = try Self.curl(["-X", "POST", base + "/v1/workflows/ping/runs?wait=10s", "-d", #"{"inputs":{"who":"api"}}"#])
+        #expect(ran.status == 200 || ran.status == 201, "\(ran)")
+        #expect(ran.body.contains("succeeded"), "\(ran)")
+
+        let metrics = try Self.curl([base + "/metrics"])
+        #expect(metrics.status == 200)
+        for name in ["sire_runs_total", "sire_reconciles_total", "sire_http_requests_total"] {
+            #expect(metrics.body.contains(name), "\(name) missing from /metrics")
+        }
+        let head = try repo.git("rev-parse HEAD")
+        let status = try Self.curl([base + "/v1/commits/\(head)/status"])
+        #expect(status.status == 200)
+        #expect(status.body.contains(#""ping""#))
+        #expect(Self.stop(controller) == 0)
     }
 
     @Test func urlSourceIsFetchedIntoAMirrorAndReconciled() throws {

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import SireController
+import SireHTTP
 import SireCore
 
 /// `sire-git controller [--repo PATH|URL] [--branch B] [--interval D] [--once]`
@@ -37,6 +38,12 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "A secrets file (mode 0600): NAME=value lines or a YAML mapping.")
     var secrets: String?
 
+    @Option(help: "Where the HTTP API listens, HOST:PORT (default 127.0.0.1:7700); \"off\" for none.")
+    var listen: String = HTTPConfiguration.defaultListen
+
+    @Option(help: "API tokens file (mode 0600): one `ROLE TOKEN` a line, roles viewer, operator, admin.")
+    var tokens: String?
+
     func run() async throws {
         let logger = LogSetup.bootstrap(global)
         let location = global.repo ?? FileManager.default.currentDirectoryPath
@@ -52,15 +59,27 @@ struct ControllerCommand: AsyncParsableCommand {
         options.drainGrace = try Self.duration(drainTimeout, option: "--drain-timeout")
         options.once = once
         options.secrets = try SecretsLoader.load(file: secrets)
+        MetricsSetup.bootstrap()
         let controller = try Controller(options: options, logger: logger)
         if once {
             try await controller.run()
             return
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: controller)]
+        if listen != "off" {
+            let http: HTTPConfiguration
+            do {
+                http = try HTTPConfiguration.make(
+                    listen: listen, tokensFile: tokens, environment: ProcessInfo.processInfo.environment)
+            } catch {
+                throw CLIError.usage("\(error)")
+            }
+            var httpLogger = logger
+            httpLogger[metadataKey: "component"] = "http"
+            services.append(.init(service: buildApplication(controller: controller, configuration: http, logger: httpLogger)))
+        }
         let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: controller)], gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 
