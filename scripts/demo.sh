@@ -81,7 +81,8 @@ YAML
 git add -A && git commit -qm "Add a heartbeat every 2 seconds"
 CONTROLLER_LOG="$DIR/.git/controller.log"
 step "sire-git controller &   (logs: $CONTROLLER_LOG)"
-"$BIN" controller >"$CONTROLLER_LOG" 2>&1 &
+PORT=${DEMO_PORT:-7700}
+"$BIN" controller --listen "127.0.0.1:$PORT" >"$CONTROLLER_LOG" 2>&1 &
 CPID=$!
 trap 'kill -TERM $CPID 2>/dev/null' EXIT
 sleep 5
@@ -91,6 +92,13 @@ GOOD=$(git rev-parse HEAD)
 run status
 step "git notes --ref=sire/runs show HEAD   (the ledger, readable by stock git)"
 git notes --ref=sire/runs show HEAD | head -3 | cut -c1-220
+
+if command -v curl >/dev/null; then
+  step "curl -s '127.0.0.1:$PORT/v1/workflows/hello/runs?wait=10s' -d '{\"inputs\":{\"who\":\"api\"}}'   (the HTTP API)"
+  curl -s "127.0.0.1:$PORT/v1/workflows/hello/runs?wait=10s" -d '{"inputs":{"who":"api"}}' | cut -c1-200; echo
+  step "curl -s 127.0.0.1:$PORT/metrics | grep '^sire_runs_total'"
+  curl -s "127.0.0.1:$PORT/metrics" | grep '^sire_runs_total'
+fi
 
 step "a broken heartbeat: attempted only, the last good version keeps firing"
 sed -i 's|tool: sire:local/log.write|tool: sire:local/log.wrte|' workflows/heartbeat.yaml
