@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // Pure core: model, graph, expressions, cron, durations. No I/O.
@@ -53,6 +54,19 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
+        // MCP client dispatch: sessions per server over stdio and Streamable HTTP.
+        .target(
+            name: "SireMCP",
+            dependencies: [
+                "SireCore",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict),
         // The SQLite index (GRDB): runs, step states, events, artifacts, cache, outbox.
         .target(
             name: "SireStore",
@@ -71,7 +85,7 @@ let package = Package(
         .target(
             name: "SireController",
             dependencies: [
-                "SireCore", "SireSpec", "SireGit", "SireTools", "SireStore", "SireEngine",
+                "SireCore", "SireSpec", "SireGit", "SireTools", "SireStore", "SireEngine", "SireMCP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -91,6 +105,7 @@ let package = Package(
             name: "SireBench",
             dependencies: [
                 "SireCore", "SireSpec", "SireGit", "SireCLI", "SireStore", "SireEngine", "SireTools", "SireController",
+                "SireMCP",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/SireBench", swiftSettings: strict),
@@ -112,6 +127,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
+        .testTarget(
+            name: "SireMCPTests", dependencies: ["SireMCP", "SireCore", "SireTestSupport"], swiftSettings: strict),
         .testTarget(name: "SireGitTests", dependencies: ["SireGit", "SireTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SireCLITests",
