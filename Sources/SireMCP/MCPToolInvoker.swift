@@ -33,7 +33,7 @@ public struct MCPToolInvoker: ToolInvoker {
 
     /// Calls the tool on its server; the output is `structuredContent`, else the text content
     /// parsed as a JSON object, else `{text}`.
-    public func call(_ call: ToolCall) async throws(ToolError) -> Value {
+    public func call(_ call: ToolCall) async throws(ToolError) -> SireCore.Value {
         let endpoint: MCPEndpoint
         let tool: String
         switch call.tool {

@@ -1,5 +1,6 @@
 import Foundation
 import SireMCP
+import Testing
 
 /// How the Python peer in `fixtures/peers/mcp_peer.py` serves.
 enum PeerMode: String, CaseIterable, CustomTestStringConvertible, Sendable {

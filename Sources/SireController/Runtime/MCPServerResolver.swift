@@ -12,7 +12,7 @@ import Synchronization
 /// Stdio servers start in a checkout of the run's commit kept under `state/mcp/SHA`, not in
 /// the run's own checkout: that one is deleted when the run ends, while the server's session
 /// is reused by later runs of the same commit.
-package struct MCPServerResolver: Sendable {
+package final class MCPServerResolver: Sendable {
     let gitDirectory: String
     let state: String
     let store: Store
