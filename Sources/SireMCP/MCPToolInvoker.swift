@@ -19,17 +19,29 @@ public struct MCPToolInvoker: ToolInvoker {
     /// Creates an invoker; without a `resolver`, only `mcp:URL#TOOL` tools work.
     ///
     /// - Parameters:
-    ///   - httpClient: carries Streamable-HTTP traffic; the caller owns its lifetime.
+    ///   - httpClient: carries Streamable-HTTP traffic; the caller owns its lifetime. The
+    ///     default is a process-wide client that fails refused connections at once.
     ///   - startupLimit: longest wait for a server to start and answer `initialize`.
     ///   - idleLimit: a session no call has used for this long is closed.
     public init(
-        httpClient: HTTPClient = .shared, startupLimit: Duration = .seconds(30), idleLimit: Duration = .seconds(600),
+        httpClient: HTTPClient = MCPToolInvoker.sharedHTTPClient, startupLimit: Duration = .seconds(30), idleLimit: Duration = .seconds(600),
         logger: Logger = Logger(label: "sire.mcp"), resolver: Resolver? = nil
     ) {
         self.pool = MCPSessionPool(
             httpClient: httpClient, startupLimit: startupLimit, idleLimit: idleLimit, logger: logger)
         self.resolver = resolver
     }
+
+    /// A client for every invoker that is not given one, never shut down (like
+    /// `HTTPClient.shared`), but one that does not retry a refused connection until the
+    /// request's deadline: a server that is down is a transient error now, for the engine's
+    /// retry policy to handle.
+    public static let sharedHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(10))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 
     /// Calls the tool on its server; the output is `structuredContent`, else the text content
     /// parsed as a JSON object, else `{text}`.
