@@ -67,7 +67,11 @@ final class MCPSession: Sendable {
         }
         defer { timer.cancel() }
         do {
-            try await client.connect(transport: transport)
+            _ = try await withTaskCancellationHandler {
+                try await client.connect(transport: transport)
+            } onCancel: {
+                session.close(because: "the session was shut down while starting")
+            }
         } catch {
             await client.disconnect()
             if let reason = session.closedReason { throw MCPTransportError(reason) }
@@ -107,11 +111,9 @@ final class MCPSession: Sendable {
         await client.disconnect()
     }
 
-    /// Calls a tool, sending `notifications/cancelled` if the calling task is cancelled or the
-    /// time limit passes first.
-    func callTool(
-        _ name: String, arguments: [String: MCP.Value], meta: Metadata?, timeout: Duration?
-    ) async throws -> CallTool.Result {
+    /// Calls a tool, sending `notifications/cancelled` if the calling task is cancelled (the
+    /// step's time limit passed, or its run was cancelled).
+    func callTool(_ name: String, arguments: [String: MCP.Value], meta: Metadata?) async throws -> CallTool.Result {
         state.withLock { $0.inFlight += 1 }
         defer {
             state.withLock { state in
@@ -123,21 +125,10 @@ final class MCPSession: Sendable {
         let context = try await client.send(CallTool.request(.init(name: name, arguments: arguments, meta: meta)))
         let requestID = context.requestID
         return try await withTaskCancellationHandler {
-            guard let timeout else { return try await context.value }
-            return try await withThrowingTaskGroup(of: CallTool.Result?.self) { group in
-                group.addTask { try await context.value }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                let first = try await group.next()!
-                group.cancelAll()
-                if let first { return first }
-                try? await client.cancelRequest(requestID, reason: "timed out")
-                throw MCPCallTimeout(limit: timeout)
-            }
+            try await context.value
         } onCancel: {
-            Task { try? await client.cancelRequest(requestID, reason: "cancelled") }
+            // Also resumes the pending request with CancellationError.
+            Task { try? await client.cancelRequest(requestID, reason: "cancelled by sire-git") }
         }
     }
 }

@@ -30,7 +30,7 @@ actor MCPSessionPool {
         case .ready(let session) where session.closedReason == nil:
             return session
         case .starting(let task):
-            return try await task.value
+            return try await task.cancellableValue()
         case .ready(let dead):
             logger.info("restarting MCP server \(endpoint): \(dead.closedReason ?? "")")
             entries[endpoint] = nil
@@ -43,13 +43,22 @@ actor MCPSessionPool {
         let (httpClient, limit, logger) = (self.httpClient, startupLimit, self.logger)
         let task = Task { try await MCPSession.start(endpoint, httpClient: httpClient, limit: limit, logger: logger) }
         entries[endpoint] = .starting(task)
-        do {
-            let session = try await task.value
-            entries[endpoint] = .ready(session)
-            return session
-        } catch {
-            entries[endpoint] = nil
-            throw error
+        // The entry is settled by the start-up itself, not by this caller, who may give up
+        // (cancelled) before the server has answered.
+        Task { await self.settle(endpoint, task) }
+        return try await task.cancellableValue()
+    }
+
+    private func settle(_ endpoint: MCPEndpoint, _ task: Task<MCPSession, any Error>) async {
+        let result = await task.result
+        guard case .starting(let current) = entries[endpoint], current == task else {
+            // Replaced or shut down meanwhile: nobody will use this session.
+            if case .success(let session) = result { await session.shutdown() }
+            return
+        }
+        switch result {
+        case .success(let session): entries[endpoint] = .ready(session)
+        case .failure: entries[endpoint] = nil
         }
     }
 
@@ -62,7 +71,9 @@ actor MCPSessionPool {
                 group.addTask {
                     switch entry {
                     case .ready(let session): await session.shutdown()
-                    case .starting(let task): await (try? task.value)?.shutdown()
+                    case .starting(let task):
+                        task.cancel()
+                        await (try? task.value)?.shutdown()
                     }
                 }
             }

@@ -66,22 +66,28 @@ public struct MCPToolInvoker: ToolInvoker {
         default: throw ToolError("\(call.tool): params must be an object")
         }
         let meta = Metadata(additionalFields: ["sire-git/idempotency-key": .string(call.idempotencyKey)])
-        var session: MCPSession?
+        let (pool, reference) = (self.pool, call.tool)
+        let result: CallTool.Result
         do {
-            let current = try await pool.session(for: endpoint)
-            session = current
-            let result = try await current.callTool(tool, arguments: arguments, meta: meta, timeout: call.timeout)
-            if result.isError == true {
-                let text = result.text
-                throw ToolError(
-                    text.isEmpty ? "\(call.tool) failed" : text, output: .object(["text": .string(text)]))
+            result = try await Self.withDeadline(call.timeout) {
+                // Starting the server counts against the step's time too.
+                let session = try await pool.session(for: endpoint)
+                do {
+                    return try await session.callTool(tool, arguments: arguments, meta: meta)
+                } catch {
+                    throw Self.toolError(error, tool: reference, session: session)
+                }
             }
-            return result.stepOutput
         } catch let error as ToolError {
             throw error
         } catch {
-            throw Self.toolError(error, tool: call.tool, session: session)
+            throw Self.toolError(error, tool: reference, session: nil)
         }
+        if result.isError == true {
+            let text = result.text
+            throw ToolError(text.isEmpty ? "\(call.tool) failed" : text, output: .object(["text": .string(text)]))
+        }
+        return result.stepOutput
     }
 
     /// Stops every server and closes every session.
@@ -92,6 +98,25 @@ public struct MCPToolInvoker: ToolInvoker {
     /// How many sessions have been started (one per server, plus one per restart).
     public var sessionStarts: Int {
         get async { await pool.starts }
+    }
+
+    /// Runs `work`, cancelling it (which cancels the call on the server) when `limit` passes.
+    private static func withDeadline<T: Sendable>(
+        _ limit: Duration?, _ work: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        guard let limit else { return try await work() }
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let value = try await group.next()! else {
+                throw MCPCallTimeout(limit: limit)
+            }
+            return value
+        }
     }
 
     private static func toolError(_ error: any Error, tool: ToolReference, session: MCPSession?) -> ToolError {

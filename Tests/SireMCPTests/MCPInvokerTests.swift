@@ -130,6 +130,24 @@ struct MCPInvokerTests {
         #expect(await eventually(within: .seconds(5)) { !isRunning(Int32(pid)) })
     }
 
+    @Test func aServerThatNeverAnswersInitializeFailsWithinTheStepTimeAndIsStopped() async throws {
+        let pidFile = NSTemporaryDirectory() + "mcp-silent-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: pidFile) }
+        let mcp = MCPToolInvoker { _, _ throws(ToolError) in
+            .stdio(command: ["sh", "-c", "echo $$ > \(pidFile); exec sleep 60"], environment: [:], directory: "/")
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let error = try #require(await failure { () async throws(ToolError) in
+            try await mcp.call(peerCall("add", timeout: .milliseconds(500)))
+        })
+        #expect(clock.now - start < .seconds(3))
+        #expect(error.transient && error.message.contains("timed out"), "\(error)")
+        let pid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        await mcp.shutdown()
+        #expect(await eventually(within: .seconds(10)) { !isRunning(pid) })
+    }
+
     @Test func aMissingServerCommandIsAnError() async throws {
         let mcp = MCPToolInvoker { _, _ throws(ToolError) in
             .stdio(command: ["no-such-mcp-server-xyz"], environment: [:], directory: NSTemporaryDirectory())
