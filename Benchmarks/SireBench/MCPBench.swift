@@ -55,8 +55,13 @@ enum MCPBench {
         print(String(format: "  first call (start + initialize): %.1f ms", milliseconds(cold)))
         print(String(format: "  server's own time (minimal blocking client): p50 %.3f ms, p99 %.3f ms", rawP50, rawP99))
         print(String(format: "  MCPToolInvoker warm call:                   p50 %.3f ms, p99 %.3f ms", p50, p99))
-        print(String(format: "  overhead above the server: p50 %.3f ms, p99 %.3f ms (target ≤ 1 ms)", p50 - rawP50, p99 - rawP99))
-        print("  sessions started: \(sessionStarts), server processes started: \(serverStarts) (reused: \(sessionStarts == 1 && serverStarts == 1))")
+        print(
+            String(
+                format: "  overhead above the server: p50 %.3f ms, p99 %.3f ms (target ≤ 1 ms)", p50 - rawP50,
+                p99 - rawP99))
+        print(
+            "  sessions started: \(sessionStarts), server processes started: \(serverStarts) (reused: \(sessionStarts == 1 && serverStarts == 1))"
+        )
     }
 
     /// The same server driven by blocking line writes and reads on its pipes: no SDK, no tasks.
@@ -80,7 +85,9 @@ enum MCPBench {
         }
 
         func add(_ i: Int) {
-            send(#"{"jsonrpc":"2.0","id":\#(i + 1),"method":"tools/call","params":{"name":"add","arguments":{"a":\#(i),"b":1}}}"#)
+            send(
+                #"{"jsonrpc":"2.0","id":\#(i + 1),"method":"tools/call","params":{"name":"add","arguments":{"a":\#(i),"b":1}}}"#
+            )
             _ = receive()
         }
 

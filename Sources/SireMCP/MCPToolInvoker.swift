@@ -24,7 +24,8 @@ public struct MCPToolInvoker: ToolInvoker {
     ///   - startupLimit: longest wait for a server to start and answer `initialize`.
     ///   - idleLimit: a session no call has used for this long is closed.
     public init(
-        httpClient: HTTPClient = MCPToolInvoker.sharedHTTPClient, startupLimit: Duration = .seconds(30), idleLimit: Duration = .seconds(600),
+        httpClient: HTTPClient = MCPToolInvoker.sharedHTTPClient, startupLimit: Duration = .seconds(30),
+        idleLimit: Duration = .seconds(600),
         logger: Logger = Logger(label: "sire.mcp"), resolver: Resolver? = nil
     ) {
         self.pool = MCPSessionPool(

@@ -43,11 +43,11 @@ struct MCPRunTests {
         try GitFixture.committed([
             "tools/mcp_peer.py": try String(contentsOfFile: Self.peer, encoding: .utf8),
             "sire.yaml": """
-                servers:
-                  local: { command: [python3, tools/mcp_peer.py, stdio], env: { PEER_ENV: from-sire-yaml } }
-                  remote: { url: "\(server.url)", headers: { X-Token: "{{ secrets.TOKEN }}" } }
+            servers:
+              local: { command: [python3, tools/mcp_peer.py, stdio], env: { PEER_ENV: from-sire-yaml } }
+              remote: { url: "\(server.url)", headers: { X-Token: "{{ secrets.TOKEN }}" } }
 
-                """,
+            """,
             "workflows/flow.yaml": workflow.replacingOccurrences(of: "URL", with: server.url),
         ])
     }
@@ -90,7 +90,8 @@ struct MCPRunTests {
                     tool: mcp://remote/stats
 
                 """, server: server)
-        let run = try SireBinary.run(["run", "flow", "--json"], in: repo.root, environment: ["SIRE_SECRET_TOKEN": "s3cret"])
+        let run = try SireBinary.run(
+            ["run", "flow", "--json"], in: repo.root, environment: ["SIRE_SECRET_TOKEN": "s3cret"])
         #expect(run.status == 0, "\(run)")
         let steps = try steps(repo, run)
         #expect((steps["second"]?["output"] as? [String: Any])?["sum"] as? Int == 15)
@@ -131,7 +132,8 @@ struct MCPRunTests {
         #expect(steps["hung"]?["status"] as? String == "failed")
         #expect((steps["hung"]?["error"] as? String)?.contains("timed out") == true, "\(steps["hung"] ?? [:])")
         #expect(steps["broken"]?["status"] as? String == "failed")
-        #expect((steps["broken"]?["error"] as? String)?.contains("the disk is full") == true, "\(steps["broken"] ?? [:])")
+        #expect(
+            (steps["broken"]?["error"] as? String)?.contains("the disk is full") == true, "\(steps["broken"] ?? [:])")
         #expect(steps["broken"]?["attempts"] as? Int == 1)
     }
 }

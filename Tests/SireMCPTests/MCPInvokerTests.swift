@@ -33,9 +33,10 @@ struct MCPInvokerTests {
         let peer = try MCPPeer(mode)
         let mcp = invoker(for: peer)
         defer { Task { await mcp.shutdown() } }
-        let error = try #require(await failure { () async throws(ToolError) in
-            try await mcp.call(peerCall("fail", .object(["message": .string("the disk is full")])))
-        })
+        let error = try #require(
+            await failure { () async throws(ToolError) in
+                try await mcp.call(peerCall("fail", .object(["message": .string("the disk is full")])))
+            })
         #expect(error.message.contains("the disk is full"))
         #expect(!error.transient)
         // The session survives a failed tool.
@@ -51,9 +52,10 @@ struct MCPInvokerTests {
         _ = try await mcp.call(peerCall("stats"))
         let clock = ContinuousClock()
         let start = clock.now
-        let error = try #require(await failure { () async throws(ToolError) in
-            try await mcp.call(peerCall("sleep", .object(["seconds": .int(30)]), timeout: .milliseconds(300)))
-        })
+        let error = try #require(
+            await failure { () async throws(ToolError) in
+                try await mcp.call(peerCall("sleep", .object(["seconds": .int(30)]), timeout: .milliseconds(300)))
+            })
         #expect(clock.now - start < .seconds(5))
         #expect(error.transient)
         #expect(error.message.contains("timed out after"), "\(error)")
@@ -96,9 +98,10 @@ struct MCPInvokerTests {
         let marker = NSTemporaryDirectory() + "mcp-crash-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: marker) }
         let before = try await mcp.call(peerCall("stats"))
-        let error = try #require(await failure { () async throws(ToolError) in
-            try await mcp.call(peerCall("crash_once", .object(["marker": .string(marker)])))
-        })
+        let error = try #require(
+            await failure { () async throws(ToolError) in
+                try await mcp.call(peerCall("crash_once", .object(["marker": .string(marker)])))
+            })
         #expect(error.transient)
         #expect(error.message.contains("exited") || error.message.contains("closed its output"), "\(error)")
         let retried = try await mcp.call(peerCall("crash_once", .object(["marker": .string(marker)]), attempt: 2))
@@ -120,7 +123,9 @@ struct MCPInvokerTests {
         let stats = try await mcp.call(peerCall("stats"))
         #expect(stats.field("env") == .string("from sire.yaml"))
         let cwd = try #require(stats.field("cwd").flatMap { if case .string(let s) = $0 { s } else { nil } })
-        #expect(URL(fileURLWithPath: cwd).resolvingSymlinksInPath() == URL(fileURLWithPath: directory).resolvingSymlinksInPath())
+        #expect(
+            URL(fileURLWithPath: cwd).resolvingSymlinksInPath()
+                == URL(fileURLWithPath: directory).resolvingSymlinksInPath())
         guard case .int(let pid) = stats.field("pid") else {
             Issue.record("no pid in \(stats)")
             return
@@ -138,12 +143,14 @@ struct MCPInvokerTests {
         }
         let clock = ContinuousClock()
         let start = clock.now
-        let error = try #require(await failure { () async throws(ToolError) in
-            try await mcp.call(peerCall("add", timeout: .milliseconds(500)))
-        })
+        let error = try #require(
+            await failure { () async throws(ToolError) in
+                try await mcp.call(peerCall("add", timeout: .milliseconds(500)))
+            })
         #expect(clock.now - start < .seconds(3))
         #expect(error.transient && error.message.contains("timed out"), "\(error)")
-        let pid = try #require(Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let pid = try #require(
+            Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         await mcp.shutdown()
         #expect(await eventually(within: .seconds(10)) { !isRunning(pid) })
     }
@@ -194,7 +201,9 @@ func freePort() throws -> Int {
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     address.sin_port = 0
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    _ = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+    }
     _ = withUnsafeMutablePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
     }

@@ -17,17 +17,20 @@ struct ServerSentEventsTests {
         #expect(whole.map(\.data) == ["{\"id\":1}", "{\"id\":2}"])
         for cut in 1..<stream.utf8.count {
             let bytes = Array(stream.utf8)
-            let split = events([String(decoding: bytes[..<cut], as: UTF8.self), String(decoding: bytes[cut...], as: UTF8.self)])
+            let split = events([
+                String(decoding: bytes[..<cut], as: UTF8.self), String(decoding: bytes[cut...], as: UTF8.self),
+            ])
             #expect(split == whole, "cut at \(cut)")
         }
     }
 
     @Test func multiLineDataIsJoinedAndTypesAndIDsAreKept() {
         let parsed = events(["id: 7\nevent: ping\ndata: a\ndata:b\n\n", "data: c\r\r"])
-        #expect(parsed == [
-            .init(type: "ping", data: "a\nb", id: "7"),
-            .init(type: "message", data: "c", id: "7"),
-        ])
+        #expect(
+            parsed == [
+                .init(type: "ping", data: "a\nb", id: "7"),
+                .init(type: "message", data: "c", id: "7"),
+            ])
     }
 
     @Test func anEventLeftOpenWhenTheBodyEndsIsDelivered() {

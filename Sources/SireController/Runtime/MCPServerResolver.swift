@@ -55,7 +55,11 @@ package final class MCPServerResolver: Sendable {
             for (header, template) in templates {
                 do {
                     let value = try template.render(in: context)
-                    if case .string(let text) = value { headers[header] = text } else { headers[header] = value.stringified }
+                    if case .string(let text) = value {
+                        headers[header] = text
+                    } else {
+                        headers[header] = value.stringified
+                    }
                 } catch {
                     throw ToolError("mcp://\(name): header \(header): \(secrets.redact("\(error)"))")
                 }

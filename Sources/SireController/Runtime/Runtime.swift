@@ -48,7 +48,8 @@ package struct Runtime: Sendable {
             checkouts: GitCheckouts(repositoryPath: gitDirectory, root: state + "/checkouts"),
             definitions: SpecDefinitions(repositoryPath: gitDirectory), secrets: secrets, observer: observer,
             configuration: configuration, logger: logger)
-        return Runtime(gitDirectory: gitDirectory, state: state, store: store, engine: engine, dispatcher: dispatcher, mcp: mcp)
+        return Runtime(
+            gitDirectory: gitDirectory, state: state, store: store, engine: engine, dispatcher: dispatcher, mcp: mcp)
     }
 
     /// Stops the MCP servers and closes the tools' connections.
