@@ -3,6 +3,7 @@ import Logging
 import SireCore
 import SireEngine
 import SireGit
+import SireMCP
 import SireStore
 import SireTools
 
@@ -15,6 +16,8 @@ package struct Runtime: Sendable {
     package let store: Store
     package let engine: Engine
     package let dispatcher: Dispatcher
+    /// The MCP sessions (stdio servers are child processes): stopped by ``shutdown()``.
+    package let mcp: MCPToolInvoker
 
     /// Opens (creating if needed) the index under `state` and assembles an engine. `tools`
     /// wraps the dispatcher when given (mocks); `SIRE_LEASE_SECONDS` shortens leases (tests).
@@ -29,7 +32,11 @@ package struct Runtime: Sendable {
         } catch {
             throw ControllerError(.io, "cannot open the index in \(state): \(error)")
         }
-        let dispatcher = Dispatcher()
+        let resolver = MCPServerResolver(gitDirectory: gitDirectory, state: state, store: store, secrets: secrets)
+        let mcp = MCPToolInvoker(logger: Logger(label: "sire.mcp")) { name, call throws(ToolError) in
+            try resolver.endpoint(name, for: call)
+        }
+        let dispatcher = Dispatcher(mcp: mcp)
         let invoker = tools?(dispatcher) ?? dispatcher
         var configuration = EngineConfiguration(
             defaultMaxParallel: ProcessInfo.processInfo.activeProcessorCount, owner: Engine.makeOwner())
@@ -41,11 +48,13 @@ package struct Runtime: Sendable {
             checkouts: GitCheckouts(repositoryPath: gitDirectory, root: state + "/checkouts"),
             definitions: SpecDefinitions(repositoryPath: gitDirectory), secrets: secrets, observer: observer,
             configuration: configuration, logger: logger)
-        return Runtime(gitDirectory: gitDirectory, state: state, store: store, engine: engine, dispatcher: dispatcher)
+        return Runtime(
+            gitDirectory: gitDirectory, state: state, store: store, engine: engine, dispatcher: dispatcher, mcp: mcp)
     }
 
-    /// Closes the tools' connections.
+    /// Stops the MCP servers and closes the tools' connections.
     package func shutdown() async {
+        await mcp.shutdown()
         await dispatcher.shutdown()
     }
 }

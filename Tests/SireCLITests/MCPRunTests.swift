@@ -1,0 +1,139 @@
+import Foundation
+import SireTestSupport
+import Testing
+
+/// `sire-git run` with steps on MCP servers written with the Python `mcp` package: one started
+/// by sire-git over stdio from the repository's own files, one over Streamable HTTP.
+@Suite("sire-git run with MCP tools", .serialized)
+struct MCPRunTests {
+    static let peer = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("fixtures/peers/mcp_peer.py").path
+
+    /// An HTTP peer (`--sse` or `--json`) on a free port, killed when the value goes.
+    final class HTTPServer {
+        let url: String
+        private let process: Process
+        private let stdin = Pipe()
+
+        init(_ mode: String) throws {
+            process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", MCPRunTests.peer, "http", mode]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardInput = stdin
+            try process.run()
+            var text = ""
+            while !text.contains("\n") {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+            url = "http://127.0.0.1:\(text.trimmingCharacters(in: .whitespacesAndNewlines))/mcp"
+        }
+
+        deinit {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    private func repository(workflow: String, server: HTTPServer) throws -> GitFixture {
+        try GitFixture.committed([
+            "tools/mcp_peer.py": try String(contentsOfFile: Self.peer, encoding: .utf8),
+            "sire.yaml": """
+            servers:
+              local: { command: [python3, tools/mcp_peer.py, stdio], env: { PEER_ENV: from-sire-yaml } }
+              remote: { url: "\(server.url)", headers: { X-Token: "{{ secrets.TOKEN }}" } }
+
+            """,
+            "workflows/flow.yaml": workflow.replacingOccurrences(of: "URL", with: server.url),
+        ])
+    }
+
+    private func steps(_ repo: GitFixture, _ run: SireBinary.Result) throws -> [String: [String: Any]] {
+        let id = try #require(try run.jsonObject()["id"] as? String, "\(run)")
+        let shown = try repo.sire("runs", "show", id, "--json").jsonObject()
+        return try #require(shown["steps"] as? [String: [String: Any]])
+    }
+
+    @Test func stepsOnTwoServersPassOutputsAlongAndACrashedServerIsRestarted() throws {
+        let server = try HTTPServer("--sse")
+        let marker = NSTemporaryDirectory() + "mcp-run-crash-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        let repo = try repository(
+            workflow: """
+                id: flow
+                steps:
+                  - id: first
+                    tool: mcp://local/add
+                    params: { a: 2, b: 3 }
+                  - id: second
+                    needs: [first]
+                    tool: mcp://remote/add
+                    params: { a: "{{ steps.first.output.sum }}", b: 10 }
+                  - id: third
+                    needs: [second]
+                    tool: "mcp:URL#json_text"
+                    params: { value: "total {{ steps.second.output.sum }}" }
+                  - id: flaky
+                    needs: [third]
+                    tool: mcp://local/crash_once
+                    params: { marker: "\(marker)" }
+                    retry: { max_attempts: 3, initial_interval: 50ms }
+                  - id: local_stats
+                    needs: [flaky]
+                    tool: mcp://local/stats
+                  - id: remote_stats
+                    needs: [third]
+                    tool: mcp://remote/stats
+
+                """, server: server)
+        let run = try SireBinary.run(
+            ["run", "flow", "--json"], in: repo.root, environment: ["SIRE_SECRET_TOKEN": "s3cret"])
+        #expect(run.status == 0, "\(run)")
+        let steps = try steps(repo, run)
+        #expect((steps["second"]?["output"] as? [String: Any])?["sum"] as? Int == 15)
+        #expect((steps["third"]?["output"] as? [String: Any])?["value"] as? String == "total 15")
+        #expect(steps["flaky"]?["attempts"] as? Int == 2, "\(steps["flaky"] ?? [:])")
+        #expect((steps["flaky"]?["output"] as? [String: Any])?["survived"] as? Bool == true)
+        let local = try #require(steps["local_stats"]?["output"] as? [String: Any])
+        #expect(local["env"] as? String == "from-sire-yaml")
+        #expect((local["cwd"] as? String)?.contains("/mcp/") == true, "\(local)")
+        // `remote` (with its header) and the bare URL are two sessions, each initialised once
+        // however many calls it carries; the header carried the secret (redacted in the output).
+        let remote = try #require(steps["remote_stats"]?["output"] as? [String: Any])
+        #expect(remote["initializations"] as? Int == 2, "\(remote)")
+        #expect(remote["token"] as? String == "***", "\(remote)")
+    }
+
+    @Test func aHungToolTimesOutAndAnIsErrorResultFailsItsStep() throws {
+        let server = try HTTPServer("--json")
+        let repo = try repository(
+            workflow: """
+                id: flow
+                steps:
+                  - id: hung
+                    tool: mcp://local/sleep
+                    params: { seconds: 60 }
+                    timeout: 500ms
+                    on_error: continue
+                  - id: broken
+                    tool: mcp://remote/fail
+                    params: { message: the disk is full }
+                    on_error: continue
+
+                """, server: server)
+        let start = Date()
+        let run = try repo.sire("run", "flow", "--json")
+        #expect(Date().timeIntervalSince(start) < 30)
+        let steps = try steps(repo, run)
+        #expect(steps["hung"]?["status"] as? String == "failed")
+        #expect((steps["hung"]?["error"] as? String)?.contains("timed out") == true, "\(steps["hung"] ?? [:])")
+        #expect(steps["broken"]?["status"] as? String == "failed")
+        #expect(
+            (steps["broken"]?["error"] as? String)?.contains("the disk is full") == true, "\(steps["broken"] ?? [:])")
+        #expect(steps["broken"]?["attempts"] as? Int == 1)
+    }
+}
