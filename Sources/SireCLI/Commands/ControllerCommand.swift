@@ -38,7 +38,7 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "A secrets file (mode 0600): NAME=value lines or a YAML mapping.")
     var secrets: String?
 
-    @Option(help: "Where the HTTP API listens, HOST:PORT (default 127.0.0.1:7700); \"off\" for none.")
+    @Option(help: "Where the HTTP API listens, HOST:PORT; \"off\" for none.")
     var listen: String = HTTPConfiguration.defaultListen
 
     @Option(help: "API tokens file (mode 0600): one `ROLE TOKEN` a line, roles viewer, operator, admin.")
