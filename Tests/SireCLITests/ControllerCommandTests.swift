@@ -194,6 +194,27 @@ struct ControllerCommandTests {
         return (Int(text[split.upperBound...]) ?? 0, String(text[..<split.lowerBound]))
     }
 
+    /// Parses Prometheus text with `prometheus_client.parser`; prints one family name a line.
+    static func parsePrometheus(_ text: String) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", "-c",
+            "import sys\nfrom prometheus_client.parser import text_string_to_metric_families as f\n"
+                + "for m in f(sys.stdin.read()): print(m.name)",
+        ]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
     @Test func httpAPIServesMetricsTriggersAndStatus() async throws {
         let repo = try GitFixture.committed([
             "workflows/ping.yaml":
@@ -226,6 +247,12 @@ struct ControllerCommandTests {
         #expect(metrics.status == 200)
         for name in ["sire_runs_total", "sire_reconciles_total", "sire_http_requests_total"] {
             #expect(metrics.body.contains(name), "\(name) missing from /metrics")
+        }
+        // Valid exposition text for the reference parser (Python prometheus_client).
+        let parsed = try Self.parsePrometheus(metrics.body)
+        #expect(parsed.status == 0, "\(parsed.output)")
+        for family in ["sire_runs", "sire_reconciles", "sire_http_requests", "sire_step_duration_seconds"] {
+            #expect(parsed.output.split(separator: "\n").contains(Substring(family)), "\(family): \(parsed.output)")
         }
         let head = try repo.git("rev-parse HEAD")
         let status = try Self.curl([base + "/v1/commits/\(head)/status"])
