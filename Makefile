@@ -2,15 +2,23 @@
 # Both install the Debian packages the build needs when they are missing.
 
 SYSTEM_PACKAGES := libgit2-dev libsqlite3-dev libyaml-dev pkg-config
+# Real peers the tests drive: curl against the HTTP API, ssh-keygen for signed commits.
+TEST_PACKAGES := curl openssh-client
 SWIFT ?= swift
 DEMO_DIR ?= $(CURDIR)/.build/demo-repo
 
-.PHONY: all build test demo deps bench release clean
+.PHONY: all build test demo deps test-deps install-missing bench release clean
 
 all: build
 
 deps:
-	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	@$(MAKE) --no-print-directory install-missing PACKAGES="$(SYSTEM_PACKAGES)"
+
+test-deps:
+	@$(MAKE) --no-print-directory install-missing PACKAGES="$(TEST_PACKAGES)"
+
+install-missing:
+	@missing=""; for p in $(PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
@@ -24,7 +32,7 @@ build: deps
 # Tests run one at a time: many of them wait on real processes (git, sire-git, python peers),
 # and on a 2-core machine running them in parallel starves Swift's cooperative thread pool, so
 # unrelated timing checks fail. Serially the whole suite takes about a minute.
-test: deps
+test: deps test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
 

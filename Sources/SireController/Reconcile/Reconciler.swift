@@ -139,7 +139,15 @@ package final class Reconciler: Sendable {
         let remaining = liveCount - retired.count + newlyLive
 
         var refused: String?
-        if configDiagnostics.contains(where: { $0.severity == .error }) {
+        // The rule that judges a commit comes from the last applied one, not from the commit.
+        let trusted = base ?? head
+        let trustedVerify =
+            base == nil || !configChanged ? config.verify : try WorkflowSet.loadConfig(repository: repository, commit: trusted).0.verify
+        if let reason = CommitVerifier.refusal(
+            of: commit, config: trustedVerify, trusted: trusted, repository: repository)
+        {
+            refused = reason
+        } else if configDiagnostics.contains(where: { $0.severity == .error }) {
             refused = "\(RepoConfig.fileName) is invalid"
         } else if remaining == 0 && liveCount > 0 && !config.allowEmpty {
             refused = "this commit removes every workflow (set allow_empty: true in \(RepoConfig.fileName) to allow it)"
