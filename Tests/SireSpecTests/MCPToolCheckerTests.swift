@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func aMissingToolAndAMissingRequiredParam() {
-        #expect(check("{ tags: [] }").map { String($0.prefix(30)) } == ["5:13 mcp-param-schema go: mis"])
+        #expect(check("{ tags: [] }") == ["5:13 mcp-param-schema go: missing required param 'mode'"])
         let text = "id: w\nsteps:\n  - id: s\n    tool: mcp:http://h/mcp#og\n"
         let file = WorkflowFile(path: "w.yaml", bytes: Array(text.utf8))
         let found = MCPToolChecker.check(

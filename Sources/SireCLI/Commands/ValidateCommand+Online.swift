@@ -24,7 +24,7 @@ extension ValidateCommand {
         var endpoints: [MCPToolChecker.Server: MCPEndpoint] = [:]
         var listings: [MCPToolChecker.Server: MCPToolChecker.Listing] = [:]
         for server in servers {
-            do {
+            do throws(ToolError) {
                 endpoints[server] = try endpoint(
                     server, config: set.config, secrets: secrets,
                     directory: { () throws(ToolError) in
@@ -72,8 +72,7 @@ extension ValidateCommand {
                 let context = EvaluationContext(variables: ["secrets": secrets.context])
                 for (header, template) in templates {
                     do {
-                        let value = try template.render(in: context)
-                        if case .string(let text) = value { headers[header] = text } else { headers[header] = value.stringified }
+                        headers[header] = try template.render(in: context).stringified
                     } catch {
                         throw ToolError("header \(header): \(secrets.redact("\(error)"))")
                     }

@@ -43,8 +43,9 @@ struct ValidateCommand: AsyncParsableCommand {
         let set: WorkflowSet
         var repository: Repository?
         if files.isEmpty || rev != nil {
-            var (loaded, opened) = try RepositoryLocator.workflows(global, rev: rev)
-            repository = opened
+            let located = try RepositoryLocator.workflows(global, rev: rev)
+            var loaded = located.0
+            repository = located.1
             if !files.isEmpty {
                 let wanted = Set(files.map { $0.hasPrefix("./") ? String($0.dropFirst(2)) : $0 })
                 let missing = wanted.subtracting(loaded.files.map(\.path))
