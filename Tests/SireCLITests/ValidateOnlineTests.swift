@@ -33,8 +33,8 @@ struct ValidateOnlineTests {
             id: flow
             steps:
               - id: typo
-                tool: mcp://local/ad
-                params: { a: 2, b: 3 }
+                tool: mcp://local/ehco
+                params: { text: hi }
               - id: wrong
                 tool: "mcp:URL#add"
                 params: { a: two, b: 3 }
@@ -49,7 +49,7 @@ struct ValidateOnlineTests {
         let lines = diagnosticLines(result.stdout)
         #expect(
             lines.contains {
-                $0.hasPrefix("workflows/flow.yaml:4:23: error:") && $0.contains("did you mean 'add'?")
+                $0.hasPrefix("workflows/flow.yaml:4:23: error:") && $0.contains("did you mean 'echo'?")
                     && $0.hasSuffix("[unknown-mcp-tool]")
             }, "\(result)")
         #expect(
@@ -72,7 +72,7 @@ struct ValidateOnlineTests {
         #expect(sarif.stdout.contains("unknown-mcp-tool") && sarif.stdout.contains("mcp-param-schema"))
     }
 
-    @Test func aCorrectWorkflowPassesAndStdioServersStartOnceInACheckoutOfTheRevision() throws {
+    @Test func aCorrectWorkflowAtARevisionPassesAndEachServerStartsOnce() throws {
         let server = try MCPRunTests.HTTPServer("--json")
         let starts = startsFile()
         defer { try? FileManager.default.removeItem(atPath: starts) }
