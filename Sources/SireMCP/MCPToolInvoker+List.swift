@@ -5,7 +5,7 @@ extension MCPToolInvoker {
     /// The tools a server offers, by name, each with its `inputSchema` (`tools/list`, every
     /// page), over the endpoint's shared session (started if there is none).
     ///
-    /// - Throws: a `ToolError` saying why the server could not be reached or listed, after
+    /// - Throws: a `ToolError` saying why (without naming the endpoint) the server could not be reached or listed, after
     ///   at most `limit`.
     public func listTools(_ endpoint: MCPEndpoint, limit: Duration = .seconds(30)) async throws(ToolError)
         -> [String: SireCore.Value]
@@ -30,13 +30,13 @@ extension MCPToolInvoker {
                 }
             }
         } catch let error as MCPTransportError {
-            throw ToolError("\(endpoint): \(error.message)", transient: true)
+            throw ToolError(error.message, transient: true)
         } catch let error as MCPCallTimeout {
-            throw ToolError("\(endpoint): no answer within \(DurationText.format(error.limit))", transient: true)
+            throw ToolError("no answer within \(DurationText.format(error.limit))", transient: true)
         } catch let error as MCPError {
-            throw ToolError("\(endpoint): \(error.localizedDescription)")
+            throw ToolError(error.localizedDescription)
         } catch {
-            throw ToolError("\(endpoint): \(error)", transient: true)
+            throw ToolError("\(error)", transient: true)
         }
     }
 }

@@ -59,10 +59,14 @@ struct ValidateOnlineTests {
             }, "\(result)")
         // The named HTTP server: a float for an integer, and a missing required param.
         #expect(
-            lines.contains { $0.hasPrefix("workflows/flow.yaml:11:18: error:") && $0.contains("'b' must be an integer") },
+            lines.contains {
+                $0.hasPrefix("workflows/flow.yaml:11:18: error:") && $0.contains("'b' must be an integer")
+            },
             "\(result)")
         #expect(
-            lines.contains { $0.hasPrefix("workflows/flow.yaml:11:13: error:") && $0.contains("missing required param 'a'") },
+            lines.contains {
+                $0.hasPrefix("workflows/flow.yaml:11:13: error:") && $0.contains("missing required param 'a'")
+            },
             "\(result)")
         #expect(lines.count == 4, "\(result)")
 

@@ -11,7 +11,9 @@ import Testing
         "properties": .object([
             "mode": .object(["enum": .array([.string("fast"), .string("slow")])]),
             "tags": .object(["type": .string("array"), "items": .object(["type": .string("string")])]),
-            "limit": .object(["anyOf": .array([.object(["type": .string("integer")]), .object(["type": .string("null")])])]),
+            "limit": .object([
+                "anyOf": .array([.object(["type": .string("integer")]), .object(["type": .string("null")])])
+            ]),
             "inner": .object([
                 "type": .string("object"),
                 "properties": .object(["n": .object(["type": .string("number")])]),
@@ -22,7 +24,9 @@ import Testing
     private func check(_ params: String) -> [String] {
         let text = "id: w\nsteps:\n  - id: s\n    tool: mcp:http://h/mcp#go\n    params: \(params)\n"
         let file = WorkflowFile(path: "w.yaml", bytes: Array(text.utf8))
-        let listings: [MCPToolChecker.Server: MCPToolChecker.Listing] = [.url("http://h/mcp"): .tools(["go": Self.schema])]
+        let listings: [MCPToolChecker.Server: MCPToolChecker.Listing] = [
+            .url("http://h/mcp"): .tools(["go": Self.schema])
+        ]
         return MCPToolChecker.check(file, config: RepoConfig(), listings: listings).map {
             "\($0.line):\($0.column) \($0.rule) \($0.message)"
         }

@@ -116,11 +116,14 @@ public enum MCPToolChecker {
             switch tool {
             case .mcpURL(let url, let name):
                 let offset = uri.unicodeScalars.count - name.unicodeScalars.count
-                out.append(Site(server: .url(url), tool: name, toolNode: toolNode, toolOffset: offset, params: step["params"]))
+                out.append(
+                    Site(server: .url(url), tool: name, toolNode: toolNode, toolOffset: offset, params: step["params"]))
             case .mcpServer(let server, let name) where config.servers[server] != nil:
                 let offset = "mcp://".count + server.unicodeScalars.count + 1
                 out.append(
-                    Site(server: .named(server), tool: name, toolNode: toolNode, toolOffset: offset, params: step["params"]))
+                    Site(
+                        server: .named(server), tool: name, toolNode: toolNode, toolOffset: offset,
+                        params: step["params"]))
             default:
                 continue
             }

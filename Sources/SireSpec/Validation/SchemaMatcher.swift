@@ -65,7 +65,8 @@ struct SchemaMatcher {
         }
         if let types = Self.types(s["type"]), !types.contains(where: { Self.value(value, is: $0) }) {
             let wanted = types.map(Self.article).joined(separator: " or ")
-            return Problem(message: "param '\(name)' must be \(wanted), got \(Self.describe(value))", position: node.start)
+            return Problem(
+                message: "param '\(name)' must be \(wanted), got \(Self.describe(value))", position: node.start)
         }
         if case .array(let allowed)? = s["enum"], !allowed.contains(where: { Self.equal($0, value) }) {
             let list = allowed.map { $0.jsonString(pretty: false) }.joined(separator: ", ")
