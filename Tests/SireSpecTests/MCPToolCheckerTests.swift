@@ -49,6 +49,7 @@ import Testing
 
     @Test func aMissingToolAndAMissingRequiredParam() {
         #expect(check("{ tags: [] }") == ["5:13 mcp-param-schema go: missing required param 'mode'"])
+        #expect(check("") == ["4:11 mcp-param-schema go: 'go' requires params 'mode', but the step has none"])
         let text = "id: w\nsteps:\n  - id: s\n    tool: mcp:http://h/mcp#og\n"
         let file = WorkflowFile(path: "w.yaml", bytes: Array(text.utf8))
         let found = MCPToolChecker.check(

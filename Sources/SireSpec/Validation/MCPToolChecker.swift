@@ -79,7 +79,8 @@ public enum MCPToolChecker {
                     continue
                 }
                 var checker = SchemaMatcher(path: file.path, source: source, tool: site.tool)
-                if let params = site.params {
+                // An empty `params:` is null, which the call sends as no arguments.
+                if let params = site.params, params.value != .null {
                     checker.match(params, schema: schema, at: "params")
                 } else {
                     checker.matchMissing(schema: schema, at: site.toolNode)
