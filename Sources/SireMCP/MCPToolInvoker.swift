@@ -13,7 +13,7 @@ public struct MCPToolInvoker: ToolInvoker {
     /// Finds the server `mcp://NAME/…` names for this call (the run's `sire.yaml`).
     public typealias Resolver = @Sendable (_ name: String, _ call: ToolCall) async throws(ToolError) -> MCPEndpoint
 
-    private let pool: MCPSessionPool
+    let pool: MCPSessionPool
     private let resolver: Resolver?
 
     /// Creates an invoker; without a `resolver`, only `mcp:URL#TOOL` tools work.
@@ -102,7 +102,7 @@ public struct MCPToolInvoker: ToolInvoker {
     }
 
     /// Runs `work`, cancelling it (which cancels the call on the server) when `limit` passes.
-    private static func withDeadline<T: Sendable>(
+    static func withDeadline<T: Sendable>(
         _ limit: Duration?, _ work: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         guard let limit else { return try await work() }

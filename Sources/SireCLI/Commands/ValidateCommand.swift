@@ -12,8 +12,10 @@ struct ValidateCommand: AsyncParsableCommand {
         abstract: "Validate workflow files, or every workflow at a revision.",
         discussion: """
             With no FILE and no --rev, validates every workflow in the work tree. With --rev, \
-            reads the workflows from that commit (never from the work tree). Exit status: 0 \
-            clean, 1 problems found, 2 usage error.
+            reads the workflows from that commit (never from the work tree). --online also asks \
+            each MCP server the steps call for tools/list (stdio servers start in the work tree, \
+            or in a temporary checkout of --rev). Exit status: 0 clean, 1 problems found, \
+            2 usage error.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -30,10 +32,20 @@ struct ValidateCommand: AsyncParsableCommand {
     @Flag(help: "Same as --format json.")
     var json = false
 
+    @Flag(
+        help: """
+            Also ask every MCP server the workflows call for its tools (starting stdio servers), \
+            and check tool names and literal params against them.
+            """)
+    var online = false
+
     func run() async throws {
         let set: WorkflowSet
+        var repository: Repository?
         if files.isEmpty || rev != nil {
-            var (loaded, _) = try RepositoryLocator.workflows(global, rev: rev)
+            let located = try RepositoryLocator.workflows(global, rev: rev)
+            var loaded = located.0
+            repository = located.1
             if !files.isEmpty {
                 let wanted = Set(files.map { $0.hasPrefix("./") ? String($0.dropFirst(2)) : $0 })
                 let missing = wanted.subtracting(loaded.files.map(\.path))
@@ -45,8 +57,10 @@ struct ValidateCommand: AsyncParsableCommand {
             set = loaded
         } else {
             set = try Self.loadFiles(files, global: global)
+            repository = try? Repository.discover(from: global.repo ?? FileManager.default.currentDirectoryPath)
         }
-        let report = set.validate()
+        var report = set.validate()
+        if online { await Self.checkOnline(&report, set: set, repository: repository) }
         print(Self.render(report, set: set, format: json ? .json : format))
         if report.errorCount > 0 { throw ExitCode(1) }
     }

@@ -37,6 +37,9 @@ public enum Rule {
     public static let selfDependency = "self-dependency"
     public static let unusedHandler = "unused-recover"
     public static let emptyWorkflowSet = "empty-workflow-set"
+    public static let unknownMCPTool = "unknown-mcp-tool"
+    public static let mcpParamSchema = "mcp-param-schema"
+    public static let mcpServerUnreachable = "mcp-server-unreachable"
 }
 
 extension Rule {
@@ -88,5 +91,8 @@ extension Rule {
         selfDependency: "A step depends on itself.",
         unusedHandler: "recover is set on a step no on_error goto names.",
         emptyWorkflowSet: "A commit removes every workflow.",
+        unknownMCPTool: "An MCP server does not list the tool a step calls (validate --online).",
+        mcpParamSchema: "A literal param does not satisfy the MCP tool's inputSchema (validate --online).",
+        mcpServerUnreachable: "An MCP server could not be reached or listed (validate --online).",
     ]
 }

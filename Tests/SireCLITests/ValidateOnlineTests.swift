@@ -1,0 +1,144 @@
+import Foundation
+import SireTestSupport
+import Testing
+
+/// `sire-git validate --online` against MCP servers written with the Python `mcp` package,
+/// one started over stdio from the repository's files, one over Streamable HTTP.
+@Suite("sire-git validate --online", .serialized)
+struct ValidateOnlineTests {
+    private func repository(_ workflow: String, url: String, starts: String) throws -> GitFixture {
+        try GitFixture.committed([
+            "tools/mcp_peer.py": try String(contentsOfFile: MCPRunTests.peer, encoding: .utf8),
+            "sire.yaml": """
+            servers:
+              local: { command: [python3, tools/mcp_peer.py, stdio], env: { PEER_STARTS: "\(starts)" } }
+              missing: { command: [/nonexistent/mcp-server] }
+              remote: { url: "\(url)", headers: { X-Token: "{{ secrets.TOKEN }}" } }
+
+            """,
+            "workflows/flow.yaml": workflow.replacingOccurrences(of: "URL", with: url),
+        ])
+    }
+
+    private func startsFile() -> String {
+        NSTemporaryDirectory() + "validate-online-\(UUID().uuidString)"
+    }
+
+    @Test func aMisspelledToolAndAWrongTypedParamAreReportedAtTheirPositions() throws {
+        let server = try MCPRunTests.HTTPServer("--sse")
+        let starts = startsFile()
+        defer { try? FileManager.default.removeItem(atPath: starts) }
+        let repo = try repository(
+            """
+            id: flow
+            steps:
+              - id: typo
+                tool: mcp://local/ehco
+                params: { text: hi }
+              - id: wrong
+                tool: "mcp:URL#add"
+                params: { a: two, b: 3 }
+              - id: named
+                tool: mcp://remote/add
+                params: { b: 1.5 }
+
+            """, url: server.url, starts: starts)
+        let secret = ["SIRE_SECRET_TOKEN": "s3cret"]
+        let result = try SireBinary.run(["validate", "--online"], in: repo.root, environment: secret)
+        #expect(result.status == 1, "\(result)")
+        let lines = diagnosticLines(result.stdout)
+        #expect(
+            lines.contains {
+                $0.hasPrefix("workflows/flow.yaml:4:23: error:") && $0.contains("did you mean 'echo'?")
+                    && $0.hasSuffix("[unknown-mcp-tool]")
+            }, "\(result)")
+        #expect(
+            lines.contains {
+                $0.hasPrefix("workflows/flow.yaml:8:18: error:") && $0.contains("'a' must be an integer")
+                    && $0.hasSuffix("[mcp-param-schema]")
+            }, "\(result)")
+        // The named HTTP server: a float for an integer, and a missing required param.
+        #expect(
+            lines.contains {
+                $0.hasPrefix("workflows/flow.yaml:11:18: error:") && $0.contains("'b' must be an integer")
+            },
+            "\(result)")
+        #expect(
+            lines.contains {
+                $0.hasPrefix("workflows/flow.yaml:11:13: error:") && $0.contains("missing required param 'a'")
+            },
+            "\(result)")
+        #expect(lines.count == 4, "\(result)")
+
+        let sarif = try SireBinary.run(
+            ["validate", "--online", "--format", "sarif"], in: repo.root, environment: secret)
+        #expect(sarif.status == 1)
+        #expect(sarif.stdout.contains("unknown-mcp-tool") && sarif.stdout.contains("mcp-param-schema"))
+    }
+
+    @Test func aCorrectWorkflowAtARevisionPassesAndEachServerStartsOnce() throws {
+        let server = try MCPRunTests.HTTPServer("--json")
+        let starts = startsFile()
+        defer { try? FileManager.default.removeItem(atPath: starts) }
+        let repo = try repository(
+            """
+            id: flow
+            steps:
+              - id: first
+                tool: mcp://local/add
+                params: { a: 2, b: 3 }
+              - id: second
+                needs: [first]
+                tool: mcp://local/add
+                params: { a: "{{ steps.first.output.sum }}", b: 2.0 }
+              - id: third
+                needs: [second]
+                tool: "mcp:URL#echo"
+                params: { text: "sum {{ steps.second.output.sum }}" }
+
+            """, url: server.url, starts: starts)
+        let result = try repo.sire("validate", "--online", "--rev", "HEAD", "--json")
+        #expect(result.status == 0, "\(result)")
+        #expect(try result.jsonObject()["valid"] as? Bool == true)
+        // Two steps, one server: started once.
+        let started = (try? String(contentsOfFile: starts, encoding: .utf8)) ?? ""
+        #expect(started.split(separator: "\n").count == 1, "\(started)")
+    }
+
+    @Test func anUnreachableServerIsAWarningAndOfflineValidationStartsNoServer() throws {
+        let starts = startsFile()
+        defer { try? FileManager.default.removeItem(atPath: starts) }
+        let repo = try repository(
+            """
+            id: flow
+            steps:
+              - id: gone
+                tool: "mcp:http://127.0.0.1:1/mcp#add"
+                params: { a: 1, b: 2 }
+              - id: absent
+                tool: mcp://missing/add
+              - id: fine
+                tool: mcp://local/add
+                params: { a: 1, b: 2 }
+
+            """, url: "http://127.0.0.1:1/mcp", starts: starts)
+        let offline = try repo.sire("validate")
+        #expect(offline.status == 0, "\(offline)")
+        #expect(!FileManager.default.fileExists(atPath: starts), "validate without --online started a server")
+
+        let online = try repo.sire("validate", "--online")
+        #expect(online.status == 0, "\(online)")
+        let lines = diagnosticLines(online.stdout)
+        #expect(
+            lines.contains {
+                $0.hasPrefix("workflows/flow.yaml:4:39: warning:") && $0.hasSuffix("[mcp-server-unreachable]")
+            }, "\(online)")
+        #expect(
+            lines.contains {
+                $0.hasPrefix("workflows/flow.yaml:7:25: warning:") && $0.contains("mcp://missing")
+                    && $0.hasSuffix("[mcp-server-unreachable]")
+            }, "\(online)")
+        #expect(lines.count == 2, "\(online)")
+        #expect(FileManager.default.fileExists(atPath: starts))
+    }
+}
