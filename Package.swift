@@ -112,6 +112,7 @@ let package = Package(
             name: "SireCLI",
             dependencies: [
                 "SireCore", "SireSpec", "SireGit", "SireTools", "SireStore", "SireEngine", "SireController", "SireHTTP",
+                "SireMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

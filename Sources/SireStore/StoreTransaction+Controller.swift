@@ -112,11 +112,12 @@ extension StoreTransaction {
 
     // MARK: concurrency
 
-    /// The workflow's unfinished runs (queued or running), oldest first.
+    /// The workflow's unfinished runs (queued or running), oldest first (in insertion order).
     public func activeRuns(of workflowID: String) throws -> [RunRecord] {
         try Row.fetchAll(
             db.cachedStatement(
-                sql: "SELECT * FROM runs WHERE workflow_id = ? AND finished_at IS NULL ORDER BY created_at, id"),
+                // rowid breaks ties in insertion order: runs queued in one millisecond stay FIFO.
+                sql: "SELECT * FROM runs WHERE workflow_id = ? AND finished_at IS NULL ORDER BY created_at, rowid"),
             arguments: [workflowID]
         ).map(Self.run)
     }

@@ -46,8 +46,10 @@ import Testing
             commit: PinnedCommit(head, ref: "refs/heads/main"))
     }
 
+    /// The runs in the order they were recorded (trigger keys are chosen in that order).
     func runs() throws -> [RunRecord] {
-        try runtime.store.snapshot { tx in try tx.runs(workflow: "slow", limit: 100) }.sorted { $0.createdAt < $1.createdAt }
+        try runtime.store.snapshot { tx in try tx.runs(workflow: "slow", limit: 100) }
+            .sorted { ($0.createdAt, $0.trigger.key) < ($1.createdAt, $1.trigger.key) }
     }
 
     @Test func skipDropsARunThatFindsTheLimitReached() async throws {
@@ -131,7 +133,9 @@ import Testing
             await launcher.waitUntilIdle()
             try await Task.sleep(for: .milliseconds(20))
         }
-        let finished = try runs()
+        // Runs recorded in one millisecond share `createdAt`: compare them in the order they ran.
+        let finished = try runs().sorted { ($0.startedAt ?? .distantFuture) < ($1.startedAt ?? .distantFuture) }
+        #expect(finished.count == 3)
         #expect(finished.allSatisfy { $0.status == .succeeded })
         for (previous, next) in zip(finished, finished.dropFirst()) {
             #expect(try #require(next.startedAt) >= previous.finishedAt!)
