@@ -179,40 +179,38 @@ struct ControllerCommandTests {
         #expect(notes.first?["status"] as? String == "succeeded")
     }
 
-    /// `curl` against the controller's API, as a user would: status code and body.
-    static func curl(_ arguments: [String]) throws -> (status: Int, body: String) {
+    /// Runs a command with `input` on its standard input; its exit status and output (with errors).
+    static func command(_ arguments: [String], input: String = "") throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-s", "-o", "-", "-w", "\n%{http_code}"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
+        process.arguments = arguments
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stdout
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let data = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// `curl` against the controller's API, as a user would: status code and body.
+    static func curl(_ arguments: [String]) throws -> (status: Int, body: String) {
+        let text = try command(["curl", "-s", "-o", "-", "-w", "\n%{http_code}"] + arguments).output
         let split = text.range(of: "\n", options: .backwards)!
         return (Int(text[split.upperBound...]) ?? 0, String(text[..<split.lowerBound]))
     }
 
     /// Parses Prometheus text with `prometheus_client.parser`; prints one family name a line.
     static func parsePrometheus(_ text: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", "-c",
-            "import sys\nfrom prometheus_client.parser import text_string_to_metric_families as f\n"
-                + "for m in f(sys.stdin.read()): print(m.name)",
-        ]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(text.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try command(
+            [
+                "python3", "-c",
+                "import sys\nfrom prometheus_client.parser import text_string_to_metric_families as f\n"
+                    + "for m in f(sys.stdin.read()): print(m.name)",
+            ], input: text)
     }
 
     @Test func httpAPIServesMetricsTriggersAndStatus() async throws {

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Logging
 import SireGit
@@ -20,7 +19,7 @@ package final class LedgerWriter: Sendable {
     /// The index holding the outbox.
     package let store: Store
     private let logger: Logger
-    private let queue = DispatchQueue(label: "sire.ledger.writer")
+    private let blocking = Blocking(label: "sire.ledger.writer")
 
     package init(gitDirectory: String, store: Store, logger: Logger = Logger(label: "sire.ledger")) {
         self.gitDirectory = gitDirectory
@@ -38,11 +37,7 @@ package final class LedgerWriter: Sendable {
     /// - Throws: ``ControllerError`` `io` when the repository or the index fails; the runs of
     ///   the failed batch stay in the outbox for the next drain.
     package func drain(batch: Int = 500) async throws -> Int {
-        try await withCheckedThrowingContinuation { continuation in
-            queue.async {
-                continuation.resume(with: Result { try self.drainNow(batch: batch) })
-            }
-        }
+        try await blocking.run { try self.drainNow(batch: batch) }
     }
 
     /// ``drain(batch:)`` on the calling thread, for command-line use and benchmarks.
