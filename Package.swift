@@ -94,11 +94,22 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
+        // sire-git's own tools served over MCP: stdio (`sire-git mcp`) and Streamable HTTP sessions.
+        .target(
+            name: "SireMCPServer",
+            dependencies: [
+                "SireCore", "SireSpec", "SireGit", "SireStore", "SireEngine", "SireController", "SireMCP",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
         // The HTTP API (SPEC §8) on Hummingbird: webhooks, triggers, runs, live events, metrics.
         .target(
             name: "SireHTTP",
             dependencies: [
-                "SireCore", "SireStore", "SireEngine", "SireController",
+                "SireCore", "SireStore", "SireEngine", "SireController", "SireMCPServer",
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -112,7 +123,7 @@ let package = Package(
             name: "SireCLI",
             dependencies: [
                 "SireCore", "SireSpec", "SireGit", "SireTools", "SireStore", "SireEngine", "SireController", "SireHTTP",
-                "SireMCP",
+                "SireMCP", "SireMCPServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

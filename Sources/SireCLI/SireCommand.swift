@@ -16,7 +16,7 @@ public struct SireCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ValidateCommand.self, CheckCommand.self, RunCommand.self, RunsCommand.self,
             GraphCommand.self, CronCommand.self, ControllerCommand.self, StatusCommand.self, LogCommand.self,
-            NotesCommand.self, ReindexCommand.self,
+            NotesCommand.self, ReindexCommand.self, McpCommand.self,
         ])
 
     public init() {}

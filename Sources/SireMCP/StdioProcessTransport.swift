@@ -95,14 +95,14 @@ actor StdioProcessTransport: Transport {
         try? errors.fileHandleForWriting.close()
         let logger = self.logger
         Thread.detachNewThread {
-            Self.readLines(from: stdoutDescriptor) { line in continuation.yield(line) }
+            LineIO.readLines(from: stdoutDescriptor) { line in continuation.yield(line) }
             close(stdoutDescriptor)
             let reason = "the server '\(name)' closed its output\(tail.suffix)"
             continuation.finish(throwing: MCPTransportError(reason))
             onClose(reason)
         }
         Thread.detachNewThread {
-            Self.readLines(from: stderrDescriptor) { line in
+            LineIO.readLines(from: stderrDescriptor) { line in
                 let text = String(decoding: line, as: UTF8.self)
                 tail.append(text)
                 logger.debug("\(text)", metadata: ["server": "\(name)"])
@@ -138,50 +138,15 @@ actor StdioProcessTransport: Transport {
 
     func send(_ data: Data) async throws {
         guard stdinDescriptor >= 0 else { throw MCPTransportError("the server is not running") }
-        var bytes = [UInt8](data)
-        bytes.append(UInt8(ascii: "\n"))
-        let descriptor = stdinDescriptor
-        let written = bytes.withUnsafeBytes { buffer -> Int in
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return -Int(errno)
-                }
-                offset += n
-            }
-            return offset
-        }
-        if written < 0 {
+        let failure = LineIO.writeLine(data, to: stdinDescriptor)
+        if failure != 0 {
             throw MCPTransportError(
-                "cannot write to the server: \(String(cString: strerror(Int32(-written))))\(stderrTail.suffix)")
+                "cannot write to the server: \(String(cString: strerror(failure)))\(stderrTail.suffix)")
         }
     }
 
     nonisolated func receive() -> AsyncThrowingStream<Data, any Error> {
         messages
-    }
-
-    /// Reads `descriptor` until end of file, calling `line` for every non-empty line.
-    private static func readLines(from descriptor: Int32, _ line: (Data) -> Void) {
-        var pending = Data()
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if n < 0, errno == EINTR { continue }
-            if n <= 0 { break }
-            var start = 0
-            for index in 0..<n where buffer[index] == UInt8(ascii: "\n") {
-                pending.append(contentsOf: buffer[start..<index])
-                if pending.last == UInt8(ascii: "\r") { pending.removeLast() }
-                if !pending.isEmpty { line(pending) }
-                pending = Data()
-                start = index + 1
-            }
-            pending.append(contentsOf: buffer[start..<n])
-        }
-        if !pending.isEmpty { line(pending) }
     }
 
     private static func search(_ name: String, in path: String) -> String? {

@@ -4,7 +4,7 @@ import SireCore
 
 extension SireCore.Value {
     /// The same JSON value in the SDK's representation, for `tools/call` arguments.
-    var mcpValue: MCP.Value {
+    package var mcpValue: MCP.Value {
         switch self {
         case .null: .null
         case .bool(let b): .bool(b)
@@ -18,7 +18,7 @@ extension SireCore.Value {
 
     /// A value the SDK decoded from a server's result. Binary data becomes the data URL the
     /// SDK would have put on the wire.
-    init(_ value: MCP.Value) {
+    package init(_ value: MCP.Value) {
         switch value {
         case .null: self = .null
         case .bool(let b): self = .bool(b)

@@ -166,7 +166,7 @@ struct CheckCommand: AsyncParsableCommand {
             "head": .string(head.id.description),
             "ok": .bool(result.newErrorCount == 0),
             "new_errors": .int(result.newErrorCount),
-            "problems": .array(result.newProblems.map(DiagnosticOutput.json)),
+            "problems": .array(result.newProblems.map(\.json)),
             "preexisting_problems": .int(result.preexistingProblems.count),
             "changes": .array(
                 result.changes.map { change in

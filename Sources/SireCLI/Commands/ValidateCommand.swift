@@ -106,35 +106,12 @@ struct ValidateCommand: AsyncParsableCommand {
             }
             return out.joined(separator: "\n")
         case .json:
-            return json(report, commit: set.commit).jsonString(pretty: true)
+            return report.json(commit: set.commit).jsonString(pretty: true)
         case .sarif:
             return DiagnosticOutput.sarif(diagnostics)
         case .github:
             let lines = DiagnosticOutput.github(diagnostics)
             return lines.isEmpty ? "" : lines
         }
-    }
-
-    static func json(_ report: ValidationReport, commit: CommitInfo?) -> Value {
-        .object([
-            "valid": .bool(report.errorCount == 0),
-            "errors": .int(report.errorCount),
-            "warnings": .int(report.warningCount),
-            "commit": commit.map { .string($0.id.description) } ?? .null,
-            "config": .object([
-                "path": .string(RepoConfig.fileName),
-                "diagnostics": .array(report.configDiagnostics.map(DiagnosticOutput.json)),
-            ]),
-            "workflows": .array(
-                report.files.map { file in
-                    .object([
-                        "path": .string(file.path),
-                        "blob": file.blob.map(Value.string) ?? .null,
-                        "id": file.workflowID.map(Value.string) ?? .null,
-                        "valid": .bool(file.isValid),
-                        "diagnostics": .array(file.diagnostics.map(DiagnosticOutput.json)),
-                    ])
-                }),
-        ])
     }
 }

@@ -31,14 +31,6 @@ enum DiagnosticOutput {
         return lines.joined(separator: "\n")
     }
 
-    /// One diagnostic as a JSON object.
-    static func json(_ d: Diagnostic) -> Value {
-        .object([
-            "rule": .string(d.rule), "severity": .string(d.severity.rawValue), "path": .string(d.path),
-            "line": .int(d.line), "column": .int(d.column), "message": .string(d.message),
-        ])
-    }
-
     /// A SARIF 2.1.0 log with one run.
     static func sarif(_ diagnostics: [Diagnostic]) -> String {
         let ruleIDs = Array(Set(diagnostics.map(\.rule))).sorted()

@@ -16,12 +16,15 @@ extension Controller {
         try runtime.store.snapshot { tx in try tx.deployments() }
     }
 
-    /// Starts a run of a deployed workflow over HTTP (`on.http`), with inputs checked against its
-    /// declared inputs. `requestKey` (an idempotency key from the client) makes retries of one
-    /// request yield one run; without it each request is a new run.
+    /// Starts a run of a deployed workflow over the API (`on.http` allows it; `type` is the
+    /// trigger type recorded, `http` or `mcp`), with inputs checked against its declared inputs.
+    /// `requestKey` (an idempotency key from the client) makes retries of one request yield one
+    /// run; without it each request is a new run.
     /// - Throws: `ControllerError` `.notFound` (no such deployed workflow), `.conflict` (the
     ///   workflow has no `http` trigger), `.invalid` (inputs; the message lists every problem).
-    package func triggerHTTP(workflowID: String, inputs: [String: Value], requestKey: String? = nil) async throws
+    package func triggerHTTP(
+        workflowID: String, inputs: [String: Value], requestKey: String? = nil, type: String = "http"
+    ) async throws
         -> LaunchOutcome
     {
         guard let workflow = liveWorkflow(workflowID) else {
@@ -32,19 +35,12 @@ extension Controller {
                 .conflict, "workflow '\(workflowID)' has no http trigger (add `on: { http: {} }` to allow it)")
         }
         let key = requestKey ?? UUID().uuidString.lowercased()
-        return try await launchOrThrow(workflow, trigger: RunTrigger(type: "http", key: key), inputs: inputs)
+        return try await launchOrThrow(workflow, trigger: RunTrigger(type: type, key: key), inputs: inputs)
     }
 
     /// Waits until the run has finished or `timeout` passed; returns its latest record.
     package func waitForRun(_ runID: String, timeout: Duration) async throws -> RunRecord {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            guard let run = try runtime.store.snapshot({ tx in try tx.run(runID) }) else {
-                throw ControllerError(.notFound, "no run '\(runID)'")
-            }
-            if run.status.isFinished || ContinuousClock.now >= deadline { return run }
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await runtime.waitForRun(runID, timeout: timeout)
     }
 
     /// Asks the run to stop. Returns false when it had already finished.

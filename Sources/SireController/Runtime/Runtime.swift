@@ -58,3 +58,28 @@ package struct Runtime: Sendable {
         await dispatcher.shutdown()
     }
 }
+
+extension Runtime {
+    /// Waits until the run has finished or `timeout` passed (reading the index every 10 ms, so
+    /// it sees runs any process executes); returns its latest record. `onEvents` receives the
+    /// run's new events as they appear.
+    /// - Throws: `ControllerError` `.notFound` for an unknown run.
+    package func waitForRun(
+        _ runID: String, timeout: Duration, onEvents: (@Sendable ([EventRecord]) async -> Void)? = nil
+    ) async throws -> RunRecord {
+        let deadline = ContinuousClock.now + timeout
+        var seen: Int64 = 0
+        while true {
+            let (run, events) = try store.snapshot { tx in
+                (try tx.run(runID), onEvents == nil ? [] : try tx.events(of: runID, after: seen))
+            }
+            guard let run else { throw ControllerError(.notFound, "no run '\(runID)'") }
+            if let onEvents, let last = events.last {
+                seen = last.seq
+                await onEvents(events)
+            }
+            if run.status.isFinished || ContinuousClock.now >= deadline { return run }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}

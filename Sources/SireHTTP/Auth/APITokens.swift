@@ -1,3 +1,4 @@
+import SireController
 import Crypto
 import Foundation
 

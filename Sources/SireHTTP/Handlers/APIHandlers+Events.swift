@@ -1,5 +1,6 @@
 import Hummingbird
 import ServiceLifecycle
+import SireController
 import SireCore
 import SireStore
 

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import SireController
 import SireCore
+import SireMCPServer
 import SireStore
 
 /// The endpoints of SPEC §8 over one controller.
@@ -9,6 +10,8 @@ struct APIHandlers: Sendable {
     let controller: Controller
     let configuration: HTTPConfiguration
     let readiness: Readiness
+    /// The MCP sessions of `/mcp`.
+    let mcpSessions: HTTPSessions
     let blocking = Blocking(label: "sire.http.git")
 
     /// Every route, with the role it needs.
@@ -27,6 +30,9 @@ struct APIHandlers: Sendable {
             Route(.post, "/v1/runs/{id}/rerun", .role(.operator), rerun),
             Route(.get, "/v1/runs/{id}/events", .role(.viewer), streams: true, events),
             Route(.get, "/v1/commits/{rev}/status", .role(.viewer), commitStatus),
+            Route(.post, "/mcp", .role(.viewer), streams: true, mcp),
+            Route(.get, "/mcp", .role(.viewer), streams: true, mcp),
+            Route(.delete, "/mcp", .role(.viewer), streams: true, mcp),
         ])
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import SireController
 
 /// One request as a handler sees it: path parameters, decoded query, the request id and a
 /// logger carrying it, and the body read under the size limit.
@@ -13,6 +14,8 @@ struct APICall: Sendable {
     let logger: Logger
     let loopbackPeer: Bool
     let bodyLimit: Int
+    /// The caller's role (nil on open endpoints).
+    let role: APIRole?
 
     /// The value of a request header, by case-insensitive name.
     func header(_ name: String) -> String? {

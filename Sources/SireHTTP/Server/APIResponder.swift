@@ -1,3 +1,4 @@
+import SireController
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -39,11 +40,11 @@ package struct APIResponder: HTTPResponder {
             case .found(let route, let parameters):
                 routeName = route.path
                 quiet = route.access == .open
-                try authorize(route, request: request, loopbackPeer: context.loopbackPeer)
+                let role = try authorize(route, request: request, loopbackPeer: context.loopbackPeer)
                 let call = APICall(
                     request: request, parameters: parameters, query: APICall.decodeQuery(request.uri.query),
                     requestID: requestID, logger: logger, loopbackPeer: context.loopbackPeer,
-                    bodyLimit: configuration.bodyLimit)
+                    bodyLimit: configuration.bodyLimit, role: role)
                 if route.streams {
                     response = try await route.handler(call)
                 } else {
@@ -73,15 +74,16 @@ package struct APIResponder: HTTPResponder {
         return response
     }
 
-    /// Checks the bearer token against the route's role. Without any configured token the API
-    /// is open, but only to clients on this machine.
-    private func authorize(_ route: Route, request: Request, loopbackPeer: Bool) throws(APIError) {
-        guard case .role(let needed) = route.access else { return }
+    /// Checks the bearer token against the route's role and returns the caller's role (nil on
+    /// open routes). Without any configured token the API is open, but only to clients on this
+    /// machine, who may do everything.
+    private func authorize(_ route: Route, request: Request, loopbackPeer: Bool) throws(APIError) -> APIRole? {
+        guard case .role(let needed) = route.access else { return nil }
         if configuration.tokens.isEmpty {
             guard loopbackPeer else {
                 throw .unauthorized("no API tokens are configured: the API answers only clients on this machine")
             }
-            return
+            return .admin
         }
         guard let header = request.headers[.authorization] else {
             throw .unauthorized("this endpoint needs `Authorization: Bearer TOKEN`")
@@ -96,6 +98,7 @@ package struct APIResponder: HTTPResponder {
         guard role >= needed else {
             throw .forbidden("this endpoint needs the \(needed.rawValue) role; the token has \(role.rawValue)")
         }
+        return role
     }
 
     static let requestIDHeader = HTTPField.Name("X-Request-Id")!

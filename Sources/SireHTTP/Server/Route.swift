@@ -1,3 +1,4 @@
+import SireController
 import HTTPTypes
 import Hummingbird
 

@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import SireController
+import SireMCPServer
 
 /// The HTTP API over a controller, as a Hummingbird `Application` — a ServiceLifecycle
 /// `Service`: run it in the controller's `ServiceGroup` (after the controller, so on SIGTERM it
@@ -30,6 +31,8 @@ import SireController
 ///   like a trigger).
 /// - `GET /v1/runs/{id}/events` (viewer): Server-Sent Events, resumable with `Last-Event-ID`.
 /// - `GET /v1/commits/{rev}/status` (viewer): `sire-git status REV --json`; 404 unknown rev.
+/// - `POST|GET|DELETE /mcp` (viewer; `run_workflow` and `cancel_run` need operator): the MCP
+///   tools of `sire-git mcp` over Streamable HTTP, acting on this controller.
 ///
 /// Auth: `Authorization: Bearer TOKEN`; viewer < operator < admin. 401 without or with a bad
 /// token, 403 when its role is too low. With no token configured the API is open to clients
@@ -38,8 +41,14 @@ import SireController
 package func buildApplication(
     controller: Controller, configuration: HTTPConfiguration, logger: Logger = Logger(label: "sire.http")
 ) -> Application<APIResponder> {
+    var mcpLogger = logger
+    mcpLogger[metadataKey: "component"] = "mcp"
+    let sessions = HTTPSessions(
+        toolbox: Toolbox(backend: ControllerBackend(controller: controller)), localOnly: configuration.tokens.isEmpty,
+        logger: mcpLogger)
     let handlers = APIHandlers(
-        controller: controller, configuration: configuration, readiness: Readiness(controller: controller))
+        controller: controller, configuration: configuration, readiness: Readiness(controller: controller),
+        mcpSessions: sessions)
     let responder = APIResponder(routes: handlers.routes, configuration: configuration)
     let onListening = configuration.onListening
     let host = configuration.host

@@ -1,21 +1,20 @@
 import Foundation
-import SireController
 import SireCore
 import SireStore
 
-/// The JSON shapes of the API (snake_case keys, RFC 3339 UTC times with milliseconds). Runs
+/// The JSON shapes of the HTTP API and the MCP tools (snake_case keys, RFC 3339 UTC times with milliseconds). Runs
 /// have the shape of `sire-git runs show --json`.
-enum APIJSON {
-    static let utc = TimeZone(identifier: "UTC")!
+package enum APIJSON {
+    package static let utc = TimeZone(identifier: "UTC")!
 
-    static func time(_ date: Date?) -> Value {
+    package static func time(_ date: Date?) -> Value {
         date.map { .string(RFC3339.format($0, in: utc, milliseconds: true)) } ?? .null
     }
 
-    static func optional(_ text: String?) -> Value { text.map(Value.string) ?? .null }
+    package static func optional(_ text: String?) -> Value { text.map(Value.string) ?? .null }
 
     /// A run; with `steps`, each step's status, attempts, duration, error, output and foreach items.
-    static func run(_ run: RunRecord, steps: [StepRecord]? = nil, outputs: [String: Value] = [:]) -> Value {
+    package static func run(_ run: RunRecord, steps: [StepRecord]? = nil, outputs: [String: Value] = [:]) -> Value {
         var object: [String: Value] = [
             "id": .string(run.id), "workflow": .string(run.workflowID), "path": .string(run.path),
             "blob": .string(run.blob), "commit": .string(run.commit.sha), "tree": .string(run.commit.tree),
@@ -56,7 +55,7 @@ enum APIJSON {
     }
 
     /// A run with its steps and their decoded outputs, read in one snapshot.
-    static func runDetail(_ id: String, store: Store) throws -> Value? {
+    package static func runDetail(_ id: String, store: Store) throws -> Value? {
         try store.snapshot { tx in
             guard let run = try tx.run(id) else { return nil }
             let steps = try tx.steps(of: id)
@@ -69,7 +68,7 @@ enum APIJSON {
     }
 
     /// One event of a run's log (also the `data:` of a Server-Sent Event).
-    static func event(_ event: EventRecord) -> Value {
+    package static func event(_ event: EventRecord) -> Value {
         var object: [String: Value] = [
             "seq": .int(Int(event.seq)), "run": .string(event.runID), "at": time(event.at), "kind": .string(event.kind),
         ]
@@ -82,7 +81,7 @@ enum APIJSON {
 
     /// A workflow's deployment state: attempted and applied versions, validity and diagnostics,
     /// and, when deployed, its triggers, inputs and next schedule fire.
-    static func workflow(_ deployment: Deployment, live: LiveWorkflow?, nextFire: Date?) -> Value {
+    package static func workflow(_ deployment: Deployment, live: LiveWorkflow?, nextFire: Date?) -> Value {
         let diagnostics = (try? Value.parseJSON(deployment.diagnostics)) ?? .array([])
         var object: [String: Value] = [
             "id": .string(deployment.workflowID),
@@ -103,10 +102,19 @@ enum APIJSON {
             "updated_at": time(deployment.updatedAt),
         ]
         if let live {
-            let workflow = live.workflow
-            object["name"] = optional(workflow.name)
-            object["description"] = optional(workflow.description)
-            object["triggers"] = .object([
+            object.merge(definition(live.workflow)) { _, new in new }
+            object["next_fire"] = time(nextFire)
+        }
+        return .object(object)
+    }
+
+    /// What a workflow definition declares: name, description, triggers, inputs, concurrency
+    /// and its number of steps.
+    package static func definition(_ workflow: Workflow) -> [String: Value] {
+        [
+            "name": optional(workflow.name),
+            "description": optional(workflow.description),
+            "triggers": .object([
                 "http": .bool(workflow.triggers.http),
                 "push": workflow.triggers.push.map { .object(["paths": .array($0.paths.map(Value.string))]) } ?? .null,
                 "schedules": .array(
@@ -116,9 +124,8 @@ enum APIJSON {
                             "inputs": .object(schedule.inputs),
                         ])
                     }),
-            ])
-            object["next_fire"] = time(nextFire)
-            object["inputs"] = .object(
+            ]),
+            "inputs": .object(
                 Dictionary(
                     uniqueKeysWithValues: workflow.inputs.map { input in
                         var spec: [String: Value] = [
@@ -128,13 +135,11 @@ enum APIJSON {
                         if let allowed = input.allowed { spec["enum"] = .array(allowed) }
                         if let description = input.description { spec["description"] = .string(description) }
                         return (input.name, .object(spec))
-                    }))
-            object["concurrency"] =
-                workflow.concurrency.map { policy in
-                    .object(["limit": policy.limit.map(Value.int) ?? .null, "policy": .string(policy.policy.rawValue)])
-                } ?? .null
-            object["steps"] = .int(workflow.steps.count)
-        }
-        return .object(object)
+                    })),
+            "concurrency": workflow.concurrency.map { policy in
+                .object(["limit": policy.limit.map(Value.int) ?? .null, "policy": .string(policy.policy.rawValue)])
+            } ?? .null,
+            "steps": .int(workflow.steps.count),
+        ]
     }
 }

@@ -1,4 +1,4 @@
-/// What a bearer token may do: viewers read, operators also trigger, cancel and rerun, admins
+/// What a caller of the API (a bearer token; MCP tools over HTTP) may do: viewers read, operators also trigger, cancel and rerun, admins
 /// may do everything.
 package enum APIRole: String, Sendable, Hashable, CaseIterable, Comparable {
     /// Reads workflows, runs, events and commit status.

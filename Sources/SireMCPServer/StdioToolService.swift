@@ -1,0 +1,31 @@
+import Logging
+import ServiceLifecycle
+
+/// `sire-git mcp`: serves the tools over stdio until the client closes stdin (or SIGTERM),
+/// then lets runs it started finish for up to `grace` (the rest stay resumable with
+/// `sire-git runs resume`) and writes the ledger.
+package struct StdioToolService: Service {
+    let backend: LocalBackend
+    let grace: Duration
+    let logger: Logger
+
+    package init(backend: LocalBackend, grace: Duration, logger: Logger) {
+        self.backend = backend
+        self.grace = grace
+        self.logger = logger
+    }
+
+    package func run() async throws {
+        let server = await ToolServer.make(Toolbox(backend: backend), logger: logger)
+        try await server.start(transport: StdioServerTransport(logger: logger))
+        logger.info("serving sire-git's tools over MCP on stdio")
+        await withGracefulShutdownHandler {
+            await server.waitUntilCompleted()
+        } onGracefulShutdown: {
+            Task { await server.stop() }
+        }
+        logger.info("MCP client gone: finishing runs and writing the ledger")
+        await server.stop()
+        await backend.shutdown(grace: grace)
+    }
+}
