@@ -76,7 +76,9 @@ package actor HTTPSessions {
             await oldest.value.server.stop()
             logger.info("MCP session limit reached: closed the least recently used", metadata: ["mcp.session": "\(oldest.key)"])
         }
-        let transport = StatefulHTTPServerTransport(validationPipeline: validation, logger: logger)
+        var transportLogger = logger
+        transportLogger.logLevel = max(logger.logLevel, .warning)
+        let transport = StatefulHTTPServerTransport(validationPipeline: validation, logger: transportLogger)
         let server = await ToolServer.make(toolbox, logger: logger)
         do {
             try await server.start(transport: transport)

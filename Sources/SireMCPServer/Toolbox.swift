@@ -120,6 +120,8 @@ package struct Toolbox: Sendable {
             let repository = try Repository(path: runtime.gitDirectory)
             let commit = try Self.resolve(revision, in: repository)
             var set = try WorkflowSet.load(repository: repository, commit: commit)
+            // The committed files keep their ids: a proposed file claiming one is the duplicate.
+            let incumbents = files.isEmpty ? [:] : set.validate().owners
             if let config = files[RepoConfig.fileName] {
                 (set.config, set.configDiagnostics) = WorkflowValidator.loadConfig(bytes: Array(config.utf8))
                 set.configSource = config
@@ -133,7 +135,7 @@ package struct Toolbox: Sendable {
                 set.files.removeAll { $0.path == path }
                 set.files.append(WorkflowFile(path: path, bytes: Array(text.utf8)))
             }
-            var report = set.validate()
+            var report = set.validate(incumbents: incumbents)
             if !files.isEmpty { report.files = report.files.filter { files[$0.path] != nil } }
             return report.json(commit: commit)
         }

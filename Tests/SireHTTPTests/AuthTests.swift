@@ -1,3 +1,4 @@
+import SireController
 import AsyncHTTPClient
 import Foundation
 import NIOHTTP1

@@ -1,0 +1,288 @@
+import Foundation
+import SireTestSupport
+import Testing
+
+/// `sire-git mcp` driven by the Python `mcp` package's client over stdio, as an agent would:
+/// listing the tools, validating YAML, starting runs and following them, cancelling, reading
+/// commit status.
+@Suite("sire-git mcp over stdio", .serialized)
+struct MCPServeTests {
+    static let workflows = [
+        "workflows/hello.yaml": """
+        id: hello
+        inputs:
+          name: { type: string, default: world }
+        steps:
+          - id: greet
+            tool: sire:local/log.write
+            params: { message: "hello {{ inputs.name }}" }
+          - id: shout
+            needs: [greet]
+            tool: sire:local/shell.run
+            params: { argv: [sh, -c, "echo HELLO {{ inputs.name }}"] }
+
+        """,
+        "workflows/slow.yaml": """
+        id: slow
+        steps:
+          - id: nap
+            tool: sire:local/time.sleep
+            params: { duration: 1500ms }
+          - id: after
+            needs: [nap]
+            tool: sire:local/log.write
+            params: { message: "woke up" }
+
+        """,
+    ]
+
+    /// Runs the client against `sire-git mcp` in `repo`.
+    private func client(_ repo: GitFixture, _ operations: String) throws -> [[String: Any]] {
+        try MCPClientPeer.run(
+            ["stdio", "--", SireBinary.path, "mcp", "--repo", repo.root], operations: operations, in: repo.root)
+    }
+
+    private func structured(_ result: [String: Any]) throws -> [String: Any] {
+        #expect(result["isError"] as? Bool == false, "\(result)")
+        return try #require(result["structured"] as? [String: Any], "\(result)")
+    }
+
+    @Test func listsSixToolsWithClosedInputSchemasAndOutputSchemas() throws {
+        let repo = try GitFixture.committed(Self.workflows)
+        let results = try client(repo, #"[{"op": "list"}]"#)
+        let tools = try #require(results.first?["tools"] as? [[String: Any]])
+        #expect(
+            tools.compactMap { $0["name"] as? String }
+                == ["list_workflows", "validate", "run_workflow", "get_run", "cancel_run", "commit_status"])
+        for tool in tools {
+            let input = try #require(tool["inputSchema"] as? [String: Any])
+            #expect(input["type"] as? String == "object")
+            #expect(input["additionalProperties"] as? Bool == false, "\(tool["name"]!)")
+            let output = try #require(tool["outputSchema"] as? [String: Any], "\(tool["name"]!)")
+            #expect(output["type"] as? String == "object")
+        }
+        let run = try #require(tools.first { $0["name"] as? String == "run_workflow" })
+        let input = try #require(run["inputSchema"] as? [String: Any])
+        #expect(input["required"] as? [String] == ["workflow"])
+        let properties = try #require(input["properties"] as? [String: Any])
+        #expect(Set(properties.keys) == ["workflow", "inputs", "rev", "wait_seconds"])
+        let annotations = try #require(run["annotations"] as? [String: Any])
+        #expect(annotations["readOnlyHint"] as? Bool == false)
+        let status = try #require(tools.first { $0["name"] as? String == "commit_status" })
+        #expect((status["annotations"] as? [String: Any])?["readOnlyHint"] as? Bool == true)
+    }
+
+    @Test func startsARunAndWatchesItToTheEndThenTheLedgerHoldsIt() throws {
+        let repo = try GitFixture.committed(Self.workflows)
+        let head = try repo.git("rev-parse HEAD")
+        let results = try client(
+            repo,
+            """
+            [{"op": "call", "tool": "run_workflow", "args": {"workflow": "hello", "inputs": {"name": "ada"}}},
+             {"op": "watch"}]
+            """)
+        let started = try structured(results[0])
+        #expect(started["launch"] as? String == "started")
+        #expect(started["commit"] as? String == head)
+        #expect((started["trigger"] as? [String: Any])?["type"] as? String == "mcp")
+        let id = try #require(started["id"] as? String)
+        let watched = results[1]
+        let final = try #require(watched["final"] as? [String: Any])
+        #expect(final["status"] as? String == "succeeded", "\(final)")
+        let steps = try #require(final["steps"] as? [String: [String: Any]])
+        #expect((steps["greet"]?["output"] as? [String: Any])?["message"] as? String == "hello ada")
+        #expect(((steps["shout"]?["output"] as? [String: Any])?["stdout"] as? String)?.contains("HELLO ada") == true)
+        let events = try #require(watched["events"] as? [[String: Any]])
+        let kinds = events.compactMap { event -> String? in
+            guard let kind = event["kind"] as? String else { return nil }
+            return (event["step"] as? String).map { "\(kind) \($0)" } ?? kind
+        }
+        #expect(kinds.contains("step.succeeded greet"))
+        #expect(kinds.contains("step.succeeded shout"))
+        #expect(kinds.last == "run.finished")
+        let seqs = events.compactMap { $0["seq"] as? Int }
+        #expect(seqs == seqs.sorted() && Set(seqs).count == seqs.count, "events repeat or go back: \(seqs)")
+        #expect(events.contains { ($0["data"] as? [String: Any])?["message"] as? String == "hello ada" })
+        // The run is in the index and, once the server has gone, in the ledger of its commit.
+        let shown = try repo.sire("runs", "show", id, "--json")
+        #expect(shown.status == 0, "\(shown)")
+        let note = try repo.git(["notes", "--ref=sire/runs", "show", head])
+        #expect(note.contains(id))
+        #expect(note.contains(#""status":"succeeded""#))
+    }
+
+    @Test func waitsForARunWithProgressAndPinsTheRequestedRevision() throws {
+        let repo = try GitFixture.committed(Self.workflows)
+        let first = try repo.git("rev-parse HEAD")
+        try repo.write(
+            "workflows/hello.yaml",
+            Self.workflows["workflows/hello.yaml"]!.replacingOccurrences(of: "hello {{", with: "bonjour {{"))
+        try repo.commit("french")
+        let results = try client(
+            repo,
+            """
+            [{"op": "call", "tool": "run_workflow", "args": {"workflow": "hello", "wait_seconds": 30}, "progress": true},
+             {"op": "call", "tool": "run_workflow",
+              "args": {"workflow": "workflows/hello.yaml", "rev": "HEAD~1", "inputs": {"name": "old"}, "wait_seconds": 30}}]
+            """)
+        let now = try structured(results[0])
+        #expect(now["status"] as? String == "succeeded", "\(now)")
+        let steps = try #require(now["steps"] as? [String: [String: Any]])
+        #expect((steps["greet"]?["output"] as? [String: Any])?["message"] as? String == "bonjour world")
+        let progress = try #require(results[0]["progress"] as? [String])
+        #expect(progress.contains("step.succeeded greet"), "\(progress)")
+        #expect(progress.contains("log greet: bonjour world"), "\(progress)")
+        #expect(progress.last == "run.finished", "\(progress)")
+        let old = try structured(results[1])
+        #expect(old["commit"] as? String == first)
+        #expect(old["status"] as? String == "succeeded")
+        let oldSteps = try #require(old["steps"] as? [String: [String: Any]])
+        #expect((oldSteps["greet"]?["output"] as? [String: Any])?["message"] as? String == "hello old")
+    }
+
+    @Test func validatesProposedYAMLWithPositionsAndListsWhatIsDefined() throws {
+        var files = Self.workflows
+        files["workflows/broken.yaml"] = """
+            id: broken
+            steps:
+              - id: a
+                tool: sire:local/nope
+
+            """
+        let repo = try GitFixture.committed(files)
+        let results = try client(
+            repo,
+            """
+            [{"op": "call", "tool": "validate",
+              "args": {"files": {"workflows/new.yaml": "id: new\\nsteps:\\n  - id: a\\n    tool: sire:local/log.wrte\\n    params: { message: hi }\\n"}}},
+             {"op": "call", "tool": "validate",
+              "args": {"files": {"workflows/dup.yaml": "id: hello\\nsteps:\\n  - id: a\\n    tool: sire:local/log.write\\n    params: { message: hi }\\n"}}},
+             {"op": "call", "tool": "validate"},
+             {"op": "call", "tool": "list_workflows"},
+             {"op": "call", "tool": "validate", "args": {"files": {"../etc/passwd": "x"}}}]
+            """)
+        let proposed = try structured(results[0])
+        #expect(proposed["valid"] as? Bool == false)
+        let workflows = try #require(proposed["workflows"] as? [[String: Any]])
+        #expect(workflows.count == 1)
+        let diagnostic = try #require((workflows[0]["diagnostics"] as? [[String: Any]])?.first)
+        #expect(diagnostic["path"] as? String == "workflows/new.yaml")
+        #expect(diagnostic["line"] as? Int == 4)
+        #expect(diagnostic["column"] as? Int == 22)
+        #expect(diagnostic["rule"] as? String == "unknown-builtin")
+        #expect((diagnostic["message"] as? String)?.contains("did you mean 'log.write'") == true, "\(diagnostic)")
+        // Validated with the committed workflows: the id is taken.
+        let duplicate = try structured(results[1])
+        let dupDiagnostics = try #require((duplicate["workflows"] as? [[String: Any]])?.first?["diagnostics"] as? [[String: Any]])
+        #expect(dupDiagnostics.contains { $0["rule"] as? String == "duplicate-workflow-id" }, "\(dupDiagnostics)")
+        let committed = try structured(results[2])
+        #expect(committed["errors"] as? Int == 1)
+        let listed = try structured(results[3])
+        let entries = try #require(listed["workflows"] as? [[String: Any]])
+        #expect(entries.compactMap { $0["id"] as? String }.sorted() == ["broken", "hello", "slow"])
+        let broken = try #require(entries.first { $0["id"] as? String == "broken" })
+        #expect(broken["valid"] as? Bool == false)
+        #expect((broken["diagnostics"] as? [[String: Any]])?.first?["line"] as? Int == 4)
+        let hello = try #require(entries.first { $0["id"] as? String == "hello" })
+        #expect((hello["inputs"] as? [String: Any])?["name"] != nil)
+        #expect(results[4]["isError"] as? Bool == true)
+        #expect((results[4]["text"] as? String)?.contains("relative to the repository root") == true)
+    }
+
+    @Test func badCallsGetPreciseErrorsAndNothingRuns() throws {
+        let repo = try GitFixture.committed(Self.workflows)
+        let results = try client(
+            repo,
+            """
+            [{"op": "call", "tool": "run_workflow", "args": {"workflow": "helo"}},
+             {"op": "call", "tool": "run_workflow", "args": {"workflow": "hello", "inputs": {"name": 5}}},
+             {"op": "call", "tool": "run_workflow", "args": {"workflow": "hello", "wiat_seconds": 3}},
+             {"op": "call", "tool": "run_workflow", "args": {"workflow": "hello", "wait_seconds": "soon"}},
+             {"op": "call", "tool": "get_run", "args": {"run": "no-such-run"}},
+             {"op": "call", "tool": "commit_status", "args": {"rev": "no-such-branch"}},
+             {"op": "call", "tool": "run_workflows", "args": {}}]
+            """)
+        func failure(_ index: Int) -> String {
+            #expect(results[index]["isError"] as? Bool == true, "\(results[index])")
+            return results[index]["text"] as? String ?? ""
+        }
+        #expect(failure(0).contains("no workflow 'helo'"))
+        #expect(failure(0).contains("did you mean 'hello'"))
+        #expect(failure(1).contains("name"), "\(failure(1))")
+        #expect(failure(2).contains("unknown argument 'wiat_seconds'; did you mean 'wait_seconds'?"))
+        #expect(failure(3).contains("'wait_seconds' must be a number of seconds"))
+        #expect(failure(4).contains("no run 'no-such-run'"))
+        #expect(failure(5).contains("no-such-branch"))
+        let protocolError = try #require(results[6]["protocolError"] as? String, "\(results[6])")
+        #expect(protocolError.contains("did you mean 'run_workflow'"))
+        #expect(try repo.sire("runs", "list", "--json").stdout.contains("\"id\"") == false)
+    }
+
+    @Test func cancelsARunningRun() throws {
+        let repo = try GitFixture.committed(Self.workflows)
+        let results = try client(
+            repo,
+            """
+            [{"op": "call", "tool": "run_workflow", "args": {"workflow": "slow"}},
+             {"op": "call", "tool": "get_run", "args": {"run": "$run", "wait_seconds": 0.3}},
+             {"op": "call", "tool": "cancel_run", "args": {"run": "$run"}},
+             {"op": "watch"},
+             {"op": "call", "tool": "cancel_run", "args": {"run": "$run"}}]
+            """)
+        let cancel = try structured(results[2])
+        #expect(cancel["cancel_requested"] as? Bool == true, "\(cancel)")
+        let final = try #require(results[3]["final"] as? [String: Any])
+        #expect(final["status"] as? String == "cancelled", "\(final)")
+        let steps = try #require(final["steps"] as? [String: [String: Any]])
+        #expect(steps["after"]?["status"] as? String != "succeeded")
+        let again = try structured(results[4])
+        #expect(again["cancel_requested"] as? Bool == false)
+        #expect(again["status"] as? String == "cancelled")
+    }
+
+    @Test func aRunStillGoingWhenTheClientLeavesFinishesAndIsRecorded() throws {
+        let repo = try GitFixture.committed(Self.workflows)
+        let head = try repo.git("rev-parse HEAD")
+        let results = try client(
+            repo, #"[{"op": "call", "tool": "run_workflow", "args": {"workflow": "slow"}}]"#)
+        let id = try #require(try structured(results[0])["id"] as? String)
+        // The client closed stdin at once; the server drained the run before it exited.
+        let shown = try repo.sire("runs", "show", id, "--json")
+        #expect(shown.stdout.contains(#""status": "succeeded""#), "\(shown)")
+        #expect(try repo.git(["notes", "--ref=sire/runs", "show", head]).contains(id))
+        let status = try client(repo, #"[{"op": "call", "tool": "commit_status"}]"#)
+        let runs = try #require(try structured(status[0])["runs"] as? [[String: Any]])
+        #expect(runs.contains { $0["id"] as? String == id && $0["status"] as? String == "succeeded" }, "\(runs)")
+    }
+
+    @Test func requestsSentBeforeStdinClosesAreAllAnswered() throws {
+        let repo = try GitFixture.committed(Self.workflows)
+        let input = repo.sandbox + "/requests.jsonl"
+        try """
+            {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"pipe","version":"1"}}}
+            {"jsonrpc":"2.0","method":"notifications/initialized"}
+            {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"run_workflow","arguments":{"workflow":"slow","wait_seconds":30}}}
+            {"jsonrpc":"2.0","id":"three","method":"tools/call","params":{"name":"list_workflows"}}
+
+            """.write(toFile: input, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: SireBinary.path)
+        process.arguments = ["mcp", "--repo", repo.root]
+        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: input))
+        let output = repo.sandbox + "/responses.jsonl"
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
+        let answers = try lines.map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        }
+        #expect(answers.count == 3, "\(lines)")
+        let run = try #require(answers.first { $0["id"] as? Int == 2 }?["result"] as? [String: Any])
+        #expect((run["structuredContent"] as? [String: Any])?["status"] as? String == "succeeded", "\(run)")
+        #expect(answers.contains { $0["id"] as? String == "three" })
+    }
+}
