@@ -64,6 +64,32 @@ sed -i 's|Europe/Pariss|Europe/Paris|; s|\[buld\]|[build]|; s|http.reqest|http.r
 git commit -qam "Fix the deploy workflow"
 run check --base main --head feature
 
+step "sire-git mcp: an agent lists the workflows, validates a draft and runs hello (MCP JSON-RPC on stdio)"
+git checkout -q main
+printf '%s\n' \
+  '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"demo","version":"1"}}}' \
+  '{"jsonrpc":"2.0","method":"notifications/initialized"}' \
+  '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"list_workflows"}}' \
+  '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"validate","arguments":{"files":{"workflows/draft.yaml":"id: draft\nsteps:\n  - id: a\n    tool: sire:local/log.wrte\n"}}}}' \
+  '{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"run_workflow","arguments":{"workflow":"hello","inputs":{"who":"agent"},"wait_seconds":10}}}' \
+  | "$BIN" mcp --log-level error | python3 -c '
+import json, sys
+for line in sys.stdin:
+    message = json.loads(line)
+    result = message.get("result", {})
+    data = result.get("structuredContent")
+    if message["id"] == 1:
+        print("initialize ->", result["serverInfo"]["name"], result["serverInfo"]["version"])
+    elif message["id"] == 2:
+        print("list_workflows ->", ", ".join("%s (%s)" % (w["id"], "valid" if w["valid"] else "invalid") for w in data["workflows"]))
+    elif message["id"] == 3:
+        for w in data["workflows"]:
+            for d in w["diagnostics"]:
+                print("validate -> %s:%d:%d: %s [%s]" % (d["path"], d["line"], d["column"], d["message"], d["rule"]))
+    elif message["id"] == 4:
+        print("run_workflow ->", data["id"], data["status"], "trigger", data["trigger"]["type"], "at", data["commit"][:7])
+'
+
 step "the controller: deploy main by commit, fire schedules and push triggers, record everything in git notes"
 git checkout -q main
 cat > workflows/heartbeat.yaml <<'YAML'
