@@ -15,39 +15,11 @@ enum HTTPBench {
     static let connections = 50
 
     static func run() async {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sire-bench-http-\(UUID())").path
-        try! FileManager.default.createDirectory(atPath: dir + "/workflows", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try! Data(
-            """
-            id: noop
-            on: { http: {} }
-            steps:
-              - id: nothing
-                tool: sire:local/log.write
-                params: { message: "ok" }
-            """.utf8
-        ).write(to: URL(fileURLWithPath: dir + "/workflows/noop.yaml"))
-        sh("git init -q --initial-branch=main . && git add -A && git commit -qm noop", in: dir)
-
-        MetricsSetup.bootstrap()
-        var logger = Logger(label: "sire.bench")
-        logger.logLevel = .error
-        let controller = try! Controller(
-            options: ControllerOptions(location: dir, state: dir + "/.git/sire"), logger: logger)
-        var configuration = HTTPConfiguration()
-        configuration.port = 0
-        let bound = AsyncStream<Int>.makeStream()
-        configuration.onListening = { port in
-            bound.continuation.yield(port)
-            bound.continuation.finish()
-        }
-        let app = buildApplication(controller: controller, configuration: configuration, logger: logger)
-        let group = ServiceGroup(services: [controller, app], logger: logger)
-        let running = Task { try await group.run() }
-        var ports = bound.stream.makeAsyncIterator()
-        let port = await ports.next()!
-        while controller.liveWorkflow("noop") == nil { try? await Task.sleep(for: .milliseconds(10)) }
+        let repository = NoopRepository("http")
+        defer { repository.remove() }
+        let api = await BenchAPI.start(repository: repository.path, state: repository.path + "/.git/sire")
+        let controller = api.controller
+        let port = api.port
 
         var clientConfiguration = HTTPClient.Configuration()
         clientConfiguration.connectionPool = .init(
@@ -107,8 +79,7 @@ enum HTTPBench {
         report("GET /v1/runs/{id}", getStats)
 
         try? await client.shutdown()
-        await group.triggerGracefulShutdown()
-        _ = try? await running.value
+        await api.stop()
     }
 
     struct Stats {

@@ -1,9 +1,5 @@
 import Foundation
-import Logging
-import ServiceLifecycle
-import SireController
 import SireCore
-import SireHTTP
 import SireMCP
 
 /// Issue 6, part 3: sire-git's own tools over MCP, driven by sire-git's MCP client — over stdio
@@ -14,20 +10,9 @@ enum MCPServeBench {
     static let calls = 500
 
     static func run() async {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sire-bench-mcpserve-\(UUID())").path
-        try! FileManager.default.createDirectory(atPath: dir + "/workflows", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        try! Data(
-            """
-            id: noop
-            on: { http: {} }
-            steps:
-              - id: nothing
-                tool: sire:local/log.write
-                params: { message: "ok" }
-            """.utf8
-        ).write(to: URL(fileURLWithPath: dir + "/workflows/noop.yaml"))
-        sh("git init -q --initial-branch=main . && git add -A && git commit -qm noop", in: dir)
+        let repository = NoopRepository("mcpserve")
+        defer { repository.remove() }
+        let dir = repository.path
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("sire-git").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -40,29 +25,11 @@ enum MCPServeBench {
             environment: ProcessInfo.processInfo.environment, directory: dir)
         await measure("stdio (sire-git mcp)", endpoint: stdio)
 
-        var logger = Logger(label: "sire.bench")
-        logger.logLevel = .error
-        MetricsSetup.bootstrap()
-        let controller = try! Controller(
-            options: ControllerOptions(location: dir, state: dir + "/state-http"), logger: logger)
-        var configuration = HTTPConfiguration()
-        configuration.port = 0
-        let bound = AsyncStream<Int>.makeStream()
-        configuration.onListening = { port in
-            bound.continuation.yield(port)
-            bound.continuation.finish()
-        }
-        let app = buildApplication(controller: controller, configuration: configuration, logger: logger)
-        let group = ServiceGroup(services: [controller, app], logger: logger)
-        let running = Task { try await group.run() }
-        var ports = bound.stream.makeAsyncIterator()
-        let port = await ports.next()!
-        while controller.liveWorkflow("noop") == nil { try? await Task.sleep(for: .milliseconds(10)) }
+        let api = await BenchAPI.start(repository: dir, state: dir + "/state-http")
         await measure(
             "Streamable HTTP (/mcp on the controller)",
-            endpoint: .http(url: URL(string: "http://127.0.0.1:\(port)/mcp")!, headers: [:]))
-        await group.triggerGracefulShutdown()
-        _ = try? await running.value
+            endpoint: .http(url: "http://127.0.0.1:\(api.port)/mcp", headers: [:]))
+        await api.stop()
     }
 
     private static func measure(_ label: String, endpoint: MCPEndpoint) async {

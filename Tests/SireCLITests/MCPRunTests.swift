@@ -136,4 +136,34 @@ struct MCPRunTests {
             (steps["broken"]?["error"] as? String)?.contains("the disk is full") == true, "\(steps["broken"] ?? [:])")
         #expect(steps["broken"]?["attempts"] as? Int == 1)
     }
+
+    @Test func serverCheckoutsUnusedForAnHourAreRemovedWhenANewOneIsMade() throws {
+        let repo = try GitFixture.committed([
+            "tools/mcp_peer.py": try String(contentsOfFile: Self.peer, encoding: .utf8),
+            "sire.yaml": "servers:\n  local: { command: [python3, tools/mcp_peer.py, stdio] }\n",
+            "workflows/flow.yaml": """
+                id: flow
+                steps:
+                  - id: first
+                    tool: mcp://local/add
+                    params: { a: 2, b: 3 }
+
+                """,
+        ])
+        let root = repo.root + "/.git/sire/mcp"
+        let stale = root + "/" + String(repeating: "a", count: 40)
+        let recent = root + "/" + String(repeating: "b", count: 40)
+        for directory in [stale, recent] {
+            try FileManager.default.createDirectory(atPath: directory + "/tools", withIntermediateDirectories: true)
+            try "x".write(toFile: directory + "/tools/file", atomically: true, encoding: .utf8)
+        }
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date().addingTimeInterval(-7200)], ofItemAtPath: stale)
+        let run = try repo.sire("run", "flow")
+        #expect(run.status == 0, "\(run)")
+        let head = try repo.git("rev-parse HEAD")
+        #expect(FileManager.default.fileExists(atPath: root + "/" + head + "/tools/mcp_peer.py"))
+        #expect(!FileManager.default.fileExists(atPath: stale), "an unused checkout stayed")
+        #expect(FileManager.default.fileExists(atPath: recent), "a recently used checkout was removed")
+    }
 }

@@ -117,8 +117,7 @@ struct RunCommand: AsyncParsableCommand {
         await assembly.recordInLedger()
         let steps = try assembly.store.snapshot { tx in try tx.steps(of: finished.id) }
         if json {
-            let outputs = try RunOutput.outputs(of: steps, in: assembly.store)
-            print(RunOutput.json(finished, steps: steps, outputs: outputs).jsonString(pretty: true))
+            print((try APIJSON.runDetail(finished.id, store: assembly.store) ?? .null).jsonString(pretty: true))
         } else {
             print(RunOutput.summary(finished, steps: steps, order: definition.steps.map(\.id)))
         }

@@ -61,7 +61,7 @@ struct RunsCommand: AsyncParsableCommand {
                 try tx.runs(workflow: workflow, status: filter, commit: commit, limit: max(1, n))
             }
             if json {
-                print(Value.array(runs.map { RunOutput.json($0, steps: nil) }).jsonString(pretty: true))
+                print(Value.array(runs.map { APIJSON.run($0) }).jsonString(pretty: true))
                 return
             }
             if runs.isEmpty {
@@ -93,8 +93,7 @@ struct RunsCommand: AsyncParsableCommand {
             let run = try RunsCommand.find(id, in: store)
             let steps = try store.snapshot { tx in try tx.steps(of: run.id) }
             if json {
-                let outputs = try RunOutput.outputs(of: steps, in: store)
-                print(RunOutput.json(run, steps: steps, outputs: outputs).jsonString(pretty: true))
+                print((try APIJSON.runDetail(run.id, store: store) ?? .null).jsonString(pretty: true))
                 return
             }
             // Steps in the order the run's own events first mention them, then the rest.

@@ -88,44 +88,4 @@ enum RunOutput {
         }
         return lines.joined(separator: "\n")
     }
-
-    /// The decoded outputs of a run's steps (not of foreach items), by step id.
-    static func outputs(of steps: [StepRecord], in store: Store) throws -> [String: Value] {
-        try store.snapshot { tx in
-            var out: [String: Value] = [:]
-            for step in steps where step.item < 0 {
-                if let output = step.output { out[step.stepID] = try tx.value(of: output) }
-            }
-            return out
-        }
-    }
-
-    static func json(_ run: RunRecord, steps: [StepRecord]?, outputs: [String: Value] = [:]) -> Value {
-        func time(_ date: Date?) -> Value {
-            date.map { .string(RFC3339.format($0, in: TimeZone(identifier: "UTC")!, milliseconds: true)) } ?? .null
-        }
-        var object: [String: Value] = [
-            "id": .string(run.id), "workflow": .string(run.workflowID), "path": .string(run.path),
-            "blob": .string(run.blob), "commit": .string(run.commit.sha), "tree": .string(run.commit.tree),
-            "trigger": .object(["type": .string(run.trigger.type), "key": .string(run.trigger.key)]),
-            "status": .string(run.status.rawValue), "inputs": .object(run.inputs),
-            "created_at": time(run.createdAt), "started_at": time(run.startedAt), "finished_at": time(run.finishedAt),
-            "error": run.error.map(Value.string) ?? .null, "rerun_of": run.rerunOf.map(Value.string) ?? .null,
-        ]
-        if let start = run.startedAt, let end = run.finishedAt {
-            object["duration_ms"] = .int(Int(end.timeIntervalSince(start) * 1000))
-        }
-        if let steps {
-            var out: [String: Value] = [:]
-            for step in steps where step.item < 0 {
-                var s: [String: Value] = ["status": .string(step.status.rawValue), "attempts": .int(step.attempts)]
-                if let ms = step.durationMs { s["duration_ms"] = .int(ms) }
-                if let error = step.error { s["error"] = .string(error) }
-                if let output = outputs[step.stepID] { s["output"] = output }
-                out[step.stepID] = .object(s)
-            }
-            object["steps"] = .object(out)
-        }
-        return .object(object)
-    }
 }

@@ -11,13 +11,17 @@ import Synchronization
 ///
 /// Stdio servers start in a checkout of the run's commit kept under `state/mcp/SHA`, not in
 /// the run's own checkout: that one is deleted when the run ends, while the server's session
-/// is reused by later runs of the same commit.
+/// is reused by later runs of the same commit. Each use touches the checkout; making a new one
+/// removes those no call has used for ``unusedLimit`` (their servers, idle for longer than the
+/// session idle limit of 10 minutes, have been stopped).
 package final class MCPServerResolver: Sendable {
     let gitDirectory: String
     let state: String
     let store: Store
     let secrets: Secrets
     private let configs = Mutex<[String: RepoConfig]>([:])
+    /// A server checkout unused this long is removed when another one is made.
+    package static let unusedLimit: TimeInterval = 3600
 
     package init(gitDirectory: String, state: String, store: Store, secrets: Secrets) {
         self.gitDirectory = gitDirectory
@@ -86,7 +90,8 @@ package final class MCPServerResolver: Sendable {
     /// `state/mcp/SHA`, materialised once; concurrent first uses race to a rename.
     private func serverCheckout(_ sha: String) throws(ToolError) -> String {
         let directory = "\(state)/mcp/\(sha)"
-        if FileManager.default.fileExists(atPath: directory) { return directory }
+        if utimes(directory, nil) == 0 { return directory }
+        pruneUnused(now: Date())
         let scratch = "\(state)/mcp/.\(sha).\(UUID().uuidString)"
         do {
             guard let commit = ObjectID(sha) else { throw ToolError("bad commit id \(sha)") }
@@ -103,5 +108,18 @@ package final class MCPServerResolver: Sendable {
             throw ToolError("cannot check out \(sha.prefix(12)) for the MCP server: \(error)", transient: true)
         }
         return directory
+    }
+
+    /// Removes server checkouts (and leftover scratch directories) not used for ``unusedLimit``.
+    private func pruneUnused(now: Date) {
+        let root = "\(state)/mcp"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: root) else { return }
+        for name in names {
+            let path = "\(root)/\(name)"
+            guard let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+                now.timeIntervalSince(modified) > Self.unusedLimit
+            else { continue }
+            try? FileManager.default.removeItem(atPath: path)
+        }
     }
 }
