@@ -48,7 +48,9 @@ enum MCPServeBench {
         }
         let clock = ContinuousClock()
         var start = clock.now
-        guard case .object(let first)? = await call("run_workflow", ["workflow": .string("noop"), "wait_seconds": .int(10)]),
+        guard
+            case .object(let first)? = await call(
+                "run_workflow", ["workflow": .string("noop"), "wait_seconds": .int(10)]),
             case .string(let runID)? = first["id"]
         else { return }
         let cold = clock.now - start
@@ -65,7 +67,8 @@ enum MCPServeBench {
         }
         for _ in 0..<calls {
             start = clock.now
-            if case .object(let run)? = await call("run_workflow", ["workflow": .string("noop"), "wait_seconds": .int(10)]),
+            if case .object(let run)? = await call(
+                "run_workflow", ["workflow": .string("noop"), "wait_seconds": .int(10)]),
                 run["status"] == .string("succeeded")
             {
                 succeeded += 1

@@ -87,17 +87,21 @@ public final class Engine: Sendable {
         } catch {
             return await abandon(run, reason: "its definition cannot be loaded: \(error)")
         }
-        let checkout: String
-        do {
-            checkout = try checkouts.checkout(for: run)
-        } catch {
-            return await abandon(run, reason: "its checkout cannot be made: \(error)")
+        // Only the file tools and shell.run work in the checkout: other runs skip making one.
+        let usesCheckout = workflow.steps.contains { $0.tool.usesCheckout }
+        var checkout = ""
+        if usesCheckout {
+            do {
+                checkout = try checkouts.checkout(for: run)
+            } catch {
+                return await abandon(run, reason: "its checkout cannot be made: \(error)")
+            }
         }
         let executor = try RunExecutor(
             run: run, workflow: workflow, steps: steps, checkout: checkout, services: services,
             configuration: configuration)
         let finished = await executor.execute()
-        if finished.status.isFinished { checkouts.release(finished) }
+        if finished.status.isFinished && usesCheckout { checkouts.release(finished) }
         return finished
     }
 

@@ -74,7 +74,8 @@ package actor HTTPSessions {
         if sessions.count >= limit, let oldest = sessions.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
             sessions[oldest.key] = nil
             await oldest.value.server.stop()
-            logger.info("MCP session limit reached: closed the least recently used", metadata: ["mcp.session": "\(oldest.key)"])
+            logger.info(
+                "MCP session limit reached: closed the least recently used", metadata: ["mcp.session": "\(oldest.key)"])
         }
         var transportLogger = logger
         transportLogger.logLevel = max(logger.logLevel, .warning)

@@ -51,7 +51,8 @@ enum ToolCatalog {
             ]),
             "inputs": .object([
                 "type": "object",
-                "description": "The workflow's inputs by name; checked against the inputs it declares, defaults filled in.",
+                "description":
+                    "The workflow's inputs by name; checked against the inputs it declares, defaults filled in.",
             ]),
             "wait_seconds": waitSeconds(
                 "Wait up to this long for the run to finish before answering (0, the default, answers at once). "
@@ -234,7 +235,8 @@ enum ToolCatalog {
                         "diagnostics": .object([
                             "type": "array",
                             "items": .object([
-                                "type": "object", "required": ["rule", "severity", "path", "line", "column", "message"],
+                                "type": "object",
+                                "required": ["rule", "severity", "path", "line", "column", "message"],
                             ]),
                         ]),
                     ]),

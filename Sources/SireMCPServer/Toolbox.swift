@@ -152,7 +152,8 @@ package struct Toolbox: Sendable {
         let launch: String
         switch try await backend.launch(workflow: workflow, inputs: inputs, revision: revision) {
         case .skipped(let reason):
-            throw ToolFailure("run_workflow: concurrency_skipped: the workflow's concurrency policy skipped the run: \(reason)")
+            throw ToolFailure(
+                "run_workflow: concurrency_skipped: the workflow's concurrency policy skipped the run: \(reason)")
         case .started(let record): (run, launch) = (record, "started")
         case .queued(let record): (run, launch) = (record, "queued")
         case .existing(let record): (run, launch) = (record, "existing")
@@ -199,8 +200,10 @@ package struct Toolbox: Sendable {
         let revision = try arguments.string("rev") ?? backend.defaultRevision
         let runtime = self.runtime
         let status = try await blocking.run {
-            try CommitStatusReader(repository: try Repository(path: runtime.gitDirectory), stateDirectory: runtime.state)
-                .status(of: revision, now: Date())
+            try CommitStatusReader(
+                repository: try Repository(path: runtime.gitDirectory), stateDirectory: runtime.state
+            )
+            .status(of: revision, now: Date())
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -221,9 +224,11 @@ package struct Toolbox: Sendable {
     private static func relativePath(_ path: String) throws(ToolFailure) -> String {
         let trimmed = path.hasPrefix("./") ? String(path.dropFirst(2)) : path
         let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
-        guard !trimmed.isEmpty, !trimmed.hasPrefix("/"), !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
+        guard !trimmed.isEmpty, !trimmed.hasPrefix("/"),
+            !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
         else {
-            throw ToolFailure("validate: '\(path)' must be a path relative to the repository root, such as workflows/x.yaml")
+            throw ToolFailure(
+                "validate: '\(path)' must be a path relative to the repository root, such as workflows/x.yaml")
         }
         return trimmed
     }
@@ -235,7 +240,8 @@ package struct Toolbox: Sendable {
             for event in events {
                 var message = event.kind
                 if let step = event.stepID { message += " \(step)" }
-                if event.kind == "log", case .object(let data)? = event.data, case .string(let line)? = data["message"] {
+                if event.kind == "log", case .object(let data)? = event.data, case .string(let line)? = data["message"]
+                {
                     message += ": \(line)"
                 }
                 await progress(Int(event.seq), message)

@@ -142,13 +142,13 @@ struct MCPRunTests {
             "tools/mcp_peer.py": try String(contentsOfFile: Self.peer, encoding: .utf8),
             "sire.yaml": "servers:\n  local: { command: [python3, tools/mcp_peer.py, stdio] }\n",
             "workflows/flow.yaml": """
-                id: flow
-                steps:
-                  - id: first
-                    tool: mcp://local/add
-                    params: { a: 2, b: 3 }
+            id: flow
+            steps:
+              - id: first
+                tool: mcp://local/add
+                params: { a: 2, b: 3 }
 
-                """,
+            """,
         ])
         let root = repo.root + "/.git/sire/mcp"
         let stale = root + "/" + String(repeating: "a", count: 40)

@@ -173,7 +173,8 @@ struct MCPServeTests {
         #expect((diagnostic["message"] as? String)?.contains("did you mean 'log.write'") == true, "\(diagnostic)")
         // Validated with the committed workflows: the id is taken.
         let duplicate = try structured(results[1])
-        let dupDiagnostics = try #require((duplicate["workflows"] as? [[String: Any]])?.first?["diagnostics"] as? [[String: Any]])
+        let dupDiagnostics = try #require(
+            (duplicate["workflows"] as? [[String: Any]])?.first?["diagnostics"] as? [[String: Any]])
         #expect(dupDiagnostics.contains { $0["rule"] as? String == "duplicate-workflow-id" }, "\(dupDiagnostics)")
         let committed = try structured(results[2])
         #expect(committed["errors"] as? Int == 1)
@@ -259,12 +260,12 @@ struct MCPServeTests {
         let repo = try GitFixture.committed(Self.workflows)
         let input = repo.sandbox + "/requests.jsonl"
         try """
-            {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"pipe","version":"1"}}}
-            {"jsonrpc":"2.0","method":"notifications/initialized"}
-            {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"run_workflow","arguments":{"workflow":"slow","wait_seconds":30}}}
-            {"jsonrpc":"2.0","id":"three","method":"tools/call","params":{"name":"list_workflows"}}
+        {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"pipe","version":"1"}}}
+        {"jsonrpc":"2.0","method":"notifications/initialized"}
+        {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"run_workflow","arguments":{"workflow":"slow","wait_seconds":30}}}
+        {"jsonrpc":"2.0","id":"three","method":"tools/call","params":{"name":"list_workflows"}}
 
-            """.write(toFile: input, atomically: true, encoding: .utf8)
+        """.write(toFile: input, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: SireBinary.path)
         process.arguments = ["mcp", "--repo", repo.root]

@@ -1,7 +1,7 @@
-import SireController
 import AsyncHTTPClient
 import Foundation
 import NIOHTTP1
+import SireController
 import SireCore
 import Testing
 

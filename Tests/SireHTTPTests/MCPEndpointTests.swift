@@ -133,7 +133,8 @@ struct MCPEndpointTests {
         #expect(unknown.status == 404, "\(unknown.text)")
         // A viewer claiming to be admin in the header the server uses internally.
         let spoof = ("X-Sire-Authenticated-Role", "admin")
-        let opened = try await api.request(.POST, "/mcp", body: Self.initialize, headers: [accept, spoof], token: token)
+        let opened = try await api.request(
+            .POST, "/mcp", body: Self.initialize, headers: [accept, spoof], token: token)
         #expect(opened.status == 200, "\(opened.text)")
         #expect(opened.text.contains("sire-git"))
         let session = try #require(opened.headers["Mcp-Session-Id"].first)

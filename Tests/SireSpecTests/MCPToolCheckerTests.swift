@@ -59,3 +59,59 @@ import Testing
         #expect(found.first?.column == 28)
     }
 }
+
+/// The rest of the JSON Schema keywords real servers send: pydantic's `$defs`/`$ref`, `allOf`,
+/// `const`, bounds and patterns.
+@Suite struct MCPToolCheckerKeywordTests {
+    static let schema: Value = .object([
+        "type": .string("object"),
+        "$defs": .object([
+            "Target": .object([
+                "type": .string("object"),
+                "required": .array([.string("host")]),
+                "properties": .object([
+                    "host": .object(["type": .string("string"), "pattern": .string("^[a-z.]+$")]),
+                    "port": .object(["type": .string("integer"), "minimum": .int(1), "maximum": .int(65535)]),
+                ]),
+            ])
+        ]),
+        "properties": .object([
+            "target": .object(["$ref": .string("#/$defs/Target")]),
+            "name": .object([
+                "allOf": .array([
+                    .object(["type": .string("string")]), .object(["minLength": .int(3), "maxLength": .int(8)]),
+                ])
+            ]),
+            "kind": .object(["const": .string("v1")]),
+            "ratio": .object(["type": .string("number"), "exclusiveMaximum": .int(1)]),
+            "tags": .object(["type": .string("array"), "maxItems": .int(2)]),
+            "self": .object(["$ref": .string("#/properties/self")]),
+        ]),
+    ])
+
+    private func check(_ params: String) -> [String] {
+        let text = "id: w\nsteps:\n  - id: s\n    tool: mcp:http://h/mcp#go\n    params: \(params)\n"
+        let file = WorkflowFile(path: "w.yaml", bytes: Array(text.utf8))
+        return MCPToolChecker.check(
+            file, config: RepoConfig(), listings: [.url("http://h/mcp"): .tools(["go": Self.schema])]
+        ).map { "\($0.column) \($0.message)" }
+    }
+
+    @Test func valuesWithinTheKeywordsPass() {
+        #expect(
+            check(#"{ target: { host: a.example, port: 443 }, name: abcd, kind: v1, ratio: 0.5, tags: [x], self: 1 }"#)
+                == [])
+    }
+
+    @Test func eachKeywordIsReportedAtItsValue() {
+        let found = check(#"{ target: { host: A_B, port: 0 }, name: ab, kind: v2, ratio: 1, tags: [a, b, c] }"#)
+        #expect(found.contains { $0.hasPrefix("25 ") && $0.contains(#"'target.host' must match the pattern "^[a-z.]+$""#) }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("36 ") && $0.contains("'target.port' must be at least 1, got 0") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("46 ") && $0.contains("'name' must have at least 3 characters, got 2") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("56 ") && $0.contains(#"'kind' must be "v1", got string "v2""#) }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("67 ") && $0.contains("'ratio' must be below 1, got 1") }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("76 ") && $0.contains("'tags' must have at most 2 items, got 3") }, "\(found)")
+        #expect(found.count == 6, "\(found)")
+        #expect(check("{ target: { port: 80 } }").contains { $0.contains("missing required param 'target.host'") })
+    }
+}

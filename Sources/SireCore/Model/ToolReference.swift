@@ -15,6 +15,13 @@ public enum ToolReference: Sendable, Hashable, CustomStringConvertible {
         "log.write", "time.sleep",
     ]
 
+    /// Whether the tool works in the run's checkout (the file tools and `shell.run`); a run
+    /// whose steps call no such tool gets no checkout at all.
+    public var usesCheckout: Bool {
+        guard case .local(let name) = self else { return false }
+        return name.hasPrefix("file.") || name == "shell.run"
+    }
+
     /// The URI as written in a workflow.
     public var description: String {
         switch self {

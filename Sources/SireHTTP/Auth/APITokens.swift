@@ -1,6 +1,6 @@
-import SireController
 import Crypto
 import Foundation
+import SireController
 
 /// The bearer tokens the API accepts, each with a role.
 ///

@@ -1,8 +1,8 @@
-import SireController
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import SireController
 
 /// Answers every request: gives it a request id (the client's `X-Request-Id`, else a new one)
 /// that is echoed and put in every log line, routes it, checks its token, bounds its time,

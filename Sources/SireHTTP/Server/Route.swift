@@ -1,6 +1,6 @@
-import SireController
 import HTTPTypes
 import Hummingbird
+import SireController
 
 /// One endpoint: method, path pattern (`/v1/runs/{id}`), who may call it, and its handler.
 struct Route: Sendable {

@@ -1,16 +1,22 @@
 import SireCore
 
 /// Matches literal YAML params against a JSON Schema subset (`type` with integer vs number,
-/// `required`, `enum`, `properties`, `additionalProperties`, `items`, `anyOf`/`oneOf`),
-/// collecting `mcp-param-schema` diagnostics at the offending nodes.
+/// `required`, `enum`, `const`, `properties`, `additionalProperties`, `items`,
+/// `anyOf`/`oneOf`/`allOf`, local `$ref`s into `$defs`/`definitions` (as pydantic writes them),
+/// `minimum`/`maximum` and their exclusive forms, `minLength`/`maxLength`, `pattern`,
+/// `minItems`/`maxItems`), collecting `mcp-param-schema` diagnostics at the offending nodes.
 ///
 /// Strings holding `{{` are templates whose value is known only at run time: they, and
-/// anything the schema does not constrain (`$ref`, formats, bounds), always match.
+/// anything the schema does not constrain (remote `$ref`s, formats), always match.
 struct SchemaMatcher {
     let path: String
     let source: YAMLSource
     let tool: String
     private(set) var diagnostics: [Diagnostic] = []
+    /// The whole input schema, which local `$ref`s point into (set by the first match).
+    private var root: Value = .null
+    /// How many `$ref`s may be followed in a row without reaching a constraint (a reference cycle).
+    private static let refLimit = 32
 
     init(path: String, source: YAMLSource, tool: String) {
         self.path = path
@@ -20,6 +26,7 @@ struct SchemaMatcher {
 
     /// Reports every way `node` (at param path `name`) fails `schema`.
     mutating func match(_ node: YAMLNode, schema: Value, at name: String) {
+        if root == .null { root = schema }
         if let problem = firstProblem(node, schema: schema, at: name) {
             report(problem.message, at: problem.position)
         }
@@ -48,13 +55,27 @@ struct SchemaMatcher {
     /// The first problem of one value; object fields each get their own diagnostic through
     /// `match` so that one bad param does not hide another.
     private mutating func firstProblem(_ node: YAMLNode, schema: Value, at name: String) -> Problem? {
-        guard case .object(let s) = schema else { return nil }
+        guard case .object(var s) = schema else { return nil }
         if let text = node.scalar, node.value.isString, text.contains("{{") { return nil }
+        var hops = 0
+        while case .string(let reference)? = s["$ref"], hops < Self.refLimit {
+            guard case .object(let target)? = resolve(reference) else { break }
+            // Keywords beside the reference apply too (JSON Schema 2019+); the target's win.
+            s.removeValue(forKey: "$ref")
+            s.merge(target) { _, new in new }
+            hops += 1
+        }
         let value = node.value
+        if case .array(let branches)? = s["allOf"] {
+            for branch in branches {
+                if let problem = firstProblem(node, schema: branch, at: name) { return problem }
+            }
+        }
         for key in ["anyOf", "oneOf"] {
             guard case .array(let branches)? = s[key], !branches.isEmpty else { continue }
             let fits = branches.contains { branch in
                 var probe = SchemaMatcher(path: path, source: source, tool: tool)
+                probe.root = root
                 return probe.firstProblem(node, schema: branch, at: name) == nil && probe.diagnostics.isEmpty
             }
             if !fits {
@@ -72,6 +93,14 @@ struct SchemaMatcher {
             let list = allowed.map { $0.jsonString(pretty: false) }.joined(separator: ", ")
             return Problem(
                 message: "param '\(name)' must be one of \(list), got \(Self.describe(value))", position: node.start)
+        }
+        if let constant = s["const"], !Self.equal(constant, value) {
+            return Problem(
+                message: "param '\(name)' must be \(constant.jsonString(pretty: false)), got \(Self.describe(value))",
+                position: node.start)
+        }
+        if let bound = Self.boundProblem(value, s) {
+            return Problem(message: "param '\(name)' \(bound)", position: node.start)
         }
         if let pairs = node.mapping {
             matchObject(node, pairs: pairs, schema: s, at: name)
@@ -110,6 +139,66 @@ struct SchemaMatcher {
                 }
             }
         }
+    }
+
+    /// The schema a local reference (`#`, `#/$defs/X`, any JSON pointer into the input schema)
+    /// names; nil for remote references, which are not fetched.
+    private func resolve(_ reference: String) -> Value? {
+        guard reference.hasPrefix("#") else { return nil }
+        var current = root
+        for raw in reference.dropFirst().split(separator: "/", omittingEmptySubsequences: true) {
+            let token = String(raw).replacing("~1", with: "/").replacing("~0", with: "~")
+            switch current {
+            case .object(let fields): guard let next = fields[token] else { return nil }
+                current = next
+            case .array(let items): guard let i = Int(token), items.indices.contains(i) else { return nil }
+                current = items[i]
+            default: return nil
+            }
+        }
+        return current
+    }
+
+    /// What a number, string or array breaks of the schema's bounds, if anything.
+    private static func boundProblem(_ value: Value, _ s: [String: Value]) -> String? {
+        func number(_ key: String) -> Double? {
+            switch s[key] {
+            case .int(let i)?: Double(i)
+            case .double(let d)?: d
+            default: nil
+            }
+        }
+        func count(_ key: String) -> Int? {
+            switch s[key] {
+            case .int(let i)?: i
+            case .double(let d)? where d.rounded() == d: Int(d)
+            default: nil
+            }
+        }
+        func show(_ d: Double) -> String { d.rounded() == d && abs(d) < 1e15 ? String(Int(d)) : String(d) }
+        switch value {
+        case .int, .double:
+            let x: Double = if case .int(let i) = value { Double(i) } else if case .double(let d) = value { d } else { 0 }
+            if let m = number("minimum"), x < m { return "must be at least \(show(m)), got \(show(x))" }
+            if let m = number("maximum"), x > m { return "must be at most \(show(m)), got \(show(x))" }
+            if let m = number("exclusiveMinimum"), x <= m { return "must be above \(show(m)), got \(show(x))" }
+            if let m = number("exclusiveMaximum"), x >= m { return "must be below \(show(m)), got \(show(x))" }
+        case .string(let text):
+            let length = text.unicodeScalars.count
+            if let n = count("minLength"), length < n { return "must have at least \(n) characters, got \(length)" }
+            if let n = count("maxLength"), length > n { return "must have at most \(n) characters, got \(length)" }
+            if case .string(let pattern)? = s["pattern"],
+                let regex = try? Regex(pattern), (try? regex.firstMatch(in: text)) == nil
+            {
+                return "must match the pattern \(Value.string(pattern).jsonString(pretty: false)), got \(Value.string(text).jsonString(pretty: false))"
+            }
+        case .array(let items):
+            if let n = count("minItems"), items.count < n { return "must have at least \(n) items, got \(items.count)" }
+            if let n = count("maxItems"), items.count > n { return "must have at most \(n) items, got \(items.count)" }
+        default:
+            break
+        }
+        return nil
     }
 
     /// `params.a`, without the leading `params.` when the schema is the whole params object.
