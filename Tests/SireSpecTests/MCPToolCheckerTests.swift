@@ -105,12 +105,21 @@ import Testing
 
     @Test func eachKeywordIsReportedAtItsValue() {
         let found = check(#"{ target: { host: A_B, port: 0 }, name: ab, kind: v2, ratio: 1, tags: [a, b, c] }"#)
-        #expect(found.contains { $0.hasPrefix("25 ") && $0.contains(#"'target.host' must match the pattern "^[a-z.]+$""#) }, "\(found)")
-        #expect(found.contains { $0.hasPrefix("36 ") && $0.contains("'target.port' must be at least 1, got 0") }, "\(found)")
-        #expect(found.contains { $0.hasPrefix("46 ") && $0.contains("'name' must have at least 3 characters, got 2") }, "\(found)")
-        #expect(found.contains { $0.hasPrefix("56 ") && $0.contains(#"'kind' must be "v1", got string "v2""#) }, "\(found)")
-        #expect(found.contains { $0.hasPrefix("67 ") && $0.contains("'ratio' must be below 1, got 1") }, "\(found)")
-        #expect(found.contains { $0.hasPrefix("76 ") && $0.contains("'tags' must have at most 2 items, got 3") }, "\(found)")
+        #expect(
+            found.contains { $0.hasPrefix("31 ") && $0.contains(#"'target.host' must match the pattern "^[a-z.]+$""#) },
+            "\(found)")
+        #expect(
+            found.contains { $0.hasPrefix("42 ") && $0.contains("'target.port' must be at least 1, got 0") }, "\(found)"
+        )
+        #expect(
+            found.contains { $0.hasPrefix("53 ") && $0.contains("'name' must have at least 3 characters, got 2") },
+            "\(found)")
+        #expect(
+            found.contains { $0.hasPrefix("63 ") && $0.contains(#"'kind' must be "v1", got string "v2""#) }, "\(found)")
+        #expect(found.contains { $0.hasPrefix("74 ") && $0.contains("'ratio' must be below 1, got 1") }, "\(found)")
+        #expect(
+            found.contains { $0.hasPrefix("83 ") && $0.contains("'tags' must have at most 2 items, got 3") }, "\(found)"
+        )
         #expect(found.count == 6, "\(found)")
         #expect(check("{ target: { port: 80 } }").contains { $0.contains("missing required param 'target.host'") })
     }

@@ -149,9 +149,11 @@ struct SchemaMatcher {
         for raw in reference.dropFirst().split(separator: "/", omittingEmptySubsequences: true) {
             let token = String(raw).replacing("~1", with: "/").replacing("~0", with: "~")
             switch current {
-            case .object(let fields): guard let next = fields[token] else { return nil }
+            case .object(let fields):
+                guard let next = fields[token] else { return nil }
                 current = next
-            case .array(let items): guard let i = Int(token), items.indices.contains(i) else { return nil }
+            case .array(let items):
+                guard let i = Int(token), items.indices.contains(i) else { return nil }
                 current = items[i]
             default: return nil
             }
@@ -178,7 +180,8 @@ struct SchemaMatcher {
         func show(_ d: Double) -> String { d.rounded() == d && abs(d) < 1e15 ? String(Int(d)) : String(d) }
         switch value {
         case .int, .double:
-            let x: Double = if case .int(let i) = value { Double(i) } else if case .double(let d) = value { d } else { 0 }
+            let x: Double =
+                if case .int(let i) = value { Double(i) } else if case .double(let d) = value { d } else { 0 }
             if let m = number("minimum"), x < m { return "must be at least \(show(m)), got \(show(x))" }
             if let m = number("maximum"), x > m { return "must be at most \(show(m)), got \(show(x))" }
             if let m = number("exclusiveMinimum"), x <= m { return "must be above \(show(m)), got \(show(x))" }
@@ -190,7 +193,8 @@ struct SchemaMatcher {
             if case .string(let pattern)? = s["pattern"],
                 let regex = try? Regex(pattern), (try? regex.firstMatch(in: text)) == nil
             {
-                return "must match the pattern \(Value.string(pattern).jsonString(pretty: false)), got \(Value.string(text).jsonString(pretty: false))"
+                return
+                    "must match the pattern \(Value.string(pattern).jsonString(pretty: false)), got \(Value.string(text).jsonString(pretty: false))"
             }
         case .array(let items):
             if let n = count("minItems"), items.count < n { return "must have at least \(n) items, got \(items.count)" }
