@@ -141,4 +141,56 @@ struct ValidateOnlineTests {
         #expect(lines.count == 2, "\(online)")
         #expect(FileManager.default.fileExists(atPath: starts))
     }
+
+    @Test func checkOnlineFailsOnlyOnServerProblemsTheChangeIntroduces() throws {
+        let starts = startsFile()
+        defer { try? FileManager.default.removeItem(atPath: starts) }
+        let repo = try GitFixture.committed([
+            "tools/mcp_peer.py": try String(contentsOfFile: MCPRunTests.peer, encoding: .utf8),
+            "sire.yaml": "servers:\n  local: { command: [python3, tools/mcp_peer.py, stdio], env: { PEER_STARTS: \"\(starts)\" } }\n",
+            "workflows/old.yaml": """
+                id: old
+                steps:
+                  - id: stale
+                    tool: mcp://local/gone
+
+                """,
+            "workflows/flow.yaml": """
+                id: flow
+                steps:
+                  - id: say
+                    tool: mcp://local/echo
+                    params: { text: hi }
+
+                """,
+        ])
+        try repo.git("checkout -q -b feature")
+        try repo.write(
+            "workflows/flow.yaml",
+            """
+            id: flow
+            steps:
+              - id: say
+                tool: mcp://local/ehco
+                params: { text: hi }
+              - id: sum
+                tool: mcp://local/add
+                params: { a: 1, b: two }
+
+            """)
+        try repo.commit("typo")
+        let offline = try repo.sire("check", "--base", "main", "--head", "feature")
+        #expect(offline.status == 0, "\(offline)")
+        let online = try repo.sire("check", "--base", "main", "--head", "feature", "--online")
+        #expect(online.status == 1, "\(online)")
+        let lines = diagnosticLines(online.stdout)
+        #expect(
+            lines.contains { $0.hasPrefix("workflows/flow.yaml:4:23: error:") && $0.hasSuffix("[unknown-mcp-tool]") },
+            "\(online)")
+        #expect(
+            lines.contains { $0.hasPrefix("workflows/flow.yaml:8:24: error:") && $0.hasSuffix("[mcp-param-schema]") },
+            "\(online)")
+        // old.yaml calls a tool the server lacks at base too: not the change's problem.
+        #expect(!lines.contains { $0.hasPrefix("workflows/old.yaml") }, "\(online)")
+    }
 }

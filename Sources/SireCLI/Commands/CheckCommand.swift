@@ -14,7 +14,10 @@ struct CheckCommand: AsyncParsableCommand {
             Validates every workflow at head and fails only on problems the change introduces: \
             problems in files it touches, or problems that did not exist at base. Prints what \
             the change would deploy: workflows added, removed or modified, schedules with their \
-            next fire times, and trigger changes.
+            next fire times, and trigger changes. --online also checks MCP tools and their literal \
+            params against each server's tools/list, at base and at head (stdio servers start in \
+            temporary checkouts), so a server's own changes do not count against the change; \
+            --write-note records the offline result.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -37,6 +40,9 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(help: "Record the result for the head commit in the ledger (refs/notes/sire/checks).")
     var writeNote = false
 
+    @Flag(help: "Also check MCP tool names and literal params against the servers (see validate --online).")
+    var online = false
+
     func run() async throws {
         let repository = try RepositoryLocator.open(global)
         let baseCommit = try RepositoryLocator.resolve(base, in: repository)
@@ -49,9 +55,14 @@ struct CheckCommand: AsyncParsableCommand {
             if let p = change.oldPath { paths.insert(p) }
             if let p = change.newPath { paths.insert(p) }
         }
-        let baseReport = baseSet.validate()
+        var baseReport = baseSet.validate()
         // A file that already held an id at base keeps it; a newcomer claiming it is the problem.
-        let headReport = headSet.validate(incumbents: baseReport.owners)
+        let offlineHead = headSet.validate(incumbents: baseReport.owners)
+        var headReport = offlineHead
+        if online {
+            await ValidateCommand.checkOnline(&baseReport, set: baseSet, repository: repository)
+            await ValidateCommand.checkOnline(&headReport, set: headSet, repository: repository)
+        }
         let result = CheckResult(base: baseReport, head: headReport, changedPaths: paths)
         let reference =
             try now.map { text in
@@ -76,7 +87,7 @@ struct CheckCommand: AsyncParsableCommand {
             // The record says what is valid at head, whatever this change introduced.
             try LedgerWriter.writeCheck(
                 CheckNote.validated(
-                    headReport, commit: headCommit, toolVersion: SireVersion.current, source: "check",
+                    offlineHead, commit: headCommit, toolVersion: SireVersion.current, source: "check",
                     base: baseCommit.id.description),
                 gitDirectory: repository.gitDirectory)
         }
