@@ -17,16 +17,18 @@ import Synchronization
 /// `/dev/null` and 1 at stderr, so nothing else in the process (a stray print, a step's child
 /// process) can read the client's messages or write into the protocol stream. A dedicated
 /// thread blocks on stdin, so a request is handled the moment its line arrives. End of input
-/// ends the message stream once every request read has been answered, so a client that sends
-/// its requests and closes stdin still gets its answers.
+/// ends the message stream once every request read has been answered (or `linger` has passed),
+/// so a client that sends its requests and closes stdin still gets its answers.
 actor StdioServerTransport: Transport {
     nonisolated let logger: Logger
     private let messages: AsyncThrowingStream<Data, any Error>
     private let continuation: AsyncThrowingStream<Data, any Error>.Continuation
     private var output: Int32 = -1
     private let inFlight = InFlight()
+    private let linger: Duration
 
-    init(logger: Logger) {
+    init(linger: Duration, logger: Logger) {
+        self.linger = linger
         self.logger = logger
         (messages, continuation) = AsyncThrowingStream.makeStream()
     }
@@ -47,13 +49,21 @@ actor StdioServerTransport: Transport {
         dup2(2, 1)
         let continuation = self.continuation
         let inFlight = self.inFlight
+        let linger = self.linger
         Thread.detachNewThread {
             LineIO.readLines(from: input) { line in
                 inFlight.received(line)
                 continuation.yield(line)
             }
             close(input)
-            if inFlight.inputEnded() { continuation.finish() }
+            if inFlight.inputEnded() {
+                continuation.finish()
+            } else {
+                Task {
+                    try? await Task.sleep(for: linger)
+                    continuation.finish()
+                }
+            }
         }
     }
 

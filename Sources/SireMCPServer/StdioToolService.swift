@@ -1,9 +1,9 @@
 import Logging
 import ServiceLifecycle
 
-/// `sire-git mcp`: serves the tools over stdio until the client closes stdin (or SIGTERM),
-/// then lets runs it started finish for up to `grace` (the rest stay resumable with
-/// `sire-git runs resume`) and writes the ledger.
+/// `sire-git mcp`: serves the tools over stdio until the client closes stdin (or SIGTERM). Calls
+/// still being answered then get up to `grace`, and so do runs it started (the rest stay
+/// resumable with `sire-git runs resume`); then it writes the ledger.
 package struct StdioToolService: Service {
     let backend: LocalBackend
     let grace: Duration
@@ -17,7 +17,7 @@ package struct StdioToolService: Service {
 
     package func run() async throws {
         let server = await ToolServer.make(Toolbox(backend: backend), logger: logger)
-        try await server.start(transport: StdioServerTransport(logger: logger))
+        try await server.start(transport: StdioServerTransport(linger: grace, logger: logger))
         logger.info("serving sire-git's tools over MCP on stdio")
         await withGracefulShutdownHandler {
             await server.waitUntilCompleted()

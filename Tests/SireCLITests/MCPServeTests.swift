@@ -256,34 +256,72 @@ struct MCPServeTests {
         #expect(runs.contains { $0["id"] as? String == id && $0["status"] as? String == "succeeded" }, "\(runs)")
     }
 
-    @Test func requestsSentBeforeStdinClosesAreAllAnswered() throws {
-        let repo = try GitFixture.committed(Self.workflows)
-        let input = repo.sandbox + "/requests.jsonl"
-        try """
-        {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"pipe","version":"1"}}}
-        {"jsonrpc":"2.0","method":"notifications/initialized"}
-        {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"run_workflow","arguments":{"workflow":"slow","wait_seconds":30}}}
-        {"jsonrpc":"2.0","id":"three","method":"tools/call","params":{"name":"list_workflows"}}
-
-        """.write(toFile: input, atomically: true, encoding: .utf8)
+    /// Pipes `requests` (JSON-RPC lines) into `sire-git mcp ARGS` and reads its answers once it exits.
+    private func pipe(_ repo: GitFixture, _ requests: String, arguments: [String] = []) throws
+        -> (status: Int32, answers: [[String: Any]], elapsed: Duration)
+    {
+        let input = repo.sandbox + "/requests-\(UUID().uuidString).jsonl"
+        try requests.write(toFile: input, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: SireBinary.path)
-        process.arguments = ["mcp", "--repo", repo.root]
+        process.arguments = ["mcp", "--repo", repo.root] + arguments
         process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: input))
-        let output = repo.sandbox + "/responses.jsonl"
+        let output = input + ".out"
         _ = FileManager.default.createFile(atPath: output, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         process.standardError = FileHandle.nullDevice
+        let started = ContinuousClock.now
         try process.run()
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let lines = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n")
-        let answers = try lines.map { line in
+        let elapsed = ContinuousClock.now - started
+        let answers = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").map { line in
             try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         }
-        #expect(answers.count == 3, "\(lines)")
+        return (process.terminationStatus, answers, elapsed)
+    }
+
+    @Test func requestsSentBeforeStdinClosesAreAllAnswered() throws {
+        let repo = try GitFixture.committed(Self.workflows)
+        let (status, answers, _) = try pipe(
+            repo,
+            """
+            {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"pipe","version":"1"}}}
+            {"jsonrpc":"2.0","method":"notifications/initialized"}
+            {"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"run_workflow","arguments":{"workflow":"slow","wait_seconds":30}}}
+            {"jsonrpc":"2.0","id":"three","method":"tools/call","params":{"name":"list_workflows"}}
+
+            """)
+        #expect(status == 0)
+        #expect(answers.count == 3, "\(answers)")
         let run = try #require(answers.first { $0["id"] as? Int == 2 }?["result"] as? [String: Any])
         #expect((run["structuredContent"] as? [String: Any])?["status"] as? String == "succeeded", "\(run)")
         #expect(answers.contains { $0["id"] as? String == "three" })
+    }
+
+    @Test func aLongWaitDoesNotHoldTheServerPastTheDrainTimeoutAndTheRunStaysResumable() throws {
+        var files = Self.workflows
+        files["workflows/sleepy.yaml"] = """
+            id: sleepy
+            steps:
+              - id: nap
+                tool: sire:local/time.sleep
+                params: { duration: 4s }
+
+            """
+        let repo = try GitFixture.committed(files)
+        let (status, answers, elapsed) = try pipe(
+            repo,
+            """
+            {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"run_workflow","arguments":{"workflow":"sleepy","wait_seconds":600}}}
+
+            """, arguments: ["--drain-timeout", "500ms"])
+        #expect(status == 0)
+        #expect(answers.isEmpty, "the wait was cut short, not answered: \(answers)")
+        #expect(elapsed < .seconds(3), "\(elapsed)")
+        let listed = try repo.sire("runs", "list", "--json").stdout
+        #expect(listed.contains(#""status": "running""#), "\(listed)")
+        let resumed = try repo.sire("runs", "resume")
+        #expect(resumed.status == 0, "\(resumed)")
+        #expect(try repo.sire("runs", "list", "--json").stdout.contains(#""status": "succeeded""#))
     }
 }
