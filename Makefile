@@ -2,8 +2,8 @@
 # Both install the Debian packages the build needs when they are missing.
 
 SYSTEM_PACKAGES := libgit2-dev libsqlite3-dev libyaml-dev pkg-config
-# Real peers the tests drive: curl against the HTTP API, ssh-keygen for signed commits.
-TEST_PACKAGES := curl openssh-client
+# Real peers the tests drive: curl against the HTTP API, ssh-keygen and gpg for signed commits.
+TEST_PACKAGES := curl openssh-client gnupg
 SWIFT ?= swift
 DEMO_DIR ?= $(CURDIR)/.build/demo-repo
 

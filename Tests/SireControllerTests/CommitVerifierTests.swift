@@ -76,3 +76,83 @@ import Testing
         #expect(outcome.applied.isEmpty)
     }
 }
+
+/// `verify: { mode: head, keyring: ... }` with real OpenPGP signatures: keys made with `gpg` in a
+/// private GNUPGHOME, commits signed by `git commit -S` through it, checked with `gpg --verify`
+/// against the keyring committed in the repository.
+@Suite final class OpenPGPVerifierTests {
+    let repo: GitFixture
+    let reconciler: Reconciler
+    let home: String
+    let wrapper: String
+
+    init() throws {
+        repo = try GitFixture()
+        reconciler = Reconciler(gitDirectory: repo.root + "/.git", store: try Store(directory: repo.sandbox + "/state"))
+        home = repo.sandbox + "/gnupg"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: home)
+        wrapper = repo.sandbox + "/gpg.sh"
+        try "#!/bin/sh\nGNUPGHOME='\(home)' exec gpg \"$@\"\n".write(toFile: wrapper, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper)
+        for who in ["allowed", "other"] {
+            try gpg(["--batch", "--passphrase", "", "--quick-gen-key", "\(who) <\(who)@example.com>", "ed25519", "sign", "never"])
+        }
+    }
+
+    deinit {
+        // gpg started an agent for the private home: stop it before the home goes.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["gpgconf", "--kill", "all"]
+        process.environment = ["GNUPGHOME": home, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+        try? process.run()
+        process.waitUntilExit()
+    }
+
+    /// Runs gpg in the private home; returns its standard output.
+    @discardableResult
+    func gpg(_ arguments: [String]) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: wrapper)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "gpg \(arguments)")
+        return data
+    }
+
+    func commit(_ message: String, key: String?) throws -> ObjectID {
+        try repo.git(["add", "--all"])
+        var arguments = ["commit", "-q", "--allow-empty", "-m", message]
+        if let key {
+            arguments = ["-c", "gpg.program=\(wrapper)", "-c", "user.signingkey=\(key)@example.com"] + arguments + ["-S"]
+        }
+        try repo.git(arguments)
+        return try #require(ObjectID(try repo.git("rev-parse HEAD")))
+    }
+
+    @Test func onlyCommitsSignedByAKeyInTheKeyringAreDeployed() throws {
+        try gpg(["--export", "allowed@example.com"]).write(to: URL(fileURLWithPath: repo.root + "/.sire-keyring.gpg"))
+        try repo.write("sire.yaml", "verify: { mode: head, keyring: .sire-keyring.gpg }\n")
+        try repo.write("workflows/a.yaml", ReconcilerTests.workflow("a"))
+        let start = try reconciler.reconcile(head: try commit("signed start", key: "allowed"))
+        #expect(start.refused == nil, "\(start.refused ?? "")")
+        #expect(start.applied.map(\.id) == ["a"])
+
+        try repo.write("workflows/b.yaml", ReconcilerTests.workflow("b"))
+        let forged = try reconciler.reconcile(head: try commit("other key", key: "other"))
+        #expect(forged.refused?.contains("does not verify") == true, "\(forged.refused ?? "")")
+        #expect(forged.applied.isEmpty)
+        let unsigned = try reconciler.reconcile(head: try commit("unsigned", key: nil))
+        #expect(unsigned.refused?.contains("is not signed") == true, "\(unsigned.refused ?? "")")
+
+        let good = try reconciler.reconcile(head: try commit("allowed key", key: "allowed"))
+        #expect(good.refused == nil, "\(good.refused ?? "")")
+        #expect(good.applied.map(\.id) == ["b"])
+    }
+}
