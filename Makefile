@@ -31,7 +31,7 @@ build: deps
 
 # Tests run one at a time: many of them wait on real processes (git, sire-git, python peers),
 # and on a 2-core machine running them in parallel starves Swift's cooperative thread pool, so
-# unrelated timing checks fail. Serially the whole suite takes about a minute.
+# unrelated timing checks fail. Serially the whole suite takes about two and a half minutes.
 test: deps test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
