@@ -7,6 +7,7 @@ import SireCore
 package struct ControllerBackend: ToolBackend {
     let controller: Controller
 
+    /// The tools over `controller`.
     package init(controller: Controller) {
         self.controller = controller
     }

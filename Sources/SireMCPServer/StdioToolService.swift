@@ -9,12 +9,14 @@ package struct StdioToolService: Service {
     let grace: Duration
     let logger: Logger
 
+    /// Serves `backend`; `grace` bounds the answers and runs still going when the client leaves.
     package init(backend: LocalBackend, grace: Duration, logger: Logger) {
         self.backend = backend
         self.grace = grace
         self.logger = logger
     }
 
+    /// Serves until stdin ends or a graceful shutdown, then drains and stops the backend.
     package func run() async throws {
         let server = await ToolServer.make(Toolbox(backend: backend), logger: logger)
         try await server.start(transport: StdioServerTransport(linger: grace, logger: logger))

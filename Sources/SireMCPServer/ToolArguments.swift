@@ -73,13 +73,3 @@ struct ToolArguments {
         ToolFailure("\(tool): '\(name)' must be \(expected), got \(value.jsonString())")
     }
 }
-
-/// Why a tool call failed, in words the caller (often a language model) can act on; sent as
-/// an `isError` result.
-package struct ToolFailure: Error, Sendable {
-    package let message: String
-
-    init(_ message: String) {
-        self.message = message
-    }
-}

@@ -15,11 +15,13 @@ package struct Toolbox: Sendable {
     let entries: [ToolCatalog.Entry]
     private let blocking = Blocking(label: "sire.mcp.tools")
 
+    /// The tools over `backend` (`run_workflow` takes `rev` when the backend runs any revision).
     package init(backend: any ToolBackend) {
         self.backend = backend
         entries = ToolCatalog.entries(runsAnyRevision: backend.runsAnyRevision)
     }
 
+    /// The tools' names, in the order `tools/list` gives them.
     package var toolNames: [String] { entries.map(\.name) }
 
     /// The request header an HTTP front end sets (replacing any the client sent) to tell the

@@ -1,0 +1,10 @@
+/// Why a tool call failed, in words the caller (often a language model) can act on; sent as
+/// an `isError` result.
+package struct ToolFailure: Error, Sendable {
+    /// What went wrong and what to change, in one or two sentences.
+    package let message: String
+
+    init(_ message: String) {
+        self.message = message
+    }
+}
