@@ -13,6 +13,7 @@ public final class Store: Sendable {
     public let artifacts: ArtifactStore
     let pool: DatabasePool
     private let queue: WriteQueue
+    private let commits = CommitSignal()
 
     /// Opens (creating and migrating as needed) `index.sqlite` in `directory`.
     public convenience init(directory: String) throws {
@@ -41,7 +42,8 @@ public final class Store: Sendable {
         } catch {
             throw StoreError(.open, "cannot open the index at \(path)", cause: error)
         }
-        queue = WriteQueue(pool: pool)
+        let commits = self.commits
+        queue = WriteQueue(pool: pool) { commits.bump() }
     }
 
     deinit {
@@ -74,12 +76,22 @@ public final class Store: Sendable {
 
     /// Runs `work` in a write transaction on the calling thread (for one-off command-line use).
     public func writeNow<T>(_ work: (Database) throws -> T) throws -> T {
-        try pool.write(work)
+        defer { commits.bump() }
+        return try pool.write(work)
     }
 
     /// Reads a consistent snapshot.
     public func read<T>(_ work: (Database) throws -> T) throws -> T {
         try pool.read(work)
+    }
+
+    /// Counts this process's committed write batches; pass it to ``waitForCommit(after:timeout:)``.
+    public var commitGeneration: UInt64 { commits.generation }
+
+    /// Returns once this process has committed a write batch after the one `generation` counted,
+    /// or after `timeout` (writes by other processes wake nobody: read again then).
+    public func waitForCommit(after generation: UInt64, timeout: Duration) async {
+        await commits.wait(after: generation, timeout: timeout)
     }
 
     /// The `synchronous` setting of the writer connection (2 = FULL), for diagnostics and tests.

@@ -13,14 +13,17 @@ final class WriteQueue: @unchecked Sendable {
     private var pending: [Job] = []
     private var stopped = false
     private let pool: DatabasePool
+    private let onCommit: @Sendable () -> Void
 
     struct Job {
         let work: (Database) throws -> Void
         let done: (Error?) -> Void
     }
 
-    init(pool: DatabasePool) {
+    /// `onCommit` runs on the writer thread after each batch, before the batch's jobs hear back.
+    init(pool: DatabasePool, onCommit: @escaping @Sendable () -> Void = {}) {
         self.pool = pool
+        self.onCommit = onCommit
         let thread = Thread { [self] in loop() }
         thread.name = "sire-store-writer"
         thread.start()
@@ -91,6 +94,7 @@ final class WriteQueue: @unchecked Sendable {
         } catch {
             outcomes = batch.map { _ in StoreError(.write, "could not commit to the index", cause: error) }
         }
+        onCommit()
         for (job, outcome) in zip(batch, outcomes) { job.done(outcome) }
     }
 }

@@ -60,9 +60,10 @@ package struct Runtime: Sendable {
 }
 
 extension Runtime {
-    /// Waits until the run has finished or `timeout` passed (reading the index every 10 ms, so
-    /// it sees runs any process executes); returns its latest record. `onEvents` receives the
-    /// run's new events as they appear.
+    /// Waits until the run has finished or `timeout` passed; returns its latest record.
+    /// `onEvents` receives the run's new events as they appear. It reads the index again as
+    /// soon as this process commits a write, and at least every 100 ms (for runs another
+    /// process executes).
     /// - Throws: `ControllerError` `.notFound` for an unknown run.
     package func waitForRun(
         _ runID: String, timeout: Duration, onEvents: (@Sendable ([EventRecord]) async -> Void)? = nil
@@ -70,6 +71,8 @@ extension Runtime {
         let deadline = ContinuousClock.now + timeout
         var seen: Int64 = 0
         while true {
+            try Task.checkCancellation()
+            let generation = store.commitGeneration
             let (run, events) = try store.snapshot { tx in
                 (try tx.run(runID), onEvents == nil ? [] : try tx.events(of: runID, after: seen))
             }
@@ -78,8 +81,9 @@ extension Runtime {
                 seen = last.seq
                 await onEvents(events)
             }
-            if run.status.isFinished || ContinuousClock.now >= deadline { return run }
-            try await Task.sleep(for: .milliseconds(10))
+            let now = ContinuousClock.now
+            if run.status.isFinished || now >= deadline { return run }
+            await store.waitForCommit(after: generation, timeout: min(.milliseconds(100), deadline - now))
         }
     }
 }

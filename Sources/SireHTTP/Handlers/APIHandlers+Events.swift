@@ -36,6 +36,7 @@ extension APIHandlers {
             var lastWrite = ContinuousClock.now
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             while true {
+                let generation = store.commitGeneration
                 // Events and the run's state come from one snapshot: once it shows the run
                 // finished, it also holds the run's last event (they are committed together).
                 let (events, finished) = try store.snapshot { tx in
@@ -59,7 +60,10 @@ extension APIHandlers {
                     try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                     lastWrite = ContinuousClock.now
                 }
-                try await Task.sleep(for: interval)
+                // Woken by the next commit of this process; `interval` bounds the wait for
+                // events another process writes.
+                await store.waitForCommit(after: generation, timeout: interval)
+                try Task.checkCancellation()
             }
             try await writer.finish(nil)
             logger.debug("event stream closed", metadata: ["run.id": "\(id)", "last": "\(after)"])

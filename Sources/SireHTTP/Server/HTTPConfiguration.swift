@@ -19,8 +19,9 @@ package struct HTTPConfiguration: Sendable {
     package var tokens = APITokens()
     /// Secrets that authenticate `POST /v1/hooks/git`.
     package var hookSecrets = HookSecrets()
-    /// How often an event stream reads the index for new events while its run is unfinished.
-    package var eventPollInterval: Duration = .milliseconds(25)
+    /// The longest an event stream waits between reads of the index while its run is unfinished
+    /// (a commit by this process wakes it at once; this bounds the wait for other writers).
+    package var eventPollInterval: Duration = .milliseconds(250)
     /// Called once the server is bound, with the actual port (useful with port 0).
     package var onListening: (@Sendable (_ port: Int) async -> Void)?
 
