@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SireCore
 
 /// The SQLite index in the state directory: runs, step states, events, cache and the ledger
 /// outbox. A cache of the ledger plus in-flight state.
@@ -13,7 +14,8 @@ public final class Store: Sendable {
     public let artifacts: ArtifactStore
     let pool: DatabasePool
     private let queue: WriteQueue
-    private let commits = CommitSignal()
+    /// Bumped after each commit of this process's writer.
+    private let commits = ChangeSignal()
 
     /// Opens (creating and migrating as needed) `index.sqlite` in `directory`.
     public convenience init(directory: String) throws {

@@ -130,6 +130,10 @@ struct ControllerCommandTests {
             ((try? String(contentsOfFile: stepLog, encoding: .utf8)) ?? "").contains("first")
         }
         #expect(started, "the push run did not start; log:\n\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        // `first` has written its line; wait until its completion is committed too (a kill
+        // between the two would rightly run it again: steps are at least once).
+        let committed = await eventually(within: .seconds(15)) { Self.stepStatus(repo, "first") == "succeeded" }
+        #expect(committed)
         kill(controller.processIdentifier, SIGKILL)
         controller.waitUntilExit()
         #expect(Self.runNotes(repo, pushed).isEmpty)
@@ -297,6 +301,20 @@ struct ControllerCommandTests {
     }
 
     /// A push-triggered workflow whose steps append to a log outside the repository.
+    /// The status of step `step` in the newest run, read from the index by another process.
+    static func stepStatus(_ repo: GitFixture, _ step: String) -> String? {
+        func json(_ arguments: String...) -> Any? {
+            guard let result = try? repo.sire(arguments), result.status == 0 else { return nil }
+            return try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+        }
+        guard let list = json("runs", "list", "--json") as? [[String: Any]],
+            let id = list.first?["id"] as? String,
+            let run = json("runs", "show", id, "--json") as? [String: Any],
+            let steps = run["steps"] as? [String: [String: Any]]
+        else { return nil }
+        return steps[step]?["status"] as? String
+    }
+
     static func slowWorkflow(log: String) -> String {
         """
         id: slow

@@ -22,6 +22,8 @@ package final class Controller: Service, Sendable {
     let logger: Logger
     let clock: any ControllerClock
     let blocking = Blocking(label: "sire.controller.git")
+    /// Bumped when the tracked ref may have moved (inotify) or on ``poke()``: wakes the watch loop.
+    let wakeup = ChangeSignal()
 
     private struct State {
         /// Deployed versions by workflow id.
@@ -67,6 +69,7 @@ package final class Controller: Service, Sendable {
     /// Asks for a fetch and reconcile now (the webhook's entry point).
     package func poke() {
         state.withLock { $0.poked = true }
+        wakeup.bump()
     }
 
     package func run() async throws {
@@ -132,12 +135,21 @@ package final class Controller: Service, Sendable {
         }
     }
 
-    /// Polls the tracked ref (and fetches a URL source every `interval` or when poked).
+    /// Reads the tracked ref when it may have moved (a local source's ref directories are watched
+    /// with inotify), when poked, and every `watchInterval` in any case; fetches a URL source
+    /// every `interval` or when poked.
     private func watch() async {
+        let watcher =
+            source.remoteURL == nil
+            ? RefWatcher(gitDirectory: source.gitDirectory, branch: source.branch, signal: wakeup) : nil
+        defer { watcher?.stop() }
         var lastFetch = ContinuousClock.now
+        var generation = wakeup.generation
         while !Task.isCancelled {
-            try? await Task.sleep(for: options.watchInterval)
+            await wakeup.wait(after: generation, timeout: options.watchInterval)
             if Task.isCancelled { return }
+            // Read before reconciling: a change during the reconcile wakes the next wait at once.
+            generation = wakeup.generation
             let poked = state.withLock { state in
                 defer { state.poked = false }
                 return state.poked

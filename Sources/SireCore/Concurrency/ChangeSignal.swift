@@ -1,12 +1,10 @@
-import Foundation
 import Synchronization
 
-/// Wakes readers when this process's writer commits: each committed batch bumps a generation,
-/// and tasks waiting for a generation past the one they saw resume at once — so a reader that
-/// follows a run (a `?wait=`, an event stream) sees a change as soon as it is durable instead
-/// of at its next poll. Writes by other processes bump nothing: waiters also wake at their
-/// timeout and read again.
-final class CommitSignal: Sendable {
+/// Wakes waiters when something changed: each change bumps a generation, and tasks waiting
+/// for a generation past the one they saw resume at once; others wake at their timeout. The
+/// index signals its commits with it (so a `?wait=` or an event stream sees a change as soon as
+/// it is durable), the controller changes of its tracked ref.
+public final class ChangeSignal: Sendable {
     private struct State {
         var generation: UInt64 = 0
         var waiters: [UInt64: (after: UInt64, continuation: CheckedContinuation<Void, Never>)] = [:]
@@ -17,10 +15,13 @@ final class CommitSignal: Sendable {
 
     private let state = Mutex(State())
 
-    var generation: UInt64 { state.withLock { $0.generation } }
+    public init() {}
 
-    /// Called by the writer after each batch.
-    func bump() {
+    /// The number of changes so far.
+    public var generation: UInt64 { state.withLock { $0.generation } }
+
+    /// Records a change and wakes every waiter.
+    public func bump() {
         let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.generation += 1
             let woken = state.waiters
@@ -30,8 +31,9 @@ final class CommitSignal: Sendable {
         for continuation in ready { continuation.resume() }
     }
 
-    /// Returns once the generation is past `generation`, or `timeout` has passed.
-    func wait(after generation: UInt64, timeout: Duration) async {
+    /// Returns once the generation is past `generation`, `timeout` has passed, or the task is
+    /// cancelled.
+    public func wait(after generation: UInt64, timeout: Duration) async {
         let id = state.withLock { state -> UInt64 in
             state.nextID += 1
             return state.nextID
