@@ -135,6 +135,6 @@ func benchPushToFirstStep(rounds: Int = 30) async {
     print(
         String(
             format:
-                "local push → first step running: p50 %.1f ms, p90 %.1f ms, max %.1f ms (%d pushes, ref polled every 50 ms)   target ≤ 100 ms",
+                "local push → first step running: p50 %.1f ms, p90 %.1f ms, max %.1f ms (%d pushes, ref watched with inotify)   target ≤ 100 ms",
             percentile(latencies, 0.5), percentile(latencies, 0.9), latencies.last!, latencies.count))
 }

@@ -14,7 +14,8 @@ struct ControllerCommand: AsyncParsableCommand {
         discussion: """
             The source is --repo: a local repository (default: discovered from the working directory) or \
             a URL (file://, ssh://, https://) fetched into a bare mirror in the state directory. A local \
-            ref update is noticed within 100 ms; a URL is fetched every --interval. Each new head of the \
+            ref update is noticed at once (inotify, and a read every 50 ms); a URL is fetched every \
+            --interval. Each new head of the \
             tracked branch is reconciled by tree diff: valid workflows are applied, invalid ones keep their \
             last good version running, removed ones are retired. Every reconciled commit gets a record in \
             refs/notes/sire/checks and every finished run one in refs/notes/sire/runs. SIGTERM or SIGINT \
