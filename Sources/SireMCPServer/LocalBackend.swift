@@ -77,6 +77,13 @@ package struct LocalBackend: ToolBackend {
 
     package func nextFire(of workflowID: String) async -> Date? { nil }
 
+    /// Executes the runs an earlier process left unfinished (a `kill -9`ed `sire-git mcp`, a
+    /// crashed `sire-git run`), as any engine start does; runs a live process holds are left
+    /// to it.
+    package func resumeUnfinished() async throws {
+        try await launcher.resumeUnfinished()
+    }
+
     /// Lets executing runs finish for up to `grace` (the rest stay resumable with `sire-git runs
     /// resume`), writes the ledger and stops the tools.
     package func shutdown(grace: Duration) async {

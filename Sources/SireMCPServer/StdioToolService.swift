@@ -18,6 +18,11 @@ package struct StdioToolService: Service {
 
     /// Serves until stdin ends or a graceful shutdown, then drains and stops the backend.
     package func run() async throws {
+        do {
+            try await backend.resumeUnfinished()
+        } catch {
+            logger.warning("cannot resume unfinished runs: \(error)")
+        }
         let server = await ToolServer.make(Toolbox(backend: backend), logger: logger)
         try await server.start(transport: StdioServerTransport(linger: grace, logger: logger))
         logger.info("serving sire-git's tools over MCP on stdio")

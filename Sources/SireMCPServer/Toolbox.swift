@@ -51,7 +51,8 @@ package struct Toolbox: Sendable {
             case "run_workflow": return .success(try await runWorkflow(arguments, progress: progress))
             case "get_run": return .success(try await getRun(arguments, progress: progress))
             case "cancel_run": return .success(try await cancelRun(arguments))
-            default: return .success(try await commitStatus(arguments))
+            case "commit_status": return .success(try await commitStatus(arguments))
+            default: return .failure(ToolFailure("\(name) has no implementation"))
             }
         } catch let failure as ToolFailure {
             return .failure(failure)

@@ -324,4 +324,68 @@ struct MCPServeTests {
         #expect(resumed.status == 0, "\(resumed)")
         #expect(try repo.sire("runs", "list", "--json").stdout.contains(#""status": "succeeded""#))
     }
+
+    @Test func aKilledServersRunIsFinishedByTheNextOneWithoutRepeatingCompletedSteps() async throws {
+        let stepLog = NSTemporaryDirectory() + "mcp-kill-\(UUID().uuidString).log"
+        defer { try? FileManager.default.removeItem(atPath: stepLog) }
+        var files = Self.workflows
+        files["workflows/twostep.yaml"] = """
+            id: twostep
+            steps:
+              - id: first
+                tool: sire:local/shell.run
+                params: { argv: [sh, -c, "echo first >> \(stepLog)"] }
+              - id: second
+                needs: [first]
+                tool: sire:local/shell.run
+                params: { argv: [sh, -c, "sleep 2; echo second >> \(stepLog)"] }
+
+            """
+        let repo = try GitFixture.committed(files)
+        let head = try repo.git("rev-parse HEAD")
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: SireBinary.path)
+        server.arguments = ["mcp", "--repo", repo.root]
+        let input = Pipe()
+        let output = Pipe()
+        server.standardInput = input
+        server.standardOutput = output
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        input.fileHandleForWriting.write(
+            Data(
+                #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"run_workflow","arguments":{"workflow":"twostep"}}}"#
+                    .utf8 + [10]))
+        var answer = Data()
+        while !answer.contains(10) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            answer.append(chunk)
+        }
+        let response = try #require(try JSONSerialization.jsonObject(with: answer) as? [String: Any])
+        let result = try #require(response["result"] as? [String: Any])
+        let id = try #require((result["structuredContent"] as? [String: Any])?["id"] as? String, "\(response)")
+        // Kill it once `first` is committed, while `second` sleeps.
+        let committed = await eventually(within: .seconds(15)) {
+            guard let shown = try? repo.sire("runs", "show", id, "--json"), shown.status == 0,
+                let run = try? JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any],
+                let steps = run["steps"] as? [String: [String: Any]]
+            else { return false }
+            return steps["first"]?["status"] as? String == "succeeded"
+        }
+        #expect(committed)
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+
+        // The next server finishes it; a client asking about it sees it succeed.
+        let results = try client(
+            repo, #"[{"op": "call", "tool": "get_run", "args": {"run": "\#(id)", "wait_seconds": 30}}]"#)
+        let run = try structured(results[0])
+        #expect(run["status"] as? String == "succeeded", "\(run)")
+        let lines = try String(contentsOfFile: stepLog, encoding: .utf8).split(separator: "\n")
+        #expect(lines.filter { $0 == "first" }.count == 1, "\(lines)")
+        #expect((1...2).contains(lines.filter { $0 == "second" }.count), "\(lines)")
+        let notes = try repo.git(["notes", "--ref=sire/runs", "show", head])
+        #expect(notes.split(separator: "\n").filter { $0.contains(id) }.count == 1, "\(notes)")
+    }
 }

@@ -14,7 +14,8 @@ struct McpCommand: AsyncParsableCommand {
             list_workflows, validate, run_workflow, get_run, cancel_run, commit_status. Runs started \
             here read their workflow from git (default HEAD), execute in this process with the index \
             under the state directory (so `sire-git runs` and `status` see them) and are written to \
-            the ledger when they end. When the client closes stdin (or on SIGTERM), calls still being \
+            the ledger when they end; on start it also finishes runs a killed earlier process left \
+            behind. When the client closes stdin (or on SIGTERM), calls still being \
             answered get up to --drain-timeout, then runs still going get as long to finish; the \
             rest resume with `sire-git runs resume`. A running \
             controller serves the same tools over HTTP at /mcp on its --listen address.
