@@ -67,10 +67,10 @@ func benchReconcile(files: Int = 10_000, commits: Int = 10_000, rounds: Int = 20
     times.sort()
     print(
         String(
-            format: "  after a push changing one file: p50 %.1f ms, p90 %.1f ms, max %.1f ms (%d rounds)   target ≤ 50 ms",
+            format:
+                "  after a push changing one file: p50 %.1f ms, p90 %.1f ms, max %.1f ms (%d rounds)   target ≤ 50 ms",
             percentile(times, 0.5), percentile(times, 0.9), times.last!, rounds))
 }
-
 
 /// Local push → first step running: the tracked ref is moved to a prepared commit that changes
 /// `data/`, and the time until the push-triggered run's first `step.started` event is measured
@@ -116,9 +116,11 @@ func benchPushToFirstStep(rounds: Int = 30) async {
         while started == nil {
             try? await Task.sleep(for: .milliseconds(1))
             started = try! store.snapshot { tx -> Date? in
-                guard let run = try tx.runs(workflow: "on-data", limit: 5).first(where: {
-                    $0.trigger.key == commit.description
-                }) else { return nil }
+                guard
+                    let run = try tx.runs(workflow: "on-data", limit: 5).first(where: {
+                        $0.trigger.key == commit.description
+                    })
+                else { return nil }
                 return try tx.events(of: run.id).first { $0.kind == "step.started" }?.at
             }
             if Date().timeIntervalSince(moved) > 10 { fatalError("no run for \(commit) after 10 s") }

@@ -37,7 +37,8 @@ enum LedgerBench {
                 let id = "bench-\(index)"
                 let run = RunRecord(
                     id: id, workflowID: "wf-\(index % 20)", path: "workflows/wf-\(index % 20).yaml",
-                    blob: commit.tree.description, commit: PinnedCommit(sha: commit.id.description, tree: commit.tree.description),
+                    blob: commit.tree.description,
+                    commit: PinnedCommit(sha: commit.id.description, tree: commit.tree.description),
                     trigger: RunTrigger(type: "schedule", key: id), inputs: [:], definition: [], createdAt: start,
                     controller: "bench:1:x")
                 _ = try tx.insertRun(run, steps: ["a", "b", "c"])

@@ -16,8 +16,10 @@ package struct ControllerBackend: ToolBackend {
     package var defaultRevision: String { "refs/heads/\(controller.source.branch)" }
     package var runsAnyRevision: Bool { false }
 
-    package func launch(workflow: String, inputs: [String: Value], revision: String?) async throws -> LaunchOutcome {
-        try await controller.triggerHTTP(workflowID: workflow, inputs: inputs, type: "mcp")
+    package func launch(workflow: String, inputs: [String: Value], revision: String?, key: String?) async throws
+        -> LaunchOutcome
+    {
+        try await controller.triggerHTTP(workflowID: workflow, inputs: inputs, requestKey: key, type: "mcp")
     }
 
     package func nextFire(of workflowID: String) async -> Date? {

@@ -34,8 +34,8 @@ package struct LocalBackend: ToolBackend {
         }
     }
 
-    package func launch(workflow name: String, inputs: [String: Value], revision: String?) async throws
-        -> LaunchOutcome
+    package func launch(workflow name: String, inputs: [String: Value], revision: String?, key: String?)
+        async throws -> LaunchOutcome
     {
         let rev = revision ?? defaultRevision
         let repository = try Repository(path: runtime.gitDirectory)
@@ -72,7 +72,7 @@ package struct LocalBackend: ToolBackend {
             NewRun(
                 workflow: workflow, path: file.path, blob: file.blob ?? "", definition: bytes,
                 commit: PinnedCommit(commit, ref: ref),
-                trigger: RunTrigger(type: "mcp", key: UUID().uuidString.lowercased()), inputs: resolved))
+                trigger: RunTrigger(type: "mcp", key: key ?? UUID().uuidString.lowercased()), inputs: resolved))
     }
 
     package func nextFire(of workflowID: String) async -> Date? { nil }

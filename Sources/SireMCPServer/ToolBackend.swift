@@ -16,9 +16,11 @@ package protocol ToolBackend: Sendable {
     /// only the deployed version.
     var runsAnyRevision: Bool { get }
 
-    /// Starts (or queues) a run of `workflow` with `inputs`, at `revision` when given.
+    /// Starts (or queues) a run of `workflow` with `inputs`, at `revision` when given. A `key`
+    /// already used for the workflow returns that run (`.existing`) instead of starting another.
     /// - Throws: `ControllerError` (`.notFound`, `.invalid`, `.conflict`, `.usage`).
-    func launch(workflow: String, inputs: [String: Value], revision: String?) async throws -> LaunchOutcome
+    func launch(workflow: String, inputs: [String: Value], revision: String?, key: String?) async throws
+        -> LaunchOutcome
 
     /// The next time a schedule fires the workflow, when this backend schedules it.
     func nextFire(of workflowID: String) async -> Date?

@@ -57,6 +57,11 @@ enum ToolCatalog {
             "wait_seconds": waitSeconds(
                 "Wait up to this long for the run to finish before answering (0, the default, answers at once). "
                     + "With a progressToken, each step event is sent as a progress notification meanwhile."),
+            "idempotency_key": .object([
+                "type": "string", "minLength": 1, "maxLength": 200,
+                "description":
+                    "Calling again with the same key (for the same workflow) returns the run the first call started (launch: existing) instead of starting another: safe retries.",
+            ]),
         ]
         var runDescription =
             "Start a run of a workflow and return it (optionally after waiting for it to finish). "

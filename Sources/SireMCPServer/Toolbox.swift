@@ -151,9 +151,13 @@ package struct Toolbox: Sendable {
         let inputs = try arguments.object("inputs") ?? [:]
         let revision = try arguments.string("rev")
         let wait = try arguments.seconds("wait_seconds")
+        let key = try arguments.string("idempotency_key")
+        if let key, key.count > 200 {
+            throw ToolFailure("run_workflow: 'idempotency_key' must have at most 200 characters")
+        }
         let run: RunRecord
         let launch: String
-        switch try await backend.launch(workflow: workflow, inputs: inputs, revision: revision) {
+        switch try await backend.launch(workflow: workflow, inputs: inputs, revision: revision, key: key) {
         case .skipped(let reason):
             throw ToolFailure(
                 "run_workflow: concurrency_skipped: the workflow's concurrency policy skipped the run: \(reason)")

@@ -54,7 +54,9 @@ struct ControllerCommandTests {
 
         // It fires every second; each finished run is recorded on the commit it was pinned to.
         let fired = await eventually(within: .seconds(20)) {
-            Self.runNotes(repo, first).contains { $0["workflow"] as? String == "tick" && $0["status"] as? String == "succeeded" }
+            Self.runNotes(repo, first).contains {
+                $0["workflow"] as? String == "tick" && $0["status"] as? String == "succeeded"
+            }
         }
         #expect(fired, "no run recorded; log:\n\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         #expect(try repo.git(["log", "--notes=sire/runs", "-1", first]).contains("\"kind\":\"run\""))
@@ -78,7 +80,9 @@ struct ControllerCommandTests {
 
         // Deleted: it stops.
         try repo.remove("workflows/tick.yaml")
-        try repo.write("workflows/other.yaml", "id: other\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: { message: hi }\n")
+        try repo.write(
+            "workflows/other.yaml",
+            "id: other\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: { message: hi }\n")
         let removed = try repo.commit("remove tick")
         let retired = await eventually(within: .seconds(10)) {
             (Self.checkNote(repo, removed)?["retired"] as? [String]) == ["tick"]
@@ -96,7 +100,9 @@ struct ControllerCommandTests {
 
         // A fresh clone that fetched the ledger shows the same status as the controller's host.
         let clone = try GitFixture()
-        _ = try clone.git(["fetch", "-q", repo.root, "main:refs/remotes/origin/main", "refs/notes/sire/*:refs/notes/sire/*"])
+        _ = try clone.git([
+            "fetch", "-q", repo.root, "main:refs/remotes/origin/main", "refs/notes/sire/*:refs/notes/sire/*",
+        ])
         _ = try clone.git(["reset", "-q", "--hard", "origin/main"])
         for sha in [first, broken, removed] {
             let here = try repo.sire("status", sha, "--at", "2026-11-22T00:00:00Z")
@@ -129,7 +135,8 @@ struct ControllerCommandTests {
         let started = await eventually(within: .seconds(15)) {
             ((try? String(contentsOfFile: stepLog, encoding: .utf8)) ?? "").contains("first")
         }
-        #expect(started, "the push run did not start; log:\n\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        #expect(
+            started, "the push run did not start; log:\n\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         // `first` has written its line; wait until its completion is committed too (a kill
         // between the two would rightly run it again: steps are at least once).
         let committed = await eventually(within: .seconds(15)) { Self.stepStatus(repo, "first") == "succeeded" }
@@ -166,14 +173,19 @@ struct ControllerCommandTests {
         try repo.write("data/a.txt", "1\n")
         _ = try repo.commit("slow workflow")
         let log = repo.sandbox + "/controller.log"
-        let controller = try SireBinary.start(["controller", "--listen", "127.0.0.1:0", "--drain-timeout", "20s"], in: repo.root, output: log)
+        let controller = try SireBinary.start(
+            ["controller", "--listen", "127.0.0.1:0", "--drain-timeout", "20s"], in: repo.root, output: log)
         defer { if controller.isRunning { kill(controller.processIdentifier, SIGKILL) } }
-        #expect(await eventually(within: .seconds(15)) { Self.checkNote(repo, (try? repo.git("rev-parse HEAD")) ?? "") != nil })
+        #expect(
+            await eventually(within: .seconds(15)) {
+                Self.checkNote(repo, (try? repo.git("rev-parse HEAD")) ?? "") != nil
+            })
         try repo.write("data/a.txt", "2\n")
         let pushed = try repo.commit("new data")
-        #expect(await eventually(within: .seconds(15)) {
-            ((try? String(contentsOfFile: stepLog, encoding: .utf8)) ?? "").contains("first")
-        })
+        #expect(
+            await eventually(within: .seconds(15)) {
+                ((try? String(contentsOfFile: stepLog, encoding: .utf8)) ?? "").contains("first")
+            })
         // SIGTERM while `second` sleeps: the controller waits for the run, records it, exits 0.
         #expect(Self.stop(controller) == 0)
         let lines = ((try? String(contentsOfFile: stepLog, encoding: .utf8)) ?? "").split(separator: "\n")
@@ -241,7 +253,9 @@ struct ControllerCommandTests {
         let bad = try Self.curl(["-X", "POST", base + "/v1/workflows/ping/runs", "-d", #"{"inputs":{}}"#])
         #expect(bad.status == 422, "\(bad)")
         #expect(bad.body.contains(#""error""#))
-        let ran = try Self.curl(["-X", "POST", base + "/v1/workflows/ping/runs?wait=10s", "-d", #"{"inputs":{"who":"api"}}"#])
+        let ran = try Self.curl([
+            "-X", "POST", base + "/v1/workflows/ping/runs?wait=10s", "-d", #"{"inputs":{"who":"api"}}"#,
+        ])
         #expect(ran.status == 200 || ran.status == 201, "\(ran)")
         #expect(ran.body.contains("succeeded"), "\(ran)")
 
@@ -266,7 +280,9 @@ struct ControllerCommandTests {
     @Test func urlSourceIsFetchedIntoAMirrorAndReconciled() throws {
         let origin = try GitFixture(bare: true)
         let work = try GitFixture()
-        try work.write("workflows/hello.yaml", "id: hello\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: { message: hi }\n")
+        try work.write(
+            "workflows/hello.yaml",
+            "id: hello\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: { message: hi }\n")
         let first = try work.commit("hello")
         _ = try work.git(["push", "-q", origin.root, "main"])
         let state = work.sandbox + "/controller-state"

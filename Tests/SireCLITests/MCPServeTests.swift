@@ -65,7 +65,7 @@ struct MCPServeTests {
         let input = try #require(run["inputSchema"] as? [String: Any])
         #expect(input["required"] as? [String] == ["workflow"])
         let properties = try #require(input["properties"] as? [String: Any])
-        #expect(Set(properties.keys) == ["workflow", "inputs", "rev", "wait_seconds"])
+        #expect(Set(properties.keys) == ["workflow", "inputs", "rev", "wait_seconds", "idempotency_key"])
         let annotations = try #require(run["annotations"] as? [String: Any])
         #expect(annotations["readOnlyHint"] as? Bool == false)
         let status = try #require(tools.first { $0["name"] as? String == "commit_status" })
@@ -138,6 +138,27 @@ struct MCPServeTests {
         #expect(old["status"] as? String == "succeeded")
         let oldSteps = try #require(old["steps"] as? [String: [String: Any]])
         #expect((oldSteps["greet"]?["output"] as? [String: Any])?["message"] as? String == "hello old")
+    }
+
+    @Test func aRetriedCallWithTheSameIdempotencyKeyGetsTheSameRun() throws {
+        let repo = try GitFixture.committed(Self.workflows)
+        let call =
+            #"{"op": "call", "tool": "run_workflow", "args": {"workflow": "hello", "idempotency_key": "agent-42", "wait_seconds": 20}}"#
+        let results = try client(
+            repo,
+            """
+            [\(call), \(call),
+             {"op": "call", "tool": "run_workflow", "args": {"workflow": "hello", "idempotency_key": "agent-43"}}]
+            """)
+        let first = try structured(results[0])
+        let again = try structured(results[1])
+        let other = try structured(results[2])
+        #expect(first["launch"] as? String == "started")
+        #expect(again["launch"] as? String == "existing")
+        #expect(again["id"] as? String == first["id"] as? String)
+        #expect(other["id"] as? String != first["id"] as? String)
+        let listed = try repo.sire("runs", "list", "--json").stdout
+        #expect(listed.components(separatedBy: #""workflow": "hello""#).count - 1 == 2, "\(listed)")
     }
 
     @Test func validatesProposedYAMLWithPositionsAndListsWhatIsDefined() throws {

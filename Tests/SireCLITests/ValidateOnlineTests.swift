@@ -147,22 +147,23 @@ struct ValidateOnlineTests {
         defer { try? FileManager.default.removeItem(atPath: starts) }
         let repo = try GitFixture.committed([
             "tools/mcp_peer.py": try String(contentsOfFile: MCPRunTests.peer, encoding: .utf8),
-            "sire.yaml": "servers:\n  local: { command: [python3, tools/mcp_peer.py, stdio], env: { PEER_STARTS: \"\(starts)\" } }\n",
+            "sire.yaml":
+                "servers:\n  local: { command: [python3, tools/mcp_peer.py, stdio], env: { PEER_STARTS: \"\(starts)\" } }\n",
             "workflows/old.yaml": """
-                id: old
-                steps:
-                  - id: stale
-                    tool: mcp://local/gone
+            id: old
+            steps:
+              - id: stale
+                tool: mcp://local/gone
 
-                """,
+            """,
             "workflows/flow.yaml": """
-                id: flow
-                steps:
-                  - id: say
-                    tool: mcp://local/echo
-                    params: { text: hi }
+            id: flow
+            steps:
+              - id: say
+                tool: mcp://local/echo
+                params: { text: hi }
 
-                """,
+            """,
         ])
         try repo.git("checkout -q -b feature")
         try repo.write(

@@ -96,7 +96,10 @@ import Testing
         try "#!/bin/sh\nGNUPGHOME='\(home)' exec gpg \"$@\"\n".write(toFile: wrapper, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper)
         for who in ["allowed", "other"] {
-            try gpg(["--batch", "--passphrase", "", "--quick-gen-key", "\(who) <\(who)@example.com>", "ed25519", "sign", "never"])
+            try gpg([
+                "--batch", "--passphrase", "", "--quick-gen-key", "\(who) <\(who)@example.com>", "ed25519", "sign",
+                "never",
+            ])
         }
     }
 
@@ -105,7 +108,9 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["gpgconf", "--kill", "all"]
-        process.environment = ["GNUPGHOME": home, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+        process.environment = [
+            "GNUPGHOME": home, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+        ]
         try? process.run()
         process.waitUntilExit()
     }
@@ -130,7 +135,8 @@ import Testing
         try repo.git(["add", "--all"])
         var arguments = ["commit", "-q", "--allow-empty", "-m", message]
         if let key {
-            arguments = ["-c", "gpg.program=\(wrapper)", "-c", "user.signingkey=\(key)@example.com"] + arguments + ["-S"]
+            arguments =
+                ["-c", "gpg.program=\(wrapper)", "-c", "user.signingkey=\(key)@example.com"] + arguments + ["-S"]
         }
         try repo.git(arguments)
         return try #require(ObjectID(try repo.git("rev-parse HEAD")))

@@ -39,12 +39,18 @@ struct MCPEndpointTests {
              {"op": "call", "tool": "run_workflow", "args": {"workflow": "scheduled"}},
              {"op": "call", "tool": "run_workflow", "args": {"workflow": "greet"}},
              {"op": "call", "tool": "run_workflow", "args": {"workflow": "greet", "rev": "HEAD"}},
-             {"op": "call", "tool": "commit_status"}]
+             {"op": "call", "tool": "commit_status"},
+             {"op": "call", "tool": "run_workflow",
+              "args": {"workflow": "greet", "inputs": {"name": "ada"}, "idempotency_key": "k-1"}},
+             {"op": "call", "tool": "run_workflow",
+              "args": {"workflow": "greet", "inputs": {"name": "ada"}, "idempotency_key": "k-1"}}]
             """)
         let tools = try #require(results[0]["tools"] as? [[String: Any]])
         let run = try #require(tools.first { $0["name"] as? String == "run_workflow" })
         let properties = try #require((run["inputSchema"] as? [String: Any])?["properties"] as? [String: Any])
-        #expect(Set(properties.keys) == ["workflow", "inputs", "wait_seconds"], "the controller runs what is deployed")
+        #expect(
+            Set(properties.keys) == ["workflow", "inputs", "wait_seconds", "idempotency_key"],
+            "the controller runs what is deployed")
         let listed = try structured(results[1])
         #expect(listed["commit"] as? String == head)
         let greet = try #require((listed["workflows"] as? [[String: Any]])?.first { $0["id"] as? String == "greet" })
@@ -62,7 +68,12 @@ struct MCPEndpointTests {
         #expect((results[5]["text"] as? String)?.contains("unknown argument 'rev'") == true, "\(results[5])")
         let status = try structured(results[6])
         #expect((status["commit"] as? [String: Any])?["sha"] as? String == head)
-        #expect(try api.runCount() == 1, "only the valid call started a run")
+        let keyed = try structured(results[7])
+        let retried = try structured(results[8])
+        #expect(keyed["launch"] as? String == "started")
+        #expect(retried["launch"] as? String == "existing")
+        #expect(retried["id"] as? String == keyed["id"] as? String)
+        #expect(try api.runCount() == 2, "one run for the valid call, one for the key used twice")
         await api.stop()
     }
 

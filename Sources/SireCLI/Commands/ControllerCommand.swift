@@ -3,8 +3,8 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import SireController
-import SireHTTP
 import SireCore
+import SireHTTP
 
 /// `sire-git controller [--repo PATH|URL] [--branch B] [--interval D] [--once]`
 struct ControllerCommand: AsyncParsableCommand {
@@ -77,7 +77,8 @@ struct ControllerCommand: AsyncParsableCommand {
             }
             var httpLogger = logger
             httpLogger[metadataKey: "component"] = "http"
-            services.append(.init(service: buildApplication(controller: controller, configuration: http, logger: httpLogger)))
+            services.append(
+                .init(service: buildApplication(controller: controller, configuration: http, logger: httpLogger)))
         }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -27,6 +27,8 @@ struct ReindexCommand: AsyncParsableCommand {
             throw CLIError.internalError("\(error)")
         }
         let result = try LedgerReindex.run(gitDirectory: repository.gitDirectory, store: store)
-        print("imported \(result.imported) run\(result.imported == 1 ? "" : "s"), skipped \(result.skipped) already indexed")
+        print(
+            "imported \(result.imported) run\(result.imported == 1 ? "" : "s"), skipped \(result.skipped) already indexed"
+        )
     }
 }
