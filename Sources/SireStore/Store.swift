@@ -91,9 +91,13 @@ public final class Store: Sendable {
     public var commitGeneration: UInt64 { commits.generation }
 
     /// Returns once this process has committed a write batch after the one `generation` counted,
-    /// or after `timeout` (writes by other processes wake nobody: read again then).
-    public func waitForCommit(after generation: UInt64, timeout: Duration) async {
+    /// or after `timeout` (writes by other processes wake nobody: read again then) — but not
+    /// before `earliest`, so a reader woken by a burst of commits reads once for all of them.
+    public func waitForCommit(
+        after generation: UInt64, timeout: Duration, earliest: ContinuousClock.Instant? = nil
+    ) async {
         await commits.wait(after: generation, timeout: timeout)
+        if let earliest, ContinuousClock.now < earliest { try? await Task.sleep(until: earliest) }
     }
 
     /// The `synchronous` setting of the writer connection (2 = FULL), for diagnostics and tests.

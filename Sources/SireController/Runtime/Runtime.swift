@@ -61,9 +61,9 @@ package struct Runtime: Sendable {
 
 extension Runtime {
     /// Waits until the run has finished or `timeout` passed; returns its latest record.
-    /// `onEvents` receives the run's new events as they appear. It reads the index again as
-    /// soon as this process commits a write, and at least every 100 ms (for runs another
-    /// process executes).
+    /// `onEvents` receives the run's new events as they appear. It reads the index again when
+    /// this process commits a write (at most every 10 ms), and at least every 100 ms (for runs
+    /// another process executes).
     /// - Throws: `ControllerError` `.notFound` for an unknown run.
     package func waitForRun(
         _ runID: String, timeout: Duration, onEvents: (@Sendable ([EventRecord]) async -> Void)? = nil
@@ -73,6 +73,7 @@ extension Runtime {
         while true {
             try Task.checkCancellation()
             let generation = store.commitGeneration
+            let readAt = ContinuousClock.now
             let (run, events) = try store.snapshot { tx in
                 (try tx.run(runID), onEvents == nil ? [] : try tx.events(of: runID, after: seen))
             }
@@ -83,7 +84,8 @@ extension Runtime {
             }
             let now = ContinuousClock.now
             if run.status.isFinished || now >= deadline { return run }
-            await store.waitForCommit(after: generation, timeout: min(.milliseconds(100), deadline - now))
+            await store.waitForCommit(
+                after: generation, timeout: min(.milliseconds(100), deadline - now), earliest: readAt + .milliseconds(10))
         }
     }
 }

@@ -7,6 +7,8 @@ import SireStore
 extension APIHandlers {
     /// Events read from the index per poll; a longer backlog is sent in several batches.
     static let eventBatch = 500
+    /// The shortest time between two reads of the index by one stream.
+    static let shortestGap: Duration = .milliseconds(25)
     /// A comment line is sent after this much silence so proxies keep the stream open.
     static let keepAlive: Duration = .seconds(15)
 
@@ -37,6 +39,7 @@ extension APIHandlers {
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             while true {
                 let generation = store.commitGeneration
+                let readAt = ContinuousClock.now
                 // Events and the run's state come from one snapshot: once it shows the run
                 // finished, it also holds the run's last event (they are committed together).
                 let (events, finished) = try store.snapshot { tx in
@@ -60,9 +63,10 @@ extension APIHandlers {
                     try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                     lastWrite = ContinuousClock.now
                 }
-                // Woken by the next commit of this process; `interval` bounds the wait for
-                // events another process writes.
-                await store.waitForCommit(after: generation, timeout: interval)
+                // Woken by the next commit of this process (reading at most every 25 ms, however
+                // busy the index); `interval` bounds the wait for events another process writes.
+                await store.waitForCommit(
+                    after: generation, timeout: interval, earliest: readAt + Self.shortestGap)
                 try Task.checkCancellation()
             }
             try await writer.finish(nil)
