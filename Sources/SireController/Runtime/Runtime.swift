@@ -62,7 +62,7 @@ package struct Runtime: Sendable {
 extension Runtime {
     /// Waits until the run has finished or `timeout` passed; returns its latest record.
     /// `onEvents` receives the run's new events as they appear. It reads the index again when
-    /// this process commits a write (at most every 10 ms), and at least every 100 ms (for runs
+    /// this process commits a write (at most every 2 ms), and at least every 100 ms (for runs
     /// another process executes).
     /// - Throws: `ControllerError` `.notFound` for an unknown run.
     package func waitForRun(
@@ -85,7 +85,8 @@ extension Runtime {
             let now = ContinuousClock.now
             if run.status.isFinished || now >= deadline { return run }
             await store.waitForCommit(
-                after: generation, timeout: min(.milliseconds(100), deadline - now), earliest: readAt + .milliseconds(10))
+                after: generation, timeout: min(.milliseconds(100), deadline - now), earliest: readAt + .milliseconds(2)
+            )
         }
     }
 }
