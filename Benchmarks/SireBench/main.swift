@@ -1,6 +1,7 @@
 // Benchmarks that print numbers: `make bench` (release build). Each prints what it measured,
 // the conditions, and the target from the issue that asked for it.
 import Foundation
+import Logging
 import SireCLI
 import SireController
 import SireCore
@@ -140,6 +141,13 @@ func benchCron(schedules count: Int) {
         String(
             format: "cron next fire: %d schedules in %.2f ms (%.2f µs each), %d fired", count, elapsed,
             elapsed * 1000 / Double(count), fires))
+}
+
+// Benchmarks print their numbers on stdout; keep the services' info logs out of the way.
+LoggingSystem.bootstrap { label in
+    var handler = StreamLogHandler.standardError(label: label)
+    handler.logLevel = .warning
+    return handler
 }
 
 let arguments = CommandLine.arguments.dropFirst()
