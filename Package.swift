@@ -174,6 +174,13 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "SireMCPTests", dependencies: ["SireMCP", "SireCore", "SireTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "SireMCPServerTests",
+            dependencies: [
+                "SireMCPServer", "SireController", "SireCore", "SireTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .testTarget(name: "SireGitTests", dependencies: ["SireGit", "SireTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SireCLITests",
