@@ -3,15 +3,13 @@ import SireCore
 /// A tool call's arguments, read with precise errors: an unknown name (with a suggestion), a
 /// missing required one, or a value of the wrong type, each naming the argument.
 struct ToolArguments {
-    let tool: String
     let values: [String: Value]
 
-    init(tool: String, values: [String: Value], allowed: [String]) throws(ToolFailure) {
-        self.tool = tool
+    init(values: [String: Value], allowed: [String]) throws(ToolFailure) {
         self.values = values
         for name in values.keys.sorted() where !allowed.contains(name) {
             throw ToolFailure(
-                "\(tool): unknown argument '\(name)'\(Suggestion.hint(for: name, in: allowed)) "
+                "unknown argument '\(name)'\(Suggestion.hint(for: name, in: allowed)) "
                     + (allowed.isEmpty
                         ? "(it takes none)" : "(it takes \(allowed.sorted().joined(separator: ", ")))"))
         }
@@ -22,14 +20,14 @@ struct ToolArguments {
         switch values[name] {
         case nil, .null?: return nil
         case .string(let text)?:
-            guard !text.isEmpty else { throw ToolFailure("\(tool): '\(name)' must not be empty") }
+            guard !text.isEmpty else { throw ToolFailure("'\(name)' must not be empty") }
             return text
         case let other?: throw mistyped(name, "a string", other)
         }
     }
 
     func requiredString(_ name: String) throws(ToolFailure) -> String {
-        guard let text = try string(name) else { throw ToolFailure("\(tool): the argument '\(name)' is required") }
+        guard let text = try string(name) else { throw ToolFailure("the argument '\(name)' is required") }
         return text
     }
 
@@ -50,7 +48,7 @@ struct ToolArguments {
         case .double(let d)? where d.rounded() == d && abs(d) < 1e15: number = Int(d)
         case let other?: throw mistyped(name, "an integer", other)
         }
-        guard number >= minimum else { throw ToolFailure("\(tool): '\(name)' must be at least \(minimum)") }
+        guard number >= minimum else { throw ToolFailure("'\(name)' must be at least \(minimum)") }
         return number
     }
 
@@ -64,12 +62,12 @@ struct ToolArguments {
         case let other?: throw mistyped(name, "a number of seconds", other)
         }
         guard seconds.isFinite, seconds >= 0, seconds <= maximum else {
-            throw ToolFailure("\(tool): '\(name)' must be from 0 to \(Int(maximum)) seconds")
+            throw ToolFailure("'\(name)' must be from 0 to \(Int(maximum)) seconds")
         }
         return seconds == 0 ? nil : .milliseconds(Int64(seconds * 1000))
     }
 
     private func mistyped(_ name: String, _ expected: String, _ value: Value) -> ToolFailure {
-        ToolFailure("\(tool): '\(name)' must be \(expected), got \(value.jsonString())")
+        ToolFailure("'\(name)' must be \(expected), got \(value.jsonString())")
     }
 }

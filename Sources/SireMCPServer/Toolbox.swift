@@ -44,7 +44,7 @@ package struct Toolbox: Sendable {
                 ToolFailure("\(name) needs the operator role; the caller's token has \(role.rawValue)"))
         }
         do {
-            let arguments = try ToolArguments(tool: name, values: arguments, allowed: entry.argumentNames)
+            let arguments = try ToolArguments(values: arguments, allowed: entry.argumentNames)
             switch name {
             case "list_workflows": return .success(try await listWorkflows(arguments))
             case "validate": return .success(try await validate(arguments))
@@ -55,7 +55,7 @@ package struct Toolbox: Sendable {
             default: return .failure(ToolFailure("\(name) has no implementation"))
             }
         } catch let failure as ToolFailure {
-            return .failure(failure)
+            return .failure(ToolFailure("\(name): \(failure.message)"))
         } catch let error as ControllerError {
             return .failure(ToolFailure("\(name): \(error.message)"))
         } catch {
@@ -113,7 +113,7 @@ package struct Toolbox: Sendable {
         var texts: [String: String] = [:]
         for (path, value) in given ?? [:] {
             guard case .string(let text) = value else {
-                throw ToolFailure("validate: files['\(path)'] must be the file's YAML text, a string")
+                throw ToolFailure("files['\(path)'] must be the file's YAML text, a string")
             }
             texts[try Self.relativePath(path)] = text
         }
@@ -132,7 +132,7 @@ package struct Toolbox: Sendable {
             for (path, text) in files.sorted(by: { $0.key < $1.key }) where path != RepoConfig.fileName {
                 guard set.config.isWorkflowPath(path) else {
                     throw ToolFailure(
-                        "validate: '\(path)' is not a workflow file: workflows are .yaml or .yml files under "
+                        "'\(path)' is not a workflow file: workflows are .yaml or .yml files under "
                             + set.config.workflowDirectories.map { "\($0)/" }.joined(separator: ", "))
                 }
                 set.files.removeAll { $0.path == path }
@@ -153,21 +153,21 @@ package struct Toolbox: Sendable {
         let wait = try arguments.seconds("wait_seconds")
         let key = try arguments.string("idempotency_key")
         if let key, key.count > 200 {
-            throw ToolFailure("run_workflow: 'idempotency_key' must have at most 200 characters")
+            throw ToolFailure("'idempotency_key' must have at most 200 characters")
         }
         let run: RunRecord
         let launch: String
         switch try await backend.launch(workflow: workflow, inputs: inputs, revision: revision, key: key) {
         case .skipped(let reason):
             throw ToolFailure(
-                "run_workflow: concurrency_skipped: the workflow's concurrency policy skipped the run: \(reason)")
+                "concurrency_skipped: the workflow's concurrency policy skipped the run: \(reason)")
         case .started(let record): (run, launch) = (record, "started")
         case .queued(let record): (run, launch) = (record, "queued")
         case .existing(let record): (run, launch) = (record, "existing")
         }
         if let wait { _ = try await runtime.waitForRun(run.id, timeout: wait, onEvents: Self.forward(progress)) }
         guard case .object(var detail)? = try APIJSON.runDetail(run.id, store: runtime.store) else {
-            throw ToolFailure("run_workflow: the run '\(run.id)' vanished from the index")
+            throw ToolFailure("the run '\(run.id)' vanished from the index")
         }
         detail["launch"] = .string(launch)
         return .object(detail)
@@ -181,7 +181,7 @@ package struct Toolbox: Sendable {
         }
         // The run first, then its events: the events then cover at least what the run shows.
         guard case .object(var detail)? = try APIJSON.runDetail(id, store: runtime.store) else {
-            throw ToolFailure("get_run: no run '\(id)'")
+            throw ToolFailure("no run '\(id)'")
         }
         if let after {
             let events = try runtime.store.snapshot { tx in try tx.events(of: id, after: Int64(after), limit: 1000) }
@@ -194,7 +194,7 @@ package struct Toolbox: Sendable {
     private func cancelRun(_ arguments: ToolArguments) async throws -> Value {
         let id = try arguments.requiredString("run")
         guard try runtime.store.snapshot({ tx in try tx.run(id) }) != nil else {
-            throw ToolFailure("cancel_run: no run '\(id)'")
+            throw ToolFailure("no run '\(id)'")
         }
         let requested = try await runtime.engine.requestCancel(id)
         let status = try runtime.store.snapshot { tx in try tx.run(id) }?.status.rawValue ?? "cancelled"
@@ -235,7 +235,7 @@ package struct Toolbox: Sendable {
             !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
         else {
             throw ToolFailure(
-                "validate: '\(path)' must be a path relative to the repository root, such as workflows/x.yaml")
+                "'\(path)' must be a path relative to the repository root, such as workflows/x.yaml")
         }
         return trimmed
     }
