@@ -6,40 +6,9 @@ import Testing
 /// by sire-git over stdio from the repository's own files, one over Streamable HTTP.
 @Suite("sire-git run with MCP tools", .serialized)
 struct MCPRunTests {
-    static let peer = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("fixtures/peers/mcp_peer.py").path
+    static let peer = MCPPeerServer.script
 
-    /// An HTTP peer (`--sse` or `--json`) on a free port, killed when the value goes.
-    final class HTTPServer {
-        let url: String
-        private let process: Process
-        private let stdin = Pipe()
-
-        init(_ mode: String) throws {
-            process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", MCPRunTests.peer, "http", mode]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardInput = stdin
-            try process.run()
-            var text = ""
-            while !text.contains("\n") {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                text += String(decoding: chunk, as: UTF8.self)
-            }
-            url = "http://127.0.0.1:\(text.trimmingCharacters(in: .whitespacesAndNewlines))/mcp"
-        }
-
-        deinit {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
-
-    private func repository(workflow: String, server: HTTPServer) throws -> GitFixture {
+    private func repository(workflow: String, server: MCPPeerServer) throws -> GitFixture {
         try GitFixture.committed([
             "tools/mcp_peer.py": try String(contentsOfFile: Self.peer, encoding: .utf8),
             "sire.yaml": """
@@ -59,7 +28,7 @@ struct MCPRunTests {
     }
 
     @Test func stepsOnTwoServersPassOutputsAlongAndACrashedServerIsRestarted() throws {
-        let server = try HTTPServer("--sse")
+        let server = try MCPPeerServer(json: false)
         let marker = NSTemporaryDirectory() + "mcp-run-crash-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: marker) }
         let repo = try repository(
@@ -109,7 +78,7 @@ struct MCPRunTests {
     }
 
     @Test func aHungToolTimesOutAndAnIsErrorResultFailsItsStep() throws {
-        let server = try HTTPServer("--json")
+        let server = try MCPPeerServer(json: true)
         let repo = try repository(
             workflow: """
                 id: flow

@@ -25,7 +25,7 @@ struct ValidateOnlineTests {
     }
 
     @Test func aMisspelledToolAndAWrongTypedParamAreReportedAtTheirPositions() throws {
-        let server = try MCPRunTests.HTTPServer("--sse")
+        let server = try MCPPeerServer(json: false)
         let starts = startsFile()
         defer { try? FileManager.default.removeItem(atPath: starts) }
         let repo = try repository(
@@ -77,7 +77,7 @@ struct ValidateOnlineTests {
     }
 
     @Test func aCorrectWorkflowAtARevisionPassesAndEachServerStartsOnce() throws {
-        let server = try MCPRunTests.HTTPServer("--json")
+        let server = try MCPPeerServer(json: true)
         let starts = startsFile()
         defer { try? FileManager.default.removeItem(atPath: starts) }
         let repo = try repository(
