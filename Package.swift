@@ -145,7 +145,13 @@ let package = Package(
             path: "Benchmarks/SireBench", swiftSettings: strict),
 
         // Test helpers shared by the test targets: throwaway git repositories, the built binary.
-        .target(name: "SireTestSupport", path: "Tests/SireTestSupport", swiftSettings: strict),
+        .target(
+            name: "SireTestSupport",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Tests/SireTestSupport", swiftSettings: strict),
         .testTarget(name: "SireCoreTests", dependencies: ["SireCore"], swiftSettings: strict),
         .testTarget(name: "SireSpecTests", dependencies: ["SireSpec", "SireCore"], swiftSettings: strict),
         .testTarget(name: "SireToolsTests", dependencies: ["SireTools", "SireCore", "SireTestSupport"], swiftSettings: strict),

@@ -4,21 +4,21 @@ import Testing
 
 /// A git fixture holding workflow files, and a way to run the built binary in it.
 extension GitFixture {
-    func sire(_ arguments: String...) throws -> SireBinary.Result {
-        try SireBinary.run(arguments, in: root)
+    func sire(_ arguments: String...) async throws -> SireBinary.Result {
+        try await SireBinary.run(arguments, in: root)
     }
 
-    func sire(_ arguments: [String]) throws -> SireBinary.Result {
-        try SireBinary.run(arguments, in: root)
+    func sire(_ arguments: [String]) async throws -> SireBinary.Result {
+        try await SireBinary.run(arguments, in: root)
     }
 
     /// A fixture with `files` written and committed as its first commit.
-    static func committed(_ files: [String: String], message: String = "initial") throws
+    static func committed(_ files: [String: String], message: String = "initial") async throws
         -> GitFixture
     {
-        let fixture = try GitFixture()
+        let fixture = try await GitFixture()
         for (path, content) in files { try fixture.write(path, content) }
-        try fixture.commit(message)
+        try await fixture.commit(message)
         return fixture
     }
 }
@@ -89,46 +89,29 @@ enum Workflows {
 
 /// Validation of SARIF output against the official 2.1.0 schema, with Python's `jsonschema`.
 enum SARIFSchema {
-    /// `../shared/schemas/sarif-schema-2.1.0.json` relative to the package root.
-    static let path: String = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/schemas/sarif-schema-2.1.0.json").standardized.path
+    /// `fixtures/schemas/sarif-schema-2.1.0.json` (see `fixtures/schemas/README.md`).
+    static let path = TestPython.fixture("schemas/sarif-schema-2.1.0.json")
 
     /// Runs the schema validator on `document`; returns its status and what it printed.
-    static func validate(_ document: String) throws -> (status: Int32, output: String) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "sarif-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent("log.sarif")
-        try Data(document.utf8).write(to: file)
-        let outputFile = directory.appendingPathComponent("output")
-        _ = FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: outputFile)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", "-c",
-            "import json,sys,jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))",
-            file.path, path,
-        ]
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        let output = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
-        return (process.terminationStatus, output)
+    static func validate(_ document: String) async throws -> (status: Int32, output: String) {
+        let result = try await ChildProcess.run(
+            TestPython.path,
+            [
+                "-c",
+                "import json,sys,jsonschema; jsonschema.validate(json.load(sys.stdin), json.load(open(sys.argv[1])))",
+                path,
+            ], input: document)
+        return (result.status, result.stdout + result.stderr)
     }
 
     /// Expects `document` to be a valid SARIF 2.1.0 log.
     static func expectValid(_ document: String, sourceLocation: SourceLocation = #_sourceLocation)
-        throws
+        async throws
     {
         try #require(
             FileManager.default.fileExists(atPath: path), "SARIF schema missing at \(path)",
             sourceLocation: sourceLocation)
-        let (status, output) = try validate(document)
+        let (status, output) = try await validate(document)
         #expect(
             status == 0, "SARIF does not match the schema:\n\(output)\n\(document)",
             sourceLocation: sourceLocation)

@@ -14,14 +14,14 @@ struct CheckCommandTests {
         let base: String
         let head: String
 
-        init() throws {
-            repo = try GitFixture()
+        init() async throws {
+            repo = try await GitFixture()
             try repo.write("workflows/broken.yaml", Workflows.unknownBuiltin("broken"))
             try repo.write(
                 "workflows/nightly.yaml",
                 Workflows.valid("nightly", cron: "0 2 * * *", pushPaths: ["data/**"]))
             try repo.write("workflows/old.yaml", Workflows.valid("old"))
-            base = try repo.commit("base")
+            base = try await repo.commit("base")
             try repo.write(
                 "workflows/nightly.yaml",
                 Workflows.valid(
@@ -38,20 +38,20 @@ struct CheckCommandTests {
 
                 """)
             try repo.remove("workflows/old.yaml")
-            head = try repo.commit("head")
+            head = try await repo.commit("head")
         }
 
-        func check(_ extra: String...) throws -> SireBinary.Result {
-            try repo.sire(
+        func check(_ extra: String...) async throws -> SireBinary.Result {
+            try await repo.sire(
                 ["check", "--base", base, "--head", head, "--now", CheckCommandTests.now] + extra)
         }
     }
 
     @Test(
         "text: exit 1, the changes with next fire times, only the new problem, the old one counted")
-    func textReport() throws {
-        let scenario = try Scenario()
-        let result = try scenario.check()
+    func textReport() async throws {
+        let scenario = try await Scenario()
+        let result = try await scenario.check()
         #expect(result.status == 1, "\(result)")
         let expected = """
             check \(scenario.base.prefix(7))..\(scenario.head.prefix(7))
@@ -79,9 +79,9 @@ struct CheckCommandTests {
     }
 
     @Test("--head defaults to HEAD")
-    func headDefault() throws {
-        let scenario = try Scenario()
-        let result = try scenario.repo.sire("check", "--base", scenario.base, "--now", Self.now)
+    func headDefault() async throws {
+        let scenario = try await Scenario()
+        let result = try await scenario.repo.sire("check", "--base", scenario.base, "--now", Self.now)
         #expect(result.status == 1, "\(result)")
         #expect(
             result.lines.first == "check \(scenario.base.prefix(7))..\(scenario.head.prefix(7))",
@@ -89,9 +89,9 @@ struct CheckCommandTests {
     }
 
     @Test("json has changes with exact fire times, the new problems and the pre-existing count")
-    func jsonReport() throws {
-        let scenario = try Scenario()
-        let result = try scenario.check("--format", "json")
+    func jsonReport() async throws {
+        let scenario = try await Scenario()
+        let result = try await scenario.check("--format", "json")
         #expect(result.status == 1, "\(result)")
         let json = try result.jsonObject()
         #expect(json["base"] as? String == scenario.base)
@@ -137,25 +137,25 @@ struct CheckCommandTests {
         #expect(http["before"] as? Bool == false)
         #expect(http["after"] as? Bool == true)
 
-        let short = try scenario.check("--json")
+        let short = try await scenario.check("--json")
         #expect(short.stdout == result.stdout)
     }
 
     @Test("sarif of a failing check validates against the schema and holds only the new problem")
-    func sarifReport() throws {
-        let scenario = try Scenario()
-        let result = try scenario.check("--format", "sarif")
+    func sarifReport() async throws {
+        let scenario = try await Scenario()
+        let result = try await scenario.check("--format", "sarif")
         #expect(result.status == 1, "\(result)")
-        try SARIFSchema.expectValid(result.stdout)
+        try await SARIFSchema.expectValid(result.stdout)
         let runs = try #require(try result.jsonObject()["runs"] as? [[String: Any]])
         let results = try #require(runs.first?["results"] as? [[String: Any]])
         #expect(results.compactMap { $0["ruleId"] as? String } == ["unknown-step"])
     }
 
     @Test("github annotations of a check name only the new problem")
-    func githubReport() throws {
-        let scenario = try Scenario()
-        let result = try scenario.check("--format", "github")
+    func githubReport() async throws {
+        let scenario = try await Scenario()
+        let result = try await scenario.check("--format", "github")
         #expect(result.status == 1, "\(result)")
         #expect(
             result.lines == [
@@ -164,15 +164,15 @@ struct CheckCommandTests {
     }
 
     @Test("a clean change exits 0 even with a pre-existing problem elsewhere, which is counted")
-    func cleanChange() throws {
-        let repo = try GitFixture()
+    func cleanChange() async throws {
+        let repo = try await GitFixture()
         try repo.write("workflows/broken.yaml", Workflows.unknownBuiltin("broken"))
         try repo.write("workflows/hourly.yaml", Workflows.valid("hourly"))
-        let base = try repo.commit("base")
+        let base = try await repo.commit("base")
         try repo.write("workflows/hourly.yaml", Workflows.valid("hourly", cron: "@hourly"))
-        let head = try repo.commit("add a schedule")
+        let head = try await repo.commit("add a schedule")
 
-        let result = try repo.sire("check", "--base", base, "--head", head, "--now", Self.now)
+        let result = try await repo.sire("check", "--base", base, "--head", head, "--now", Self.now)
         #expect(result.status == 0, "\(result)")
         #expect(result.lines.contains("  ~ modified hourly (workflows/hourly.yaml)"), "\(result)")
         #expect(
@@ -185,25 +185,25 @@ struct CheckCommandTests {
             "\(result)")
         #expect(!result.stdout.contains("broken.yaml"))
 
-        let sarif = try repo.sire("check", "--base", base, "--head", head, "--format", "sarif")
+        let sarif = try await repo.sire("check", "--base", base, "--head", head, "--format", "sarif")
         #expect(sarif.status == 0, "\(sarif)")
-        try SARIFSchema.expectValid(sarif.stdout)
+        try await SARIFSchema.expectValid(sarif.stdout)
         let runs = try #require(try sarif.jsonObject()["runs"] as? [[String: Any]])
         #expect((runs.first?["results"] as? [Any])?.isEmpty == true)
 
-        let json = try repo.sire("check", "--base", base, "--head", head, "--format", "json")
+        let json = try await repo.sire("check", "--base", base, "--head", head, "--format", "json")
             .jsonObject()
         #expect(json["ok"] as? Bool == true)
         #expect((json["problems"] as? [Any])?.isEmpty == true)
     }
 
     @Test("a change with no workflow changes says so and exits 0")
-    func noWorkflowChanges() throws {
-        let repo = try GitFixture.committed(["workflows/a.yaml": Workflows.valid("alpha")])
-        let base = try repo.git("rev-parse HEAD")
+    func noWorkflowChanges() async throws {
+        let repo = try await GitFixture.committed(["workflows/a.yaml": Workflows.valid("alpha")])
+        let base = try await repo.git("rev-parse HEAD")
         try repo.write("README.md", "docs only\n")
-        try repo.commit("docs")
-        let result = try repo.sire("check", "--base", base)
+        try await repo.commit("docs")
+        let result = try await repo.sire("check", "--base", base)
         #expect(result.status == 0, "\(result)")
         #expect(
             result.lines.dropFirst() == ["no workflow changes", "", "ok: no new errors"],
@@ -211,15 +211,15 @@ struct CheckCommandTests {
     }
 
     @Test("a pre-existing problem in a file the change touches is shown and fails the check")
-    func touchedFileProblemsCount() throws {
-        let repo = try GitFixture()
+    func touchedFileProblemsCount() async throws {
+        let repo = try await GitFixture()
         try repo.write("workflows/broken.yaml", Workflows.unknownBuiltin("broken"))
-        let base = try repo.commit("base")
+        let base = try await repo.commit("base")
         try repo.write(
             "workflows/broken.yaml",
             "# a comment, nothing fixed\n" + Workflows.unknownBuiltin("broken"))
-        try repo.commit("touch it")
-        let result = try repo.sire("check", "--base", base)
+        try await repo.commit("touch it")
+        let result = try await repo.sire("check", "--base", base)
         #expect(result.status == 1, "\(result)")
         #expect(
             diagnosticLines(result.stdout).map { $0.components(separatedBy: ": error:")[0] } == [
@@ -232,17 +232,17 @@ struct CheckCommandTests {
     }
 
     @Test("removing every workflow fails with empty-workflow-set unless sire.yaml allows it")
-    func emptyWorkflowSet() throws {
-        let repo = try GitFixture.committed([
+    func emptyWorkflowSet() async throws {
+        let repo = try await GitFixture.committed([
             "workflows/a.yaml": Workflows.valid("alpha"),
             "workflows/b.yaml": Workflows.valid("beta"),
         ])
-        let base = try repo.git("rev-parse HEAD")
+        let base = try await repo.git("rev-parse HEAD")
         try repo.remove("workflows/a.yaml")
         try repo.remove("workflows/b.yaml")
-        let emptied = try repo.commit("remove everything")
+        let emptied = try await repo.commit("remove everything")
 
-        let refused = try repo.sire("check", "--base", base, "--head", emptied)
+        let refused = try await repo.sire("check", "--base", base, "--head", emptied)
         #expect(refused.status == 1, "\(refused)")
         let diagnostics = diagnosticLines(refused.stdout)
         #expect(diagnostics.count == 1, "\(refused)")
@@ -252,19 +252,19 @@ struct CheckCommandTests {
         #expect(refused.lines.contains("  - removed  beta (workflows/b.yaml)"))
 
         try repo.write("sire.yaml", "allow_empty: true\n")
-        let allowed = try repo.commit("allow empty")
-        let result = try repo.sire("check", "--base", base, "--head", allowed)
+        let allowed = try await repo.commit("allow empty")
+        let result = try await repo.sire("check", "--base", base, "--head", allowed)
         #expect(result.status == 0, "\(result)")
         #expect(!result.stdout.contains("empty-workflow-set"), "\(result)")
     }
 
     @Test("a renamed workflow is modified, not removed and added")
-    func renamedWorkflow() throws {
-        let repo = try GitFixture.committed(["workflows/a.yaml": Workflows.valid("alpha")])
-        let base = try repo.git("rev-parse HEAD")
-        try repo.git("mv workflows/a.yaml workflows/renamed.yaml")
-        try repo.commit("rename")
-        let result = try repo.sire("check", "--base", base)
+    func renamedWorkflow() async throws {
+        let repo = try await GitFixture.committed(["workflows/a.yaml": Workflows.valid("alpha")])
+        let base = try await repo.git("rev-parse HEAD")
+        try await repo.git("mv workflows/a.yaml workflows/renamed.yaml")
+        try await repo.commit("rename")
+        let result = try await repo.sire("check", "--base", base)
         #expect(result.status == 0, "\(result)")
         #expect(
             result.lines.contains(
@@ -279,18 +279,18 @@ struct CheckCommandTests {
             ["--base", "HEAD", "--head", "no-such-ref"],
             ["--base", "HEAD", "--now", "tomorrow"],
         ])
-    func usageErrors(arguments: [String]) throws {
-        let repo = try GitFixture.committed(["workflows/a.yaml": Workflows.valid("alpha")])
-        let result = try repo.sire(["check"] + arguments)
+    func usageErrors(arguments: [String]) async throws {
+        let repo = try await GitFixture.committed(["workflows/a.yaml": Workflows.valid("alpha")])
+        let result = try await repo.sire(["check"] + arguments)
         #expect(result.status == 2, "\(result)")
         #expect(result.errorLines.count == 1, "\(result)")
         #expect(result.errorLines.first?.hasPrefix("sire-git: ") == true, "\(result)")
     }
 
     @Test("check outside a repository is a usage error")
-    func notARepository() throws {
-        let repo = try GitFixture()
-        let result = try SireBinary.run(
+    func notARepository() async throws {
+        let repo = try await GitFixture()
+        let result = try await SireBinary.run(
             ["check", "--base", "HEAD", "--repo", repo.sandbox], in: repo.sandbox)
         #expect(result.status == 2, "\(result)")
         #expect(result.stderr.contains("not a git repository"), "\(result)")
@@ -301,13 +301,13 @@ struct CheckCommandTests {
 struct CheckDuplicateIDTests {
     @Test(
         "the added file is blamed for the duplicate id, and the existing file is not called moved")
-    func addedDuplicateIsBlamed() throws {
-        let repo = try GitFixture.committed(["workflows/b.yaml": Workflows.valid("same")])
-        let base = try repo.git("rev-parse HEAD")
+    func addedDuplicateIsBlamed() async throws {
+        let repo = try await GitFixture.committed(["workflows/b.yaml": Workflows.valid("same")])
+        let base = try await repo.git("rev-parse HEAD")
         // Sorts before the existing file, which is what decides "first" today.
         try repo.write("workflows/a.yaml", Workflows.valid("same", http: true))
-        try repo.commit("add a second workflow with the same id")
-        let result = try repo.sire("check", "--base", base)
+        try await repo.commit("add a second workflow with the same id")
+        let result = try await repo.sire("check", "--base", base)
         #expect(result.status == 1, "\(result)")
         let diagnostics = diagnosticLines(result.stdout)
         #expect(diagnostics.count == 1, "\(result)")

@@ -28,38 +28,35 @@ struct CrashRecoveryTests {
         ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 
-    @Test func killedRunResumesWithoutRepeatingCompletedSteps() throws {
-        let repo = try GitFixture.committed(["workflows/crash.yaml": Self.workflow()])
+    @Test func killedRunResumesWithoutRepeatingCompletedSteps() async throws {
+        let repo = try await GitFixture.committed(["workflows/crash.yaml": Self.workflow()])
         let log = repo.sandbox + "/steps.log"
-        let process = try SireBinary.start(["run", "crash", "--input", "log=\(log)"], in: repo.root)
+        let process = try await SireBinary.start(["run", "crash", "--input", "log=\(log)"], in: repo.root)
         // Let about a third of the steps finish, then kill without warning.
-        let deadline = Date().addingTimeInterval(30)
-        while Self.lines(log).count < 15 && Date() < deadline { usleep(20_000) }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal)
+        _ = await eventually(within: .seconds(30)) { Self.lines(log).count >= 15 }
+        #expect(await process.stop().signalled)
         let linesAtKill = Self.lines(log).count
         #expect(linesAtKill >= 15 && linesAtKill < 50, "killed too late to test anything: \(linesAtKill) lines")
 
         // What the index says had completed when the process died.
-        let listed = try repo.sire("runs", "list", "--json")
+        let listed = try await repo.sire("runs", "list", "--json")
         #expect(listed.status == 0, "\(listed)")
         let runs = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
         #expect(runs.count == 1)
         let runID = try #require(runs.first?["id"] as? String)
         #expect(runs.first?["status"] as? String == "running")
-        let before = try repo.sire("runs", "show", runID, "--json")
+        let before = try await repo.sire("runs", "show", runID, "--json")
         let beforeSteps = try #require(try before.jsonObject()["steps"] as? [String: [String: Any]])
         let completed = Set(beforeSteps.filter { $0.value["status"] as? String == "succeeded" }.keys)
         #expect(!completed.isEmpty)
 
         // Give the orphaned shell children (sleep 0.1) time to end, then resume.
-        usleep(300_000)
-        let resumed = try repo.sire("runs", "resume")
+        try await Task.sleep(for: .milliseconds(300))
+        let resumed = try await repo.sire("runs", "resume")
         #expect(resumed.status == 0, "\(resumed)")
         #expect(resumed.stdout.contains("succeeded"), "\(resumed)")
 
-        let after = try repo.sire("runs", "show", runID, "--json")
+        let after = try await repo.sire("runs", "show", runID, "--json")
         let afterRun = try after.jsonObject()
         #expect(afterRun["status"] as? String == "succeeded")
         let afterSteps = try #require(afterRun["steps"] as? [String: [String: Any]])
@@ -77,7 +74,7 @@ struct CrashRecoveryTests {
         #expect(repeated.count <= 5, "more steps repeated than could have been running: \(repeated.sorted())")
 
         // The event log records each step's success exactly once.
-        let events = try repo.sire("runs", "logs", runID, "--json")
+        let events = try await repo.sire("runs", "logs", runID, "--json")
         let kinds = events.lines.compactMap { line -> String? in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                 object["kind"] as? String == "step.succeeded"
@@ -88,8 +85,8 @@ struct CrashRecoveryTests {
         #expect(Set(kinds).count == 50)
     }
 
-    @Test func aLiveRunIsNotTakenOverByAnotherProcess() throws {
-        let repo = try GitFixture.committed([
+    @Test func aLiveRunIsNotTakenOverByAnotherProcess() async throws {
+        let repo = try await GitFixture.committed([
             "workflows/slow.yaml": """
             id: slow
             steps:
@@ -99,50 +96,43 @@ struct CrashRecoveryTests {
 
             """
         ])
-        let process = try SireBinary.start(["run", "slow"], in: repo.root)
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        var runID: String?
-        let deadline = Date().addingTimeInterval(20)
-        while runID == nil && Date() < deadline {
-            usleep(50_000)
-            if let listed = try? repo.sire("runs", "list", "--json"), listed.status == 0,
+        let process = try await SireBinary.start(["run", "slow"], in: repo.root)
+        defer { process.signal(SIGKILL) }
+        let runID = await eventually(within: .seconds(20), every: .milliseconds(50)) { () -> String? in
+            guard let listed = try? await repo.sire("runs", "list", "--json"), listed.status == 0,
                 let runs = try? JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]],
                 runs.first?["status"] as? String == "running"
-            {
-                runID = runs.first?["id"] as? String
-            }
+            else { return nil }
+            return runs.first?["id"] as? String
         }
         let id = try #require(runID)
         // The first process is alive and holds the lease: resume must leave the run alone.
-        let resumed = try repo.sire("runs", "resume", id)
+        let resumed = try await repo.sire("runs", "resume", id)
         #expect(resumed.status == 1, "\(resumed)")
         #expect(resumed.stderr.contains("another process"), "\(resumed)")
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let shown = try repo.sire("runs", "show", id, "--json")
+        #expect(await process.exit().code == 0)
+        let shown = try await repo.sire("runs", "show", id, "--json")
         #expect(try shown.jsonObject()["status"] as? String == "succeeded")
     }
 }
 
 @Suite("crash recovery: any later engine start resumes", .serialized)
 struct LaterStartResumesTests {
-    @Test func aLaterRunCommandFinishesAnInterruptedRun() throws {
-        let repo = try GitFixture.committed([
+    @Test func aLaterRunCommandFinishesAnInterruptedRun() async throws {
+        let repo = try await GitFixture.committed([
             "workflows/crash.yaml": CrashRecoveryTests.workflow(branches: 2, length: 6),
             "workflows/hello.yaml":
                 "id: hello\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: { message: hi }\n",
         ])
         let log = repo.sandbox + "/steps.log"
-        let process = try SireBinary.start(["run", "crash", "--input", "log=\(log)"], in: repo.root)
-        let deadline = Date().addingTimeInterval(30)
-        while CrashRecoveryTests.lines(log).count < 4 && Date() < deadline { usleep(20_000) }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        usleep(300_000)
-        let other = try repo.sire("run", "hello")
+        let process = try await SireBinary.start(["run", "crash", "--input", "log=\(log)"], in: repo.root)
+        _ = await eventually(within: .seconds(30)) { CrashRecoveryTests.lines(log).count >= 4 }
+        await process.stop()
+        try await Task.sleep(for: .milliseconds(300))
+        let other = try await repo.sire("run", "hello")
         #expect(other.status == 0, "\(other)")
         #expect(other.stderr.contains("resumed interrupted run"), "\(other)")
-        let failed = try repo.sire("runs", "list", "--status", "running")
+        let failed = try await repo.sire("runs", "list", "--status", "running")
         #expect(failed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "no runs", "\(failed)")
         let counts = Dictionary(grouping: CrashRecoveryTests.lines(log), by: { $0 }).mapValues(\.count)
         #expect(counts.count == 12)

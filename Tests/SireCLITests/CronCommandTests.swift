@@ -4,13 +4,13 @@ import Testing
 
 @Suite("sire-git cron EXPR [--timezone TZ] [--from TIME] [-n N]")
 struct CronCommandTests {
-    private func cron(_ arguments: String...) throws -> SireBinary.Result {
-        try SireBinary.run(["cron"] + arguments, in: FileManager.default.temporaryDirectory.path)
+    private func cron(_ arguments: String...) async throws -> SireBinary.Result {
+        try await SireBinary.run(["cron"] + arguments, in: FileManager.default.temporaryDirectory.path)
     }
 
     @Test("the README example across the Paris spring-forward gap, exactly")
-    func parisSpringForward() throws {
-        let result = try cron(
+    func parisSpringForward() async throws {
+        let result = try await cron(
             "30 2 * * *", "--timezone", "Europe/Paris", "--from", "2026-03-28T00:00:00Z", "-n", "3")
         #expect(result.status == 0, "\(result)")
         #expect(
@@ -43,24 +43,24 @@ struct CronCommandTests {
                 ["2026-01-05T09:00:00-05:00", "2026-01-06T09:00:00-05:00"]
             ),
         ])
-    func fireTimes(arguments: [String], expected: [String]) throws {
-        let result = try SireBinary.run(
+    func fireTimes(arguments: [String], expected: [String]) async throws {
+        let result = try await SireBinary.run(
             ["cron"] + arguments, in: FileManager.default.temporaryDirectory.path)
         #expect(result.status == 0, "\(result)")
         #expect(result.lines == expected, "\(result)")
     }
 
     @Test("-n defaults to five times")
-    func defaultCount() throws {
-        let result = try cron("@daily", "--from", "2026-01-01T00:00:00Z")
+    func defaultCount() async throws {
+        let result = try await cron("@daily", "--from", "2026-01-01T00:00:00Z")
         #expect(result.status == 0, "\(result)")
         #expect(result.lines.count == 5)
         #expect(result.lines.last == "2026-01-06T00:00:00Z")
     }
 
     @Test("a bad expression exits 2 with the expression and a caret under the bad field")
-    func badExpression() throws {
-        let result = try cron("0 61 * * *", "--from", "2026-01-01T00:00:00Z")
+    func badExpression() async throws {
+        let result = try await cron("0 61 * * *", "--from", "2026-01-01T00:00:00Z")
         #expect(result.status == 2, "\(result)")
         #expect(result.stdout.isEmpty)
         let lines = result.errorLines
@@ -72,8 +72,8 @@ struct CronCommandTests {
     }
 
     @Test("a wrong field count exits 2 with a caret line")
-    func wrongFieldCount() throws {
-        let result = try cron("* * *")
+    func wrongFieldCount() async throws {
+        let result = try await cron("* * *")
         #expect(result.status == 2, "\(result)")
         #expect(result.errorLines.count == 3, "\(result)")
         #expect(
@@ -82,8 +82,8 @@ struct CronCommandTests {
     }
 
     @Test("an unknown time zone exits 2 and suggests the near one")
-    func unknownZone() throws {
-        let result = try cron("0 * * * *", "--timezone", "Europe/Pariss")
+    func unknownZone() async throws {
+        let result = try await cron("0 * * * *", "--timezone", "Europe/Pariss")
         #expect(result.status == 2, "\(result)")
         #expect(result.stdout.isEmpty)
         #expect(
@@ -98,8 +98,8 @@ struct CronCommandTests {
             "yesterday", "2026-01-01", "2026-01-01T00:00:00", "2026-13-01T00:00:00Z",
             "2026-02-30T00:00:00Z",
         ])
-    func badFrom(from: String) throws {
-        let result = try cron("0 * * * *", "--from", from)
+    func badFrom(from: String) async throws {
+        let result = try await cron("0 * * * *", "--from", from)
         #expect(result.status == 2, "\(result)")
         #expect(result.stdout.isEmpty, "\(result)")
         #expect(result.errorLines.count == 1, "\(result)")
@@ -107,16 +107,16 @@ struct CronCommandTests {
     }
 
     @Test("-n out of range exits 2", arguments: ["0", "-1", "10001"])
-    func badCount(n: String) throws {
-        let result = try SireBinary.run(
+    func badCount(n: String) async throws {
+        let result = try await SireBinary.run(
             ["cron", "0 * * * *", "-n", n], in: FileManager.default.temporaryDirectory.path)
         #expect(result.status == 2, "\(result)")
         #expect(result.stdout.isEmpty)
     }
 
     @Test("an expression that never fires prints nothing and exits 1")
-    func neverFires() throws {
-        let result = try cron("0 0 30 2 *", "--from", "2026-01-01T00:00:00Z", "-n", "1")
+    func neverFires() async throws {
+        let result = try await cron("0 0 30 2 *", "--from", "2026-01-01T00:00:00Z", "-n", "1")
         #expect(result.status == 1, "\(result)")
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("never fires"), "\(result)")

@@ -45,8 +45,8 @@ struct GraphCommandTests {
 
         """
 
-    private func repository() throws -> GitFixture {
-        try GitFixture.committed([
+    private func repository() async throws -> GitFixture {
+        try await GitFixture.committed([
             "workflows/pipeline.yaml": Self.pipeline,
             "workflows/edges.yaml": Self.edges,
             "workflows/bad.yaml": Workflows.unknownBuiltin("bad"),
@@ -54,9 +54,9 @@ struct GraphCommandTests {
     }
 
     @Test("dot: solid edges from needs, a dashed on_error edge to the goto handler")
-    func dotFromNeeds() throws {
-        let repo = try repository()
-        let result = try repo.sire("graph", "pipeline", "--format", "dot")
+    func dotFromNeeds() async throws {
+        let repo = try await repository()
+        let result = try await repo.sire("graph", "pipeline", "--format", "dot")
         #expect(result.status == 0, "\(result)")
         let lines = result.lines
         #expect(lines.first == #"digraph "pipeline" {"#)
@@ -74,18 +74,18 @@ struct GraphCommandTests {
     }
 
     @Test("dot is the default format")
-    func dotDefault() throws {
-        let repo = try repository()
-        let explicit = try repo.sire("graph", "pipeline", "--format", "dot")
-        let implicit = try repo.sire("graph", "pipeline")
+    func dotDefault() async throws {
+        let repo = try await repository()
+        let explicit = try await repo.sire("graph", "pipeline", "--format", "dot")
+        let implicit = try await repo.sire("graph", "pipeline")
         #expect(implicit.status == 0)
         #expect(implicit.stdout == explicit.stdout)
     }
 
     @Test("dot node labels break the line between the step id and its tool")
-    func dotLabelLineBreak() throws {
-        let repo = try repository()
-        let result = try repo.sire("graph", "pipeline")
+    func dotLabelLineBreak() async throws {
+        let repo = try await repository()
+        let result = try await repo.sire("graph", "pipeline")
         let node = try #require(
             result.lines.first { $0.hasPrefix(#"  "fetch" [label="#) }, "\(result)")
         // In a Graphviz escString `\n` is a line break; `\\n` is a literal backslash then `n`.
@@ -94,9 +94,9 @@ struct GraphCommandTests {
     }
 
     @Test("dot: edges from the Sire edges list")
-    func dotFromEdges() throws {
-        let repo = try repository()
-        let result = try repo.sire("graph", "sire-edges")
+    func dotFromEdges() async throws {
+        let repo = try await repository()
+        let result = try await repo.sire("graph", "sire-edges")
         #expect(result.status == 0, "\(result)")
         #expect(
             result.lines.filter { $0.contains("->") } == [
@@ -106,9 +106,9 @@ struct GraphCommandTests {
     }
 
     @Test("mermaid: a flowchart with labelled nodes, needs edges and a dotted on_error edge")
-    func mermaid() throws {
-        let repo = try repository()
-        let result = try repo.sire("graph", "pipeline", "--format", "mermaid")
+    func mermaid() async throws {
+        let repo = try await repository()
+        let result = try await repo.sire("graph", "pipeline", "--format", "mermaid")
         #expect(result.status == 0, "\(result)")
         #expect(
             result.lines == [
@@ -124,9 +124,9 @@ struct GraphCommandTests {
     }
 
     @Test("mermaid from the Sire edges list")
-    func mermaidFromEdges() throws {
-        let repo = try repository()
-        let result = try repo.sire("graph", "sire-edges", "--format", "mermaid")
+    func mermaidFromEdges() async throws {
+        let repo = try await repository()
+        let result = try await repo.sire("graph", "sire-edges", "--format", "mermaid")
         #expect(result.status == 0, "\(result)")
         #expect(
             result.lines.filter { $0.contains("-->") } == ["  s0 --> s1", "  s1 --> s2"],
@@ -134,9 +134,9 @@ struct GraphCommandTests {
     }
 
     @Test("a workflow can be named by its file path, and read at a revision")
-    func pathAndRevision() throws {
-        let repo = try repository()
-        let byPath = try repo.sire("graph", "workflows/pipeline.yaml")
+    func pathAndRevision() async throws {
+        let repo = try await repository()
+        let byPath = try await repo.sire("graph", "workflows/pipeline.yaml")
         #expect(byPath.status == 0, "\(byPath)")
         #expect(byPath.lines.first == #"digraph "pipeline" {"#)
 
@@ -144,18 +144,18 @@ struct GraphCommandTests {
         try repo.write(
             "workflows/pipeline.yaml",
             Self.pipeline.replacingOccurrences(of: "    on_error: { goto: alert }\n", with: ""))
-        let workTree = try repo.sire("graph", "pipeline")
+        let workTree = try await repo.sire("graph", "pipeline")
         #expect(workTree.status == 0, "\(workTree)")
         #expect(!workTree.stdout.contains("on_error"), "\(workTree)")
-        let atHead = try repo.sire("graph", "pipeline", "--rev", "HEAD")
+        let atHead = try await repo.sire("graph", "pipeline", "--rev", "HEAD")
         #expect(atHead.status == 0, "\(atHead)")
         #expect(atHead.stdout.contains(#""upload" -> "alert" [style=dashed"#), "\(atHead)")
     }
 
     @Test("an unknown workflow id exits 2 with a did-you-mean suggestion")
-    func unknownID() throws {
-        let repo = try repository()
-        let result = try repo.sire("graph", "pipelin")
+    func unknownID() async throws {
+        let repo = try await repository()
+        let result = try await repo.sire("graph", "pipelin")
         #expect(result.status == 2, "\(result)")
         #expect(result.stdout.isEmpty)
         #expect(
@@ -164,9 +164,9 @@ struct GraphCommandTests {
     }
 
     @Test("an invalid workflow exits 1 and prints its diagnostics instead of a graph")
-    func invalidWorkflow() throws {
-        let repo = try repository()
-        let result = try repo.sire("graph", "bad", "--format", "mermaid")
+    func invalidWorkflow() async throws {
+        let repo = try await repository()
+        let result = try await repo.sire("graph", "bad", "--format", "mermaid")
         #expect(result.status == 1, "\(result)")
         #expect(!result.stdout.contains("flowchart"))
         #expect(
@@ -178,8 +178,8 @@ struct GraphCommandTests {
     }
 
     @Test("a cyclic workflow exits 1 with the cycle diagnostic")
-    func cyclicWorkflow() throws {
-        let repo = try GitFixture.committed([
+    func cyclicWorkflow() async throws {
+        let repo = try await GitFixture.committed([
             "workflows/loop.yaml": """
             id: loop
             steps:
@@ -192,7 +192,7 @@ struct GraphCommandTests {
 
             """
         ])
-        let result = try repo.sire("graph", "loop")
+        let result = try await repo.sire("graph", "loop")
         #expect(result.status == 1, "\(result)")
         #expect(diagnosticLines(result.stdout).contains { $0.hasSuffix("[cycle]") }, "\(result)")
         #expect(!result.stdout.contains("digraph"))

@@ -5,10 +5,9 @@ import Testing
 @Suite("Ledger commands")
 struct LedgerCommandTests {
     /// The lines of a commit's note in `ref`, via stock git; `[]` when it has none.
-    static func notes(_ fixture: GitFixture, _ rev: String, ref: String = "sire/runs", in directory: String? = nil)
-        -> [String]
+    static func notes(_ fixture: GitFixture, _ rev: String, ref: String = "sire/runs", in directory: String? = nil) async -> [String]
     {
-        let text = (try? fixture.git(["notes", "--ref=\(ref)", "show", rev], in: directory)) ?? ""
+        let text = (try? await fixture.git(["notes", "--ref=\(ref)", "show", rev], in: directory)) ?? ""
         return text.split(separator: "\n").map(String.init)
     }
 
@@ -20,40 +19,40 @@ struct LedgerCommandTests {
     }
 
     @Test("sire-git run records the run in the ledger, on the commit it ran")
-    func runIsRecorded() throws {
-        let fixture = try GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])
-        let result = try fixture.sire("run", "hello")
+    func runIsRecorded() async throws {
+        let fixture = try await GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])
+        let result = try await fixture.sire("run", "hello")
         #expect(result.status == 0, "\(result)")
 
-        let notes = Self.notes(fixture, "HEAD")
+        let notes = await Self.notes(fixture, "HEAD")
         #expect(notes.count == 1)
         #expect(Self.field(notes[0], "kind") == "run")
         #expect(Self.field(notes[0], "workflow") == "hello")
         #expect(Self.field(notes[0], "status") == "succeeded")
-        #expect(Self.field(notes[0], "commit") == (try fixture.git("rev-parse HEAD")))
-        let log = try fixture.git(["log", "--notes=sire/runs", "-1"])
+        #expect(Self.field(notes[0], "commit") == (try await fixture.git("rev-parse HEAD")))
+        let log = try await fixture.git(["log", "--notes=sire/runs", "-1"])
         #expect(log.contains("Notes (sire/runs):"))
         // No git identity configured (hermetic HOME): the notes commit is sire-git's.
         #expect(
-            try fixture.git(["log", "-1", "--format=%an <%ae>", "refs/notes/sire/runs"])
+            try await fixture.git(["log", "-1", "--format=%an <%ae>", "refs/notes/sire/runs"])
                 == "sire-git <sire-git@localhost>")
     }
 
     @Test("check --write-note records what is valid at head")
-    func checkWritesNote() throws {
-        let fixture = try GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])
+    func checkWritesNote() async throws {
+        let fixture = try await GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])
         try fixture.write("workflows/broken.yaml", Workflows.unknownBuiltin("broken"))
-        try fixture.commit("add a broken workflow")
+        try await fixture.commit("add a broken workflow")
 
-        let result = try fixture.sire("check", "--base", "HEAD~1", "--write-note")
+        let result = try await fixture.sire("check", "--base", "HEAD~1", "--write-note")
         #expect(result.status == 1, "\(result)")
 
-        let notes = Self.notes(fixture, "HEAD", ref: "sire/checks")
+        let notes = await Self.notes(fixture, "HEAD", ref: "sire/checks")
         #expect(notes.count == 1)
         let record = try #require(try JSONSerialization.jsonObject(with: Data(notes[0].utf8)) as? [String: Any])
         #expect(record["kind"] as? String == "check")
         #expect(record["source"] as? String == "check")
-        #expect(record["base"] as? String == (try fixture.git("rev-parse HEAD~1")))
+        #expect(record["base"] as? String == (try await fixture.git("rev-parse HEAD~1")))
         let workflows = try #require(record["workflows"] as? [String: [String: Any]])
         #expect(workflows["hello"]?["valid"] as? Bool == true)
         #expect(workflows["broken"]?["valid"] as? Bool == false)
@@ -62,29 +61,30 @@ struct LedgerCommandTests {
     }
 
     @Test("four processes writing 100 records each to one repository lose none")
-    func concurrentWriters() throws {
-        let fixture = try GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])
-        for index in 0..<3 { try fixture.commit("base \(index)") }
-        let made = try shell(
+    func concurrentWriters() async throws {
+        let fixture = try await GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])
+        for index in 0..<3 { try await fixture.commit("base \(index)") }
+        let made = try await shell(
             "for i in $(seq 100); do git commit --quiet --allow-empty -m c$i || exit 1; done; git rev-list -100 HEAD",
             in: fixture.root)
         let commits = made.split(separator: "\n").map(String.init)
         try #require(commits.count == 100)
-        let bases = try (0..<4).map { try fixture.git("rev-parse HEAD~\(100 + $0)") }
+        var bases: [String] = []
+        for index in 0..<4 { bases.append(try await fixture.git("rev-parse HEAD~\(100 + index)")) }
 
         // Each writer checks the same 100 commits against its own base, so every record differs.
-        let writers = try bases.map { base in
+        var writers: [ChildProcess] = []
+        for base in bases {
             let loop = commits.map { "\"$SIRE\" check --base \(base) --head \($0) --write-note >/dev/null || exit 1" }
-            return try startShell(loop.joined(separator: "\n"), in: fixture.root)
+            writers.append(try await startShell(loop.joined(separator: "\n"), in: fixture.root))
         }
         for writer in writers {
-            writer.waitUntilExit()
-            #expect(writer.terminationStatus == 0)
+            #expect(await writer.exit().code == 0)
         }
 
         var total = 0
         for commit in commits {
-            let lines = Self.notes(fixture, commit, ref: "sire/checks")
+            let lines = await Self.notes(fixture, commit, ref: "sire/checks")
             #expect(Set(lines.compactMap { Self.field($0, "base") }) == Set(bases), "commit \(commit)")
             total += lines.count
         }
@@ -92,87 +92,82 @@ struct LedgerCommandTests {
     }
 
     @Test("notes sync between two clones leaves both with every record, retrying a refused push after a merge")
-    func syncBetweenClones() throws {
-        let work = try GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])
-        try work.commit("second")
+    func syncBetweenClones() async throws {
+        let work = try await GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])
+        try await work.commit("second")
         // A local push needs a bare remote, as a real server has.
         let origin = work.sandbox + "/origin.git", a = work.sandbox + "/a", b = work.sandbox + "/b"
-        try work.git(["clone", "--quiet", "--bare", work.root, origin], in: work.sandbox)
-        try work.git(["clone", "--quiet", origin, a], in: work.sandbox)
-        try work.git(["clone", "--quiet", origin, b], in: work.sandbox)
+        try await work.git(["clone", "--quiet", "--bare", work.root, origin], in: work.sandbox)
+        try await work.git(["clone", "--quiet", origin, a], in: work.sandbox)
+        try await work.git(["clone", "--quiet", origin, b], in: work.sandbox)
 
-        #expect(try SireBinary.run(["run", "hello"], in: a).status == 0)
-        #expect(try SireBinary.run(["run", "hello"], in: b).status == 0)
-        #expect(try SireBinary.run(["check", "--base", "HEAD~1", "--write-note"], in: a).status == 0)
-        #expect(try SireBinary.run(["check", "--base", "HEAD", "--write-note"], in: b).status == 0)
+        #expect(try await SireBinary.run(["run", "hello"], in: a).status == 0)
+        #expect(try await SireBinary.run(["run", "hello"], in: b).status == 0)
+        #expect(try await SireBinary.run(["check", "--base", "HEAD~1", "--write-note"], in: a).status == 0)
+        #expect(try await SireBinary.run(["check", "--base", "HEAD", "--write-note"], in: b).status == 0)
 
-        let first = try SireBinary.run(["notes", "sync"], in: a)
+        let first = try await SireBinary.run(["notes", "sync"], in: a)
         #expect(first.status == 0, "\(first)")
         // b pushes without fetching: origin refuses (non-fast-forward), b merges and retries.
-        let push = try SireBinary.run(["notes", "push"], in: b)
+        let push = try await SireBinary.run(["notes", "push"], in: b)
         #expect(push.status == 0, "\(push)")
         #expect(push.stdout.contains("after merging"), "\(push)")
-        let last = try SireBinary.run(["notes", "sync", "origin"], in: a)
+        let last = try await SireBinary.run(["notes", "sync", "origin"], in: a)
         #expect(last.status == 0, "\(last)")
 
         for directory in [a, b, origin] {
-            let runs = Self.notes(work, "HEAD", in: directory)
+            let runs = await Self.notes(work, "HEAD", in: directory)
             #expect(runs.count == 2, "\(directory): \(runs)")
             #expect(Set(runs.compactMap { Self.field($0, "run") }).count == 2)
-            let checks = Self.notes(work, "HEAD", ref: "sire/checks", in: directory)
+            let checks = await Self.notes(work, "HEAD", ref: "sire/checks", in: directory)
             #expect(checks.count == 2, "\(directory): \(checks)")
         }
         // The ledger moved by fast-forwards and merges only, so both clones end at origin's.
-        let tip = try work.git(["rev-parse", "refs/notes/sire/runs"], in: origin)
-        #expect(try work.git(["rev-parse", "refs/notes/sire/runs"], in: a) == tip)
-        #expect(try work.git(["merge-base", "--is-ancestor", "refs/notes/sire/runs", tip], in: b) == "")
+        let tip = try await work.git(["rev-parse", "refs/notes/sire/runs"], in: origin)
+        #expect(try await work.git(["rev-parse", "refs/notes/sire/runs"], in: a) == tip)
+        #expect(try await work.git(["merge-base", "--is-ancestor", "refs/notes/sire/runs", tip], in: b) == "")
     }
 
     @Test("reindex into an empty state directory reproduces runs list")
-    func reindex() throws {
-        let fixture = try GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])
-        #expect(try fixture.sire("run", "hello").status == 0)
-        try fixture.commit("second")
-        #expect(try fixture.sire("run", "hello").status == 0)
-        let original = try fixture.sire("runs", "list")
+    func reindex() async throws {
+        let fixture = try await GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])
+        #expect(try await fixture.sire("run", "hello").status == 0)
+        try await fixture.commit("second")
+        #expect(try await fixture.sire("run", "hello").status == 0)
+        let original = try await fixture.sire("runs", "list")
         #expect(original.lines.count == 2, "\(original)")
 
         let state = fixture.sandbox + "/fresh-state"
-        let imported = try fixture.sire("reindex", "--state", state)
+        let imported = try await fixture.sire("reindex", "--state", state)
         #expect(imported.status == 0, "\(imported)")
         #expect(imported.stdout.contains("imported 2 runs"))
-        #expect(try fixture.sire("runs", "list", "--state", state).stdout == original.stdout)
-        let shown = try fixture.sire("runs", "show", "--state", state, String(original.lines[0].prefix { $0 != " " }))
+        #expect(try await fixture.sire("runs", "list", "--state", state).stdout == original.stdout)
+        let shown = try await fixture.sire("runs", "show", "--state", state, String(original.lines[0].prefix { $0 != " " }))
         #expect(shown.status == 0, "\(shown)")
         #expect(shown.stdout.contains("greet"))
 
-        let again = try fixture.sire("reindex", "--state", state)
+        let again = try await fixture.sire("reindex", "--state", state)
         #expect(again.stdout.contains("imported 0 runs, skipped 2"))
     }
 }
 
 /// Runs `command` with `sh -c` in `directory`, with git's hermetic identity; returns stdout.
-private func shell(_ command: String, in directory: String) throws -> String {
-    let process = try startShell(command, in: directory, output: true)
-    let data = (process.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw CocoaError(.executableLoad) }
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+private func shell(_ command: String, in directory: String) async throws -> String {
+    let result = try await ChildProcess.run(
+        "/bin/sh", ["-c", command], in: directory, environment: shellEnvironment(directory))
+    guard result.status == 0 else { throw CocoaError(.executableLoad) }
+    return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
-private func startShell(_ command: String, in directory: String, output: Bool = false) throws -> Process {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", command]
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    process.environment = [
+private func startShell(_ command: String, in directory: String) async throws -> ChildProcess {
+    try await ChildProcess("/bin/sh", ["-c", command], in: directory, environment: shellEnvironment(directory))
+}
+
+private func shellEnvironment(_ directory: String) -> [String: String] {
+    [
         "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": directory,
         "GIT_CONFIG_NOSYSTEM": "1", "TZ": "UTC", "SIRE": SireBinary.path,
         "GIT_AUTHOR_NAME": "A", "GIT_AUTHOR_EMAIL": "a@example.com", "GIT_COMMITTER_NAME": "C",
         "GIT_COMMITTER_EMAIL": "c@example.com",
     ]
-    process.standardOutput = output ? Pipe() : FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    return process
 }

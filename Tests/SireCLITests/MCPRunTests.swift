@@ -8,12 +8,12 @@ import Testing
 struct MCPRunTests {
     static let peer = MCPPeerServer.script
 
-    private func repository(workflow: String, server: MCPPeerServer) throws -> GitFixture {
-        try GitFixture.committed([
+    private func repository(workflow: String, server: MCPPeerServer) async throws -> GitFixture {
+        try await GitFixture.committed([
             "tools/mcp_peer.py": try String(contentsOfFile: Self.peer, encoding: .utf8),
             "sire.yaml": """
             servers:
-              local: { command: [python3, tools/mcp_peer.py, stdio], env: { PEER_ENV: from-sire-yaml } }
+              local: { command: ["\(TestPython.path)", tools/mcp_peer.py, stdio], env: { PEER_ENV: from-sire-yaml } }
               remote: { url: "\(server.url)", headers: { X-Token: "{{ secrets.TOKEN }}" } }
 
             """,
@@ -21,17 +21,17 @@ struct MCPRunTests {
         ])
     }
 
-    private func steps(_ repo: GitFixture, _ run: SireBinary.Result) throws -> [String: [String: Any]] {
+    private func steps(_ repo: GitFixture, _ run: SireBinary.Result) async throws -> [String: [String: Any]] {
         let id = try #require(try run.jsonObject()["id"] as? String, "\(run)")
-        let shown = try repo.sire("runs", "show", id, "--json").jsonObject()
+        let shown = try await repo.sire("runs", "show", id, "--json").jsonObject()
         return try #require(shown["steps"] as? [String: [String: Any]])
     }
 
-    @Test func stepsOnTwoServersPassOutputsAlongAndACrashedServerIsRestarted() throws {
-        let server = try MCPPeerServer(json: false)
+    @Test func stepsOnTwoServersPassOutputsAlongAndACrashedServerIsRestarted() async throws {
+        let server = try await MCPPeerServer(json: false)
         let marker = NSTemporaryDirectory() + "mcp-run-crash-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: marker) }
-        let repo = try repository(
+        let repo = try await repository(
             workflow: """
                 id: flow
                 steps:
@@ -59,10 +59,10 @@ struct MCPRunTests {
                     tool: mcp://remote/stats
 
                 """, server: server)
-        let run = try SireBinary.run(
+        let run = try await SireBinary.run(
             ["run", "flow", "--json"], in: repo.root, environment: ["SIRE_SECRET_TOKEN": "s3cret"])
         #expect(run.status == 0, "\(run)")
-        let steps = try steps(repo, run)
+        let steps = try await steps(repo, run)
         #expect((steps["second"]?["output"] as? [String: Any])?["sum"] as? Int == 15)
         #expect((steps["third"]?["output"] as? [String: Any])?["value"] as? String == "total 15")
         #expect(steps["flaky"]?["attempts"] as? Int == 2, "\(steps["flaky"] ?? [:])")
@@ -77,9 +77,9 @@ struct MCPRunTests {
         #expect(remote["token"] as? String == "***", "\(remote)")
     }
 
-    @Test func aHungToolTimesOutAndAnIsErrorResultFailsItsStep() throws {
-        let server = try MCPPeerServer(json: true)
-        let repo = try repository(
+    @Test func aHungToolTimesOutAndAnIsErrorResultFailsItsStep() async throws {
+        let server = try await MCPPeerServer(json: true)
+        let repo = try await repository(
             workflow: """
                 id: flow
                 steps:
@@ -95,9 +95,9 @@ struct MCPRunTests {
 
                 """, server: server)
         let start = Date()
-        let run = try repo.sire("run", "flow", "--json")
+        let run = try await repo.sire("run", "flow", "--json")
         #expect(Date().timeIntervalSince(start) < 30)
-        let steps = try steps(repo, run)
+        let steps = try await steps(repo, run)
         #expect(steps["hung"]?["status"] as? String == "failed")
         #expect((steps["hung"]?["error"] as? String)?.contains("timed out") == true, "\(steps["hung"] ?? [:])")
         #expect(steps["broken"]?["status"] as? String == "failed")
@@ -106,10 +106,10 @@ struct MCPRunTests {
         #expect(steps["broken"]?["attempts"] as? Int == 1)
     }
 
-    @Test func serverCheckoutsUnusedForAnHourAreRemovedWhenANewOneIsMade() throws {
-        let repo = try GitFixture.committed([
+    @Test func serverCheckoutsUnusedForAnHourAreRemovedWhenANewOneIsMade() async throws {
+        let repo = try await GitFixture.committed([
             "tools/mcp_peer.py": try String(contentsOfFile: Self.peer, encoding: .utf8),
-            "sire.yaml": "servers:\n  local: { command: [python3, tools/mcp_peer.py, stdio] }\n",
+            "sire.yaml": "servers:\n  local: { command: [\"\(TestPython.path)\", tools/mcp_peer.py, stdio] }\n",
             "workflows/flow.yaml": """
             id: flow
             steps:
@@ -128,9 +128,9 @@ struct MCPRunTests {
         }
         try FileManager.default.setAttributes(
             [.modificationDate: Date().addingTimeInterval(-7200)], ofItemAtPath: stale)
-        let run = try repo.sire("run", "flow")
+        let run = try await repo.sire("run", "flow")
         #expect(run.status == 0, "\(run)")
-        let head = try repo.git("rev-parse HEAD")
+        let head = try await repo.git("rev-parse HEAD")
         #expect(FileManager.default.fileExists(atPath: root + "/" + head + "/tools/mcp_peer.py"))
         #expect(!FileManager.default.fileExists(atPath: stale), "an unused checkout stayed")
         #expect(FileManager.default.fileExists(atPath: recent), "a recently used checkout was removed")

@@ -37,8 +37,8 @@ struct MCPServeTests {
     ]
 
     /// Runs the client against `sire-git mcp` in `repo`.
-    private func client(_ repo: GitFixture, _ operations: String) throws -> [[String: Any]] {
-        try MCPClientPeer.run(
+    private func client(_ repo: GitFixture, _ operations: String) async throws -> [[String: Any]] {
+        try await MCPClientPeer.run(
             ["stdio", "--", SireBinary.path, "mcp", "--repo", repo.root], operations: operations, in: repo.root)
     }
 
@@ -47,9 +47,9 @@ struct MCPServeTests {
         return try #require(result["structured"] as? [String: Any], "\(result)")
     }
 
-    @Test func listsSixToolsWithClosedInputSchemasAndOutputSchemas() throws {
-        let repo = try GitFixture.committed(Self.workflows)
-        let results = try client(repo, #"[{"op": "list"}]"#)
+    @Test func listsSixToolsWithClosedInputSchemasAndOutputSchemas() async throws {
+        let repo = try await GitFixture.committed(Self.workflows)
+        let results = try await client(repo, #"[{"op": "list"}]"#)
         let tools = try #require(results.first?["tools"] as? [[String: Any]])
         #expect(
             tools.compactMap { $0["name"] as? String }
@@ -72,10 +72,10 @@ struct MCPServeTests {
         #expect((status["annotations"] as? [String: Any])?["readOnlyHint"] as? Bool == true)
     }
 
-    @Test func startsARunAndWatchesItToTheEndThenTheLedgerHoldsIt() throws {
-        let repo = try GitFixture.committed(Self.workflows)
-        let head = try repo.git("rev-parse HEAD")
-        let results = try client(
+    @Test func startsARunAndWatchesItToTheEndThenTheLedgerHoldsIt() async throws {
+        let repo = try await GitFixture.committed(Self.workflows)
+        let head = try await repo.git("rev-parse HEAD")
+        let results = try await client(
             repo,
             """
             [{"op": "call", "tool": "run_workflow", "args": {"workflow": "hello", "inputs": {"name": "ada"}}},
@@ -104,21 +104,21 @@ struct MCPServeTests {
         #expect(seqs == seqs.sorted() && Set(seqs).count == seqs.count, "events repeat or go back: \(seqs)")
         #expect(events.contains { ($0["data"] as? [String: Any])?["message"] as? String == "hello ada" })
         // The run is in the index and, once the server has gone, in the ledger of its commit.
-        let shown = try repo.sire("runs", "show", id, "--json")
+        let shown = try await repo.sire("runs", "show", id, "--json")
         #expect(shown.status == 0, "\(shown)")
-        let note = try repo.git(["notes", "--ref=sire/runs", "show", head])
+        let note = try await repo.git(["notes", "--ref=sire/runs", "show", head])
         #expect(note.contains(id))
         #expect(note.contains(#""status":"succeeded""#))
     }
 
-    @Test func waitsForARunWithProgressAndPinsTheRequestedRevision() throws {
-        let repo = try GitFixture.committed(Self.workflows)
-        let first = try repo.git("rev-parse HEAD")
+    @Test func waitsForARunWithProgressAndPinsTheRequestedRevision() async throws {
+        let repo = try await GitFixture.committed(Self.workflows)
+        let first = try await repo.git("rev-parse HEAD")
         try repo.write(
             "workflows/hello.yaml",
             Self.workflows["workflows/hello.yaml"]!.replacingOccurrences(of: "hello {{", with: "bonjour {{"))
-        try repo.commit("french")
-        let results = try client(
+        try await repo.commit("french")
+        let results = try await client(
             repo,
             """
             [{"op": "call", "tool": "run_workflow", "args": {"workflow": "hello", "wait_seconds": 30}, "progress": true},
@@ -140,11 +140,11 @@ struct MCPServeTests {
         #expect((oldSteps["greet"]?["output"] as? [String: Any])?["message"] as? String == "hello old")
     }
 
-    @Test func aRetriedCallWithTheSameIdempotencyKeyGetsTheSameRun() throws {
-        let repo = try GitFixture.committed(Self.workflows)
+    @Test func aRetriedCallWithTheSameIdempotencyKeyGetsTheSameRun() async throws {
+        let repo = try await GitFixture.committed(Self.workflows)
         let call =
             #"{"op": "call", "tool": "run_workflow", "args": {"workflow": "hello", "idempotency_key": "agent-42", "wait_seconds": 20}}"#
-        let results = try client(
+        let results = try await client(
             repo,
             """
             [\(call), \(call),
@@ -157,11 +157,11 @@ struct MCPServeTests {
         #expect(again["launch"] as? String == "existing")
         #expect(again["id"] as? String == first["id"] as? String)
         #expect(other["id"] as? String != first["id"] as? String)
-        let listed = try repo.sire("runs", "list", "--json").stdout
+        let listed = try await repo.sire("runs", "list", "--json").stdout
         #expect(listed.components(separatedBy: #""workflow": "hello""#).count - 1 == 2, "\(listed)")
     }
 
-    @Test func validatesProposedYAMLWithPositionsAndListsWhatIsDefined() throws {
+    @Test func validatesProposedYAMLWithPositionsAndListsWhatIsDefined() async throws {
         var files = Self.workflows
         files["workflows/broken.yaml"] = """
             id: broken
@@ -170,8 +170,8 @@ struct MCPServeTests {
                 tool: sire:local/nope
 
             """
-        let repo = try GitFixture.committed(files)
-        let results = try client(
+        let repo = try await GitFixture.committed(files)
+        let results = try await client(
             repo,
             """
             [{"op": "call", "tool": "validate",
@@ -211,9 +211,9 @@ struct MCPServeTests {
         #expect((results[4]["text"] as? String)?.contains("relative to the repository root") == true)
     }
 
-    @Test func badCallsGetPreciseErrorsAndNothingRuns() throws {
-        let repo = try GitFixture.committed(Self.workflows)
-        let results = try client(
+    @Test func badCallsGetPreciseErrorsAndNothingRuns() async throws {
+        let repo = try await GitFixture.committed(Self.workflows)
+        let results = try await client(
             repo,
             """
             [{"op": "call", "tool": "run_workflow", "args": {"workflow": "helo"}},
@@ -237,12 +237,12 @@ struct MCPServeTests {
         #expect(failure(5).contains("no-such-branch"))
         let protocolError = try #require(results[6]["protocolError"] as? String, "\(results[6])")
         #expect(protocolError.contains("did you mean 'run_workflow'"))
-        #expect(try repo.sire("runs", "list", "--json").stdout.contains("\"id\"") == false)
+        #expect(try await repo.sire("runs", "list", "--json").stdout.contains("\"id\"") == false)
     }
 
-    @Test func cancelsARunningRun() throws {
-        let repo = try GitFixture.committed(Self.workflows)
-        let results = try client(
+    @Test func cancelsARunningRun() async throws {
+        let repo = try await GitFixture.committed(Self.workflows)
+        let results = try await client(
             repo,
             """
             [{"op": "call", "tool": "run_workflow", "args": {"workflow": "slow"}},
@@ -262,48 +262,38 @@ struct MCPServeTests {
         #expect(again["status"] as? String == "cancelled")
     }
 
-    @Test func aRunStillGoingWhenTheClientLeavesFinishesAndIsRecorded() throws {
-        let repo = try GitFixture.committed(Self.workflows)
-        let head = try repo.git("rev-parse HEAD")
-        let results = try client(
+    @Test func aRunStillGoingWhenTheClientLeavesFinishesAndIsRecorded() async throws {
+        let repo = try await GitFixture.committed(Self.workflows)
+        let head = try await repo.git("rev-parse HEAD")
+        let results = try await client(
             repo, #"[{"op": "call", "tool": "run_workflow", "args": {"workflow": "slow"}}]"#)
         let id = try #require(try structured(results[0])["id"] as? String)
         // The client closed stdin at once; the server drained the run before it exited.
-        let shown = try repo.sire("runs", "show", id, "--json")
+        let shown = try await repo.sire("runs", "show", id, "--json")
         #expect(shown.stdout.contains(#""status": "succeeded""#), "\(shown)")
-        #expect(try repo.git(["notes", "--ref=sire/runs", "show", head]).contains(id))
-        let status = try client(repo, #"[{"op": "call", "tool": "commit_status"}]"#)
+        #expect(try await repo.git(["notes", "--ref=sire/runs", "show", head]).contains(id))
+        let status = try await client(repo, #"[{"op": "call", "tool": "commit_status"}]"#)
         let runs = try #require(try structured(status[0])["runs"] as? [[String: Any]])
         #expect(runs.contains { $0["id"] as? String == id && $0["status"] as? String == "succeeded" }, "\(runs)")
     }
 
     /// Pipes `requests` (JSON-RPC lines) into `sire-git mcp ARGS` and reads its answers once it exits.
-    private func pipe(_ repo: GitFixture, _ requests: String, arguments: [String] = []) throws
+    private func pipe(_ repo: GitFixture, _ requests: String, arguments: [String] = []) async throws
         -> (status: Int32, answers: [[String: Any]], elapsed: Duration)
     {
-        let input = repo.sandbox + "/requests-\(UUID().uuidString).jsonl"
-        try requests.write(toFile: input, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: SireBinary.path)
-        process.arguments = ["mcp", "--repo", repo.root] + arguments
-        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: input))
-        let output = input + ".out"
-        _ = FileManager.default.createFile(atPath: output, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        process.standardError = FileHandle.nullDevice
         let started = ContinuousClock.now
-        try process.run()
-        process.waitUntilExit()
+        let result = try await ChildProcess.run(
+            SireBinary.path, ["mcp", "--repo", repo.root] + arguments, in: repo.root, input: requests)
         let elapsed = ContinuousClock.now - started
-        let answers = try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").map { line in
+        let answers = try result.stdout.split(separator: "\n").map { line in
             try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         }
-        return (process.terminationStatus, answers, elapsed)
+        return (result.status, answers, elapsed)
     }
 
-    @Test func requestsSentBeforeStdinClosesAreAllAnswered() throws {
-        let repo = try GitFixture.committed(Self.workflows)
-        let (status, answers, _) = try pipe(
+    @Test func requestsSentBeforeStdinClosesAreAllAnswered() async throws {
+        let repo = try await GitFixture.committed(Self.workflows)
+        let (status, answers, _) = try await pipe(
             repo,
             """
             {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"pipe","version":"1"}}}
@@ -319,7 +309,7 @@ struct MCPServeTests {
         #expect(answers.contains { $0["id"] as? String == "three" })
     }
 
-    @Test func aLongWaitDoesNotHoldTheServerPastTheDrainTimeoutAndTheRunStaysResumable() throws {
+    @Test func aLongWaitDoesNotHoldTheServerPastTheDrainTimeoutAndTheRunStaysResumable() async throws {
         var files = Self.workflows
         files["workflows/sleepy.yaml"] = """
             id: sleepy
@@ -329,8 +319,8 @@ struct MCPServeTests {
                 params: { duration: 4s }
 
             """
-        let repo = try GitFixture.committed(files)
-        let (status, answers, elapsed) = try pipe(
+        let repo = try await GitFixture.committed(files)
+        let (status, answers, elapsed) = try await pipe(
             repo,
             """
             {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"run_workflow","arguments":{"workflow":"sleepy","wait_seconds":600}}}
@@ -339,11 +329,11 @@ struct MCPServeTests {
         #expect(status == 0)
         #expect(answers.isEmpty, "the wait was cut short, not answered: \(answers)")
         #expect(elapsed < .seconds(3), "\(elapsed)")
-        let listed = try repo.sire("runs", "list", "--json").stdout
+        let listed = try await repo.sire("runs", "list", "--json").stdout
         #expect(listed.contains(#""status": "running""#), "\(listed)")
-        let resumed = try repo.sire("runs", "resume")
+        let resumed = try await repo.sire("runs", "resume")
         #expect(resumed.status == 0, "\(resumed)")
-        #expect(try repo.sire("runs", "list", "--json").stdout.contains(#""status": "succeeded""#))
+        #expect(try await repo.sire("runs", "list", "--json").stdout.contains(#""status": "succeeded""#))
     }
 
     @Test func aKilledServersRunIsFinishedByTheNextOneWithoutRepeatingCompletedSteps() async throws {
@@ -362,51 +352,46 @@ struct MCPServeTests {
                 params: { argv: [sh, -c, "sleep 2; echo second >> \(stepLog)"] }
 
             """
-        let repo = try GitFixture.committed(files)
-        let head = try repo.git("rev-parse HEAD")
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: SireBinary.path)
-        server.arguments = ["mcp", "--repo", repo.root]
+        let repo = try await GitFixture.committed(files)
+        let head = try await repo.git("rev-parse HEAD")
         let input = Pipe()
-        let output = Pipe()
-        server.standardInput = input
-        server.standardOutput = output
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let output = repo.sandbox + "/mcp-answers"
+        let server = try await ChildProcess(
+            SireBinary.path, ["mcp", "--repo", repo.root], in: repo.root, input: .pipe(input), output: output,
+            error: "/dev/null")
+        defer { server.signal(SIGKILL) }
         input.fileHandleForWriting.write(
             Data(
                 #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"run_workflow","arguments":{"workflow":"twostep"}}}"#
                     .utf8 + [10]))
-        var answer = Data()
-        while !answer.contains(10) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            answer.append(chunk)
-        }
+        let answer = try #require(
+            await eventually(within: .seconds(20)) { () -> Data? in
+                let data = (try? Data(contentsOf: URL(fileURLWithPath: output))) ?? Data()
+                return data.contains(10) ? data : nil
+            })
         let response = try #require(try JSONSerialization.jsonObject(with: answer) as? [String: Any])
         let result = try #require(response["result"] as? [String: Any])
         let id = try #require((result["structuredContent"] as? [String: Any])?["id"] as? String, "\(response)")
         // Kill it once `first` is committed, while `second` sleeps.
         let committed = await eventually(within: .seconds(15)) {
-            guard let shown = try? repo.sire("runs", "show", id, "--json"), shown.status == 0,
+            guard let shown = try? await repo.sire("runs", "show", id, "--json"), shown.status == 0,
                 let run = try? JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any],
                 let steps = run["steps"] as? [String: [String: Any]]
             else { return false }
             return steps["first"]?["status"] as? String == "succeeded"
         }
         #expect(committed)
-        kill(server.processIdentifier, SIGKILL)
-        server.waitUntilExit()
+        await server.stop()
 
         // The next server finishes it; a client asking about it sees it succeed.
-        let results = try client(
+        let results = try await client(
             repo, #"[{"op": "call", "tool": "get_run", "args": {"run": "\#(id)", "wait_seconds": 30}}]"#)
         let run = try structured(results[0])
         #expect(run["status"] as? String == "succeeded", "\(run)")
         let lines = try String(contentsOfFile: stepLog, encoding: .utf8).split(separator: "\n")
         #expect(lines.filter { $0 == "first" }.count == 1, "\(lines)")
         #expect((1...2).contains(lines.filter { $0 == "second" }.count), "\(lines)")
-        let notes = try repo.git(["notes", "--ref=sire/runs", "show", head])
+        let notes = try await repo.git(["notes", "--ref=sire/runs", "show", head])
         #expect(notes.split(separator: "\n").filter { $0.contains(id) }.count == 1, "\(notes)")
     }
 }

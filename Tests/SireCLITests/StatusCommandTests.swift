@@ -34,26 +34,26 @@ struct StatusCommandTests {
     }
 
     /// Attaches `lines` to `commit` in a ledger ref with stock git, as another tool would.
-    static func note(_ fixture: GitFixture, _ ref: String, _ commit: String, _ lines: [String]) throws {
+    static func note(_ fixture: GitFixture, _ ref: String, _ commit: String, _ lines: [String]) async throws {
         for line in lines {
-            try fixture.git(["notes", "--ref=\(ref)", "append", "-m", line, commit])
+            try await fixture.git(["notes", "--ref=\(ref)", "append", "-m", line, commit])
         }
     }
 
     /// A repository whose head has one applied workflow with a Paris schedule, one invalid
     /// workflow still running its last good version, and two runs in the ledger.
-    static func ledgerFixture() throws -> (GitFixture, good: String, head: String) {
-        let fixture = try GitFixture()
+    static func ledgerFixture() async throws -> (GitFixture, good: String, head: String) {
+        let fixture = try await GitFixture()
         try fixture.write(
             "workflows/hello.yaml", Workflows.valid("hello", cron: "30 2 * * *", timezone: "Europe/Paris"))
         try fixture.write("workflows/broken.yaml", Workflows.valid("broken"))
-        let good = try fixture.commit("good")
-        let goodBlob = try fixture.git("rev-parse HEAD:workflows/broken.yaml")
+        let good = try await fixture.commit("good")
+        let goodBlob = try await fixture.git("rev-parse HEAD:workflows/broken.yaml")
         try fixture.write("workflows/broken.yaml", Workflows.unknownBuiltin("broken"))
-        let head = try fixture.commit("break one")
-        let badBlob = try fixture.git("rev-parse HEAD:workflows/broken.yaml")
-        try note(fixture, "sire/checks", good, [checkLine(good)])
-        try note(
+        let head = try await fixture.commit("break one")
+        let badBlob = try await fixture.git("rev-parse HEAD:workflows/broken.yaml")
+        try await note(fixture, "sire/checks", good, [checkLine(good)])
+        try await note(
             fixture, "sire/checks", head,
             [
                 checkLine(
@@ -63,7 +63,7 @@ struct StatusCommandTests {
                         "applied_commit":"\(good)","applied_blob":"\(goodBlob)"}}
                         """)
             ])
-        try note(
+        try await note(
             fixture, "sire/runs", head,
             [
                 runLine("run-1", commit: head, status: "succeeded", started: "2026-03-28T09:00:00.000Z"),
@@ -74,9 +74,9 @@ struct StatusCommandTests {
     }
 
     @Test("text status shows workflows, deployment, diagnostics, schedules and runs")
-    func text() throws {
-        let (fixture, good, head) = try Self.ledgerFixture()
-        let result = try fixture.sire(["status", "--at", Self.at])
+    func text() async throws {
+        let (fixture, good, head) = try await Self.ledgerFixture()
+        let result = try await fixture.sire(["status", "--at", Self.at])
         #expect(result.status == 0, "\(result)")
         let short = String(head.prefix(7))
         #expect(result.lines.first == "commit \(short) break one [main]")
@@ -101,9 +101,9 @@ struct StatusCommandTests {
     }
 
     @Test("--json is the commit status as data")
-    func json() throws {
-        let (fixture, good, head) = try Self.ledgerFixture()
-        let result = try fixture.sire(["status", "HEAD", "--json", "--at", Self.at])
+    func json() async throws {
+        let (fixture, good, head) = try await Self.ledgerFixture()
+        let result = try await fixture.sire(["status", "HEAD", "--json", "--at", Self.at])
         #expect(result.status == 0, "\(result)")
         let object = try result.jsonObject()
         let commit = try #require(object["commit"] as? [String: Any])
@@ -129,17 +129,17 @@ struct StatusCommandTests {
     }
 
     @Test("a fresh clone that fetched the ledger shows exactly what the controller's host shows")
-    func freshClone() throws {
-        let (fixture, good, _) = try Self.ledgerFixture()
+    func freshClone() async throws {
+        let (fixture, good, _) = try await Self.ledgerFixture()
         // The original has an index with a finished run, as a controller's host would; the run is
         // also in the ledger, so the clone shows it too.
-        let ran = try fixture.sire(["run", "hello"])
+        let ran = try await fixture.sire(["run", "hello"])
         #expect(ran.status == 0, "\(ran)")
         #expect(FileManager.default.fileExists(atPath: fixture.root + "/.git/sire/index.sqlite"))
 
         let clone = fixture.sandbox + "/clone"
-        try fixture.git(["clone", "--quiet", fixture.root, clone], in: fixture.sandbox)
-        try fixture.git(["fetch", "--quiet", "origin", "refs/notes/sire/*:refs/notes/sire/*"], in: clone)
+        try await fixture.git(["clone", "--quiet", fixture.root, clone], in: fixture.sandbox)
+        try await fixture.git(["fetch", "--quiet", "origin", "refs/notes/sire/*:refs/notes/sire/*"], in: clone)
 
         let cases: [([String], String)] = [
             (["status"], "run-2"), (["status", "--json"], "run-2"), (["status", good], "applied"),
@@ -147,8 +147,8 @@ struct StatusCommandTests {
         ]
         for (arguments, marker) in cases {
             let full = arguments[0] == "status" ? arguments + ["--at", Self.at] : arguments
-            let original = try SireBinary.run(full, in: fixture.root)
-            let cloned = try SireBinary.run(full, in: clone)
+            let original = try await SireBinary.run(full, in: fixture.root)
+            let cloned = try await SireBinary.run(full, in: clone)
             #expect(original.status == 0, "\(original)")
             #expect(cloned.status == 0, "\(cloned)")
             #expect(cloned.stdout == original.stdout, "\(arguments)")
@@ -158,9 +158,9 @@ struct StatusCommandTests {
     }
 
     @Test("a commit nobody reconciled says so")
-    func notReconciled() throws {
-        let fixture = try GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])
-        let result = try fixture.sire(["status", "--at", Self.at])
+    func notReconciled() async throws {
+        let fixture = try await GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])
+        let result = try await fixture.sire(["status", "--at", Self.at])
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("not reconciled: no controller record for this commit"))
         #expect(result.stdout.contains("✓  hello  workflows/hello.yaml"))
@@ -168,44 +168,44 @@ struct StatusCommandTests {
     }
 
     @Test("a bad revision or time is a usage error")
-    func badInput() throws {
-        let fixture = try GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])
-        #expect(try fixture.sire(["status", "nope"]).status == 2)
-        #expect(try fixture.sire(["status", "--at", "yesterday"]).status == 2)
-        #expect(try fixture.sire(["log", "nope..HEAD"]).status == 2)
+    func badInput() async throws {
+        let fixture = try await GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])
+        #expect(try await fixture.sire(["status", "nope"]).status == 2)
+        #expect(try await fixture.sire(["status", "--at", "yesterday"]).status == 2)
+        #expect(try await fixture.sire(["log", "nope..HEAD"]).status == 2)
     }
 
     @Test("log shows check and run badges per commit")
-    func log() throws {
-        let fixture = try GitFixture()
+    func log() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("workflows/hello.yaml", Workflows.valid("hello"))
-        let first = try fixture.commit("first")
+        let first = try await fixture.commit("first")
         try fixture.write("workflows/bad.yaml", Workflows.unknownBuiltin("bad"))
-        let second = try fixture.commit("second")
+        let second = try await fixture.commit("second")
         try fixture.remove("workflows/bad.yaml")
         try fixture.remove("workflows/hello.yaml")
-        let third = try fixture.commit("third")
+        let third = try await fixture.commit("third")
         try fixture.write("workflows/hello.yaml", Workflows.valid("hello"))
-        let fourth = try fixture.commit("fourth")
+        let fourth = try await fixture.commit("fourth")
 
-        try Self.note(fixture, "sire/checks", first, [Self.checkLine(first)])
-        try Self.note(
+        try await Self.note(fixture, "sire/checks", first, [Self.checkLine(first)])
+        try await Self.note(
             fixture, "sire/runs", first,
             [
                 Self.runLine("r1", commit: first, status: "succeeded", started: "2026-03-28T09:00:00.000Z"),
                 Self.runLine("r2", commit: first, status: "succeeded", started: "2026-03-28T09:01:00.000Z"),
                 Self.runLine("r3", commit: first, status: "failed", started: "2026-03-28T09:02:00.000Z"),
             ])
-        try Self.note(
+        try await Self.note(
             fixture, "sire/checks", second,
             [
                 Self.checkLine(
                     second,
                     workflows: #"{"bad":{"path":"workflows/bad.yaml","blob":"","valid":false,"diagnostics":[]}}"#)
             ])
-        try Self.note(fixture, "sire/checks", third, [Self.checkLine(third, refused: "removes every workflow")])
+        try await Self.note(fixture, "sire/checks", third, [Self.checkLine(third, refused: "removes every workflow")])
 
-        let result = try fixture.sire(["log"])
+        let result = try await fixture.sire(["log"])
         #expect(result.status == 0, "\(result)")
         // Badge columns are aligned: the widest check badge is "✗ 1 invalid", the widest runs badge "runs 2✓ 1✗".
         func line(_ sha: String, _ check: String, _ runs: String, _ subject: String) -> String {
@@ -219,30 +219,30 @@ struct StatusCommandTests {
                 line(second, "✗ 1 invalid", "", "second"), line(first, "✓", "runs 2✓ 1✗", "first"),
             ])
 
-        let limited = try fixture.sire(["log", "-n", "2", "--json"])
+        let limited = try await fixture.sire(["log", "-n", "2", "--json"])
         #expect(limited.status == 0, "\(limited)")
         let entries = try #require(
             try JSONSerialization.jsonObject(with: Data(limited.stdout.utf8)) as? [[String: Any]])
         #expect(entries.count == 2)
         #expect(entries[1]["check"] as? String == "refused")
 
-        let range = try fixture.sire(["log", "\(first)..\(third)", "--json"])
+        let range = try await fixture.sire(["log", "\(first)..\(third)", "--json"])
         let ranged = try #require(try JSONSerialization.jsonObject(with: Data(range.stdout.utf8)) as? [[String: Any]])
         #expect(ranged.map { ($0["commit"] as? [String: Any])?["sha"] as? String } == [third, second])
         #expect(ranged[1]["invalid"] as? Int == 1)
     }
 
     @Test("log --first-parent leaves out commits merged from a side branch")
-    func firstParent() throws {
-        let fixture = try GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])
-        try fixture.git("checkout --quiet -b side")
+    func firstParent() async throws {
+        let fixture = try await GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])
+        try await fixture.git("checkout --quiet -b side")
         try fixture.write("data/side.txt", "side")
-        try fixture.commit("on the side")
-        try fixture.git("checkout --quiet main")
-        try fixture.git(["merge", "--quiet", "--no-ff", "-m", "merge side", "side"])
-        let all = try fixture.sire(["log"]).lines.map { $0.split(separator: " ").last.map(String.init) ?? "" }
+        try await fixture.commit("on the side")
+        try await fixture.git("checkout --quiet main")
+        try await fixture.git(["merge", "--quiet", "--no-ff", "-m", "merge side", "side"])
+        let all = try await fixture.sire(["log"]).lines.map { $0.split(separator: " ").last.map(String.init) ?? "" }
         #expect(all.contains("side"))
-        let first = try fixture.sire(["log", "--first-parent"])
+        let first = try await fixture.sire(["log", "--first-parent"])
         #expect(first.status == 0, "\(first)")
         #expect(first.lines.count == 2)
         #expect(!first.stdout.contains("on the side"))

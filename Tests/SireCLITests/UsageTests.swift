@@ -4,8 +4,8 @@ import Testing
 
 @Suite("sire-git usage: unknown commands and options, --help, --version")
 struct UsageTests {
-    private func run(_ arguments: [String]) throws -> SireBinary.Result {
-        try SireBinary.run(arguments, in: FileManager.default.temporaryDirectory.path)
+    private func run(_ arguments: [String]) async throws -> SireBinary.Result {
+        try await SireBinary.run(arguments, in: FileManager.default.temporaryDirectory.path)
     }
 
     @Test(
@@ -22,8 +22,8 @@ struct UsageTests {
             ["cron", "0 * * * *", "-n", "many"],
             ["--no-such-flag"],
         ])
-    func usageErrors(arguments: [String]) throws {
-        let result = try run(arguments)
+    func usageErrors(arguments: [String]) async throws {
+        let result = try await run(arguments)
         #expect(result.status == 2, "\(result)")
         #expect(result.stdout.isEmpty, "\(result)")
         #expect(!result.stderr.isEmpty)
@@ -31,9 +31,9 @@ struct UsageTests {
     }
 
     @Test("--help lists every subcommand and exits 0")
-    func help() throws {
+    func help() async throws {
         for arguments in [["--help"], ["-h"], ["help"]] {
-            let result = try run(arguments)
+            let result = try await run(arguments)
             #expect(result.status == 0, "\(arguments): \(result)")
             for command in ["init", "validate", "check", "graph", "cron"] {
                 #expect(
@@ -46,15 +46,15 @@ struct UsageTests {
     @Test(
         "each subcommand has help that exits 0",
         arguments: ["init", "validate", "check", "graph", "cron"])
-    func subcommandHelp(command: String) throws {
-        let result = try run([command, "--help"])
+    func subcommandHelp(command: String) async throws {
+        let result = try await run([command, "--help"])
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("USAGE: sire-git \(command)"), "\(result)")
     }
 
     @Test("--version prints the version and exits 0")
-    func version() throws {
-        let result = try run(["--version"])
+    func version() async throws {
+        let result = try await run(["--version"])
         #expect(result.status == 0, "\(result)")
         #expect(result.lines.count == 1)
         #expect(

@@ -5,12 +5,12 @@ import Testing
 @Suite("sire-git validate: sources, exit status and text output")
 struct ValidateCommandTests {
     @Test("a clean work tree exits 0 and says how many workflows are valid")
-    func cleanWorkTree() throws {
-        let repo = try GitFixture.committed([
+    func cleanWorkTree() async throws {
+        let repo = try await GitFixture.committed([
             "workflows/a.yaml": Workflows.valid("alpha"),
             "workflows/nested/b.yml": Workflows.valid("beta", cron: "0 * * * *"),
         ])
-        let result = try repo.sire("validate")
+        let result = try await repo.sire("validate")
         #expect(result.status == 0, "\(result)")
         #expect(result.lines == ["2 workflows valid"], "\(result)")
         #expect(result.stderr.isEmpty)
@@ -19,12 +19,12 @@ struct ValidateCommandTests {
     @Test(
         "an invalid workflow exits 1 with path:line:col, the source line and a caret under the column"
     )
-    func textDiagnosticWithSnippet() throws {
-        let repo = try GitFixture.committed([
+    func textDiagnosticWithSnippet() async throws {
+        let repo = try await GitFixture.committed([
             "workflows/good.yaml": Workflows.valid("good"),
             "workflows/bad.yaml": Workflows.unknownBuiltin("bad"),
         ])
-        let result = try repo.sire("validate")
+        let result = try await repo.sire("validate")
         #expect(result.status == 1, "\(result)")
         let lines = result.lines
         let headline =
@@ -43,8 +43,8 @@ struct ValidateCommandTests {
     }
 
     @Test("a caret after non-ASCII text still lands under the column counted in characters")
-    func caretAfterNonASCII() throws {
-        let repo = try GitFixture.committed([
+    func caretAfterNonASCII() async throws {
+        let repo = try await GitFixture.committed([
             "workflows/uni.yaml": """
             id: uni
             steps:
@@ -54,7 +54,7 @@ struct ValidateCommandTests {
 
             """
         ])
-        let result = try repo.sire("validate")
+        let result = try await repo.sire("validate")
         #expect(result.status == 1, "\(result)")
         let lines = result.lines
         let index = try #require(
@@ -68,8 +68,8 @@ struct ValidateCommandTests {
     }
 
     @Test("every problem is reported, not just the first, sorted by file and line")
-    func everyProblemReported() throws {
-        let repo = try GitFixture.committed([
+    func everyProblemReported() async throws {
+        let repo = try await GitFixture.committed([
             "workflows/b.yaml": Workflows.unknownBuiltin("bee"),
             "workflows/a.yaml": """
             id: ay
@@ -81,7 +81,7 @@ struct ValidateCommandTests {
 
             """,
         ])
-        let result = try repo.sire("validate")
+        let result = try await repo.sire("validate")
         #expect(result.status == 1)
         let diagnostics = diagnosticLines(result.stdout)
         #expect(diagnostics.count == 3, "\(result)")
@@ -95,21 +95,21 @@ struct ValidateCommandTests {
     }
 
     @Test("--rev reads the commit from git, not the work tree, in both directions")
-    func revReadsGitNotWorkTree() throws {
-        let repo = try GitFixture()
+    func revReadsGitNotWorkTree() async throws {
+        let repo = try await GitFixture()
         try repo.write("workflows/flow.yaml", Workflows.unknownBuiltin("flow"))
-        let broken = try repo.commit("broken")
+        let broken = try await repo.commit("broken")
         try repo.write("workflows/flow.yaml", Workflows.valid("flow"))
-        let fixed = try repo.commit("fixed")
+        let fixed = try await repo.commit("fixed")
         // Uncommitted: the work tree breaks again, and gains a file no commit has.
         try repo.write("workflows/flow.yaml", "id: flow\nsteps: [\n")
         try repo.write("workflows/extra.yaml", Workflows.valid("extra"))
 
-        let atHead = try repo.sire("validate", "--rev", "HEAD")
+        let atHead = try await repo.sire("validate", "--rev", "HEAD")
         #expect(atHead.status == 0, "\(atHead)")
         #expect(atHead.lines == ["1 workflow valid at \(fixed.prefix(7))"], "\(atHead)")
 
-        let atBroken = try repo.sire("validate", "--rev", broken)
+        let atBroken = try await repo.sire("validate", "--rev", broken)
         #expect(atBroken.status == 1, "\(atBroken)")
         #expect(
             diagnosticLines(atBroken.stdout).map { $0.components(separatedBy: ": error:")[0] } == [
@@ -119,55 +119,55 @@ struct ValidateCommandTests {
             atBroken.lines.last?.hasSuffix("in 1 workflow at \(broken.prefix(7)) (1 invalid)")
                 == true, "\(atBroken)")
 
-        let workTree = try repo.sire("validate")
+        let workTree = try await repo.sire("validate")
         #expect(workTree.status == 1, "\(workTree)")
         #expect(workTree.stdout.contains("[yaml-syntax]"), "\(workTree)")
         #expect(workTree.stdout.contains("in 2 workflows (1 invalid)"), "\(workTree)")
     }
 
     @Test("--rev with FILE validates only that file as committed")
-    func revWithFile() throws {
-        let repo = try GitFixture.committed([
+    func revWithFile() async throws {
+        let repo = try await GitFixture.committed([
             "workflows/good.yaml": Workflows.valid("good"),
             "workflows/bad.yaml": Workflows.unknownBuiltin("bad"),
         ])
         try repo.write("workflows/good.yaml", "not: [valid\n")
-        let good = try repo.sire("validate", "workflows/good.yaml", "--rev", "HEAD")
+        let good = try await repo.sire("validate", "workflows/good.yaml", "--rev", "HEAD")
         #expect(good.status == 0, "\(good)")
         #expect(good.lines.last?.hasPrefix("1 workflow valid at ") == true, "\(good)")
 
-        let missing = try repo.sire("validate", "workflows/nope.yaml", "--rev", "HEAD")
+        let missing = try await repo.sire("validate", "workflows/nope.yaml", "--rev", "HEAD")
         #expect(missing.status == 2, "\(missing)")
         #expect(missing.stderr.contains("workflows/nope.yaml"), "\(missing)")
     }
 
     @Test("FILE arguments are read from disk and only they are validated")
-    func fileArguments() throws {
-        let repo = try GitFixture.committed([
+    func fileArguments() async throws {
+        let repo = try await GitFixture.committed([
             "workflows/good.yaml": Workflows.valid("good"),
             "workflows/bad.yaml": Workflows.unknownBuiltin("bad"),
         ])
-        let good = try repo.sire("validate", "workflows/good.yaml")
+        let good = try await repo.sire("validate", "workflows/good.yaml")
         #expect(good.status == 0, "\(good)")
         #expect(good.lines == ["1 workflow valid"], "\(good)")
 
         // A file outside the workflow directories, never committed, is still validated.
         try repo.write("drafts/new.yaml", Workflows.unknownBuiltin("draft"))
-        let draft = try repo.sire("validate", "drafts/new.yaml", "workflows/good.yaml")
+        let draft = try await repo.sire("validate", "drafts/new.yaml", "workflows/good.yaml")
         #expect(draft.status == 1, "\(draft)")
         #expect(diagnosticLines(draft.stdout).count == 1)
         #expect(draft.stdout.hasPrefix("drafts/new.yaml:4:22: error: "), "\(draft)")
         #expect(draft.lines.last == "1 error, 0 warnings in 2 workflows (1 invalid)", "\(draft)")
 
-        let absent = try repo.sire("validate", "workflows/absent.yaml")
+        let absent = try await repo.sire("validate", "workflows/absent.yaml")
         #expect(absent.status == 2, "\(absent)")
         #expect(absent.stderr.contains("workflows/absent.yaml"), "\(absent)")
     }
 
     @Test("--repo points at a repository from outside it")
-    func repoOption() throws {
-        let repo = try GitFixture.committed(["workflows/bad.yaml": Workflows.unknownBuiltin("bad")])
-        let result = try SireBinary.run(["validate", "--repo", repo.root], in: repo.sandbox)
+    func repoOption() async throws {
+        let repo = try await GitFixture.committed(["workflows/bad.yaml": Workflows.unknownBuiltin("bad")])
+        let result = try await SireBinary.run(["validate", "--repo", repo.root], in: repo.sandbox)
         #expect(result.status == 1, "\(result)")
         #expect(result.stdout.contains("workflows/bad.yaml:4:22: error:"), "\(result)")
     }
@@ -180,12 +180,12 @@ struct ValidateCommandTests {
             ["validate", "--repo", "NOT-A-REPO"],
             ["validate", "--repo", "NOT-A-REPO", "--rev", "HEAD"],
         ])
-    func usageErrors(arguments: [String]) throws {
-        let repo = try GitFixture.committed(["workflows/a.yaml": Workflows.valid("alpha")])
+    func usageErrors(arguments: [String]) async throws {
+        let repo = try await GitFixture.committed(["workflows/a.yaml": Workflows.valid("alpha")])
         try FileManager.default.createDirectory(
             atPath: repo.sandbox + "/plain", withIntermediateDirectories: true)
         let resolved = arguments.map { $0 == "NOT-A-REPO" ? repo.sandbox + "/plain" : $0 }
-        let result = try repo.sire(resolved)
+        let result = try await repo.sire(resolved)
         #expect(result.status == 2, "\(result)")
         #expect(result.stdout.isEmpty, "\(result)")
         let stderr = result.errorLines
@@ -197,9 +197,9 @@ struct ValidateCommandTests {
     }
 
     @Test("an unknown revision names the revision")
-    func unknownRevisionMessage() throws {
-        let repo = try GitFixture.committed(["workflows/a.yaml": Workflows.valid("alpha")])
-        let result = try repo.sire("validate", "--rev", "no-such-branch")
+    func unknownRevisionMessage() async throws {
+        let repo = try await GitFixture.committed(["workflows/a.yaml": Workflows.valid("alpha")])
+        let result = try await repo.sire("validate", "--rev", "no-such-branch")
         #expect(result.status == 2)
         #expect(result.stderr.contains("no-such-branch"), "\(result)")
     }

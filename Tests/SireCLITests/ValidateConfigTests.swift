@@ -15,19 +15,19 @@ struct ValidateConfigTests {
         """
 
     @Test("an unknown key in sire.yaml is reported against sire.yaml with a suggestion")
-    func unknownConfigKey() throws {
-        let repo = try GitFixture.committed([
+    func unknownConfigKey() async throws {
+        let repo = try await GitFixture.committed([
             "sire.yaml": "workflows: [workflows]\nworkflow_dirs: [x]\n",
             "workflows/good.yaml": Workflows.valid("good"),
         ])
-        let result = try repo.sire("validate")
+        let result = try await repo.sire("validate")
         #expect(result.status == 1, "\(result)")
         #expect(
             diagnosticLines(result.stdout) == [
                 "sire.yaml:2:1: error: unknown key 'workflow_dirs' in sire.yaml; did you mean 'workflows'? [unknown-key]"
             ], "\(result)")
 
-        let json = try repo.sire("validate", "--format", "json").jsonObject()
+        let json = try await repo.sire("validate", "--format", "json").jsonObject()
         let config = try #require(json["config"] as? [String: Any])
         let diagnostics = try #require(config["diagnostics"] as? [[String: Any]])
         #expect(diagnostics.count == 1)
@@ -37,12 +37,12 @@ struct ValidateConfigTests {
     }
 
     @Test("a sire.yaml problem gets the same source line and caret as a workflow problem")
-    func configSnippet() throws {
-        let repo = try GitFixture.committed([
+    func configSnippet() async throws {
+        let repo = try await GitFixture.committed([
             "sire.yaml": "workflows: [workflows]\nworkflow_dirs: [x]\n",
             "workflows/good.yaml": Workflows.valid("good"),
         ])
-        let result = try repo.sire("validate")
+        let result = try await repo.sire("validate")
         let lines = result.lines
         let index = try #require(lines.firstIndex { $0.hasPrefix("sire.yaml:2:1:") }, "\(result)")
         #expect(lines.dropFirst(index + 1).first == " 2 | workflow_dirs: [x]", "\(result)")
@@ -51,12 +51,12 @@ struct ValidateConfigTests {
     }
 
     @Test("mcp://NAME/TOOL is accepted for a server declared in sire.yaml and refused otherwise")
-    func declaredServers() throws {
-        let repo = try GitFixture.committed([
+    func declaredServers() async throws {
+        let repo = try await GitFixture.committed([
             "sire.yaml": "servers:\n  notes: { command: [python3, tools/notes.py] }\n",
             "workflows/tools.yaml": Self.twoTools,
         ])
-        let result = try repo.sire("validate")
+        let result = try await repo.sire("validate")
         #expect(result.status == 1, "\(result)")
         let diagnostics = diagnosticLines(result.stdout)
         #expect(diagnostics.count == 1, "\(result)")
@@ -68,28 +68,28 @@ struct ValidateConfigTests {
     }
 
     @Test("without sire.yaml no mcp:// server is declared")
-    func noConfigNoServers() throws {
-        let repo = try GitFixture.committed(["workflows/tools.yaml": Self.twoTools])
-        let result = try repo.sire("validate")
+    func noConfigNoServers() async throws {
+        let repo = try await GitFixture.committed(["workflows/tools.yaml": Self.twoTools])
+        let result = try await repo.sire("validate")
         #expect(result.status == 1, "\(result)")
         let rules = diagnosticLines(result.stdout).filter { $0.hasSuffix("[unknown-server]") }
         #expect(rules.count == 2, "\(result)")
     }
 
     @Test("a custom workflows directory is scanned and the default one is not")
-    func customWorkflowDirectory() throws {
-        let repo = try GitFixture.committed([
+    func customWorkflowDirectory() async throws {
+        let repo = try await GitFixture.committed([
             "sire.yaml": "workflows: [flows]\n",
             "flows/a.yaml": Workflows.valid("a"),
             "flows/deeper/b.yml": Workflows.valid("b"),
             "flows/notes.txt": "not a workflow",
             "workflows/ignored.yaml": Workflows.unknownBuiltin("ignored"),
         ])
-        let workTree = try repo.sire("validate")
+        let workTree = try await repo.sire("validate")
         #expect(workTree.status == 0, "\(workTree)")
         #expect(workTree.lines == ["2 workflows valid"], "\(workTree)")
 
-        let atRev = try repo.sire("validate", "--rev", "HEAD", "--format", "json")
+        let atRev = try await repo.sire("validate", "--rev", "HEAD", "--format", "json")
         #expect(atRev.status == 0, "\(atRev)")
         let workflows = try #require(try atRev.jsonObject()["workflows"] as? [[String: Any]])
         #expect(
@@ -99,27 +99,27 @@ struct ValidateConfigTests {
     }
 
     @Test("--rev reads sire.yaml from the commit too")
-    func configAtRevision() throws {
-        let repo = try GitFixture.committed([
+    func configAtRevision() async throws {
+        let repo = try await GitFixture.committed([
             "sire.yaml": "workflows: [flows]\n",
             "flows/a.yaml": Workflows.unknownBuiltin("a"),
         ])
         try repo.write("sire.yaml", "workflows: [workflows]\n")
-        let workTree = try repo.sire("validate")
+        let workTree = try await repo.sire("validate")
         #expect(workTree.status == 0, "\(workTree)")
         #expect(workTree.lines == ["0 workflows valid"], "\(workTree)")
-        let atHead = try repo.sire("validate", "--rev", "HEAD")
+        let atHead = try await repo.sire("validate", "--rev", "HEAD")
         #expect(atHead.status == 1, "\(atHead)")
         #expect(atHead.stdout.contains("flows/a.yaml:4:22: error:"), "\(atHead)")
     }
 
     @Test("two files with the same workflow id are reported at the second file's id")
-    func duplicateWorkflowIDs() throws {
-        let repo = try GitFixture.committed([
+    func duplicateWorkflowIDs() async throws {
+        let repo = try await GitFixture.committed([
             "workflows/first.yaml": Workflows.valid("same"),
             "workflows/second.yaml": Workflows.valid("same"),
         ])
-        let result = try repo.sire("validate")
+        let result = try await repo.sire("validate")
         #expect(result.status == 1, "\(result)")
         #expect(
             diagnosticLines(result.stdout) == [
@@ -128,12 +128,12 @@ struct ValidateConfigTests {
     }
 
     @Test("a file stem is the default id, so it can collide with an explicit id")
-    func duplicateDefaultID() throws {
-        let repo = try GitFixture.committed([
+    func duplicateDefaultID() async throws {
+        let repo = try await GitFixture.committed([
             "workflows/nightly.yaml": "steps:\n  - id: a\n    tool: sire:local/log.write\n",
             "workflows/other.yaml": Workflows.valid("nightly"),
         ])
-        let result = try repo.sire("validate")
+        let result = try await repo.sire("validate")
         #expect(result.status == 1, "\(result)")
         let diagnostics = diagnosticLines(result.stdout)
         #expect(diagnostics.count == 1, "\(result)")

@@ -15,41 +15,41 @@ struct ValidateEdgeCaseTests {
         """
 
     @Test("warnings alone do not fail: exit 0 in every format, reported as warnings")
-    func warningsExitZero() throws {
-        let repo = try GitFixture.committed(["workflows/lonely.yaml": Self.warningOnly])
-        let text = try repo.sire("validate")
+    func warningsExitZero() async throws {
+        let repo = try await GitFixture.committed(["workflows/lonely.yaml": Self.warningOnly])
+        let text = try await repo.sire("validate")
         #expect(text.status == 0, "\(text)")
         #expect(
             diagnosticLines(text.stdout).first?.hasPrefix("workflows/lonely.yaml:5:14: warning: ")
                 == true, "\(text)")
         #expect(text.lines.last == "0 errors, 1 warning in 1 workflow (0 invalid)", "\(text)")
 
-        let github = try repo.sire("validate", "--format", "github")
+        let github = try await repo.sire("validate", "--format", "github")
         #expect(github.status == 0)
         #expect(
             github.lines.first?.hasPrefix(
                 "::warning file=workflows/lonely.yaml,line=5,col=14,title=unused-recover::")
                 == true, "\(github)")
 
-        let sarif = try repo.sire("validate", "--format", "sarif")
+        let sarif = try await repo.sire("validate", "--format", "sarif")
         #expect(sarif.status == 0)
-        try SARIFSchema.expectValid(sarif.stdout)
+        try await SARIFSchema.expectValid(sarif.stdout)
         let runs = try #require(try sarif.jsonObject()["runs"] as? [[String: Any]])
         #expect(
             (runs.first?["results"] as? [[String: Any]])?.first?["level"] as? String == "warning")
 
-        let json = try repo.sire("validate", "--json").jsonObject()
+        let json = try await repo.sire("validate", "--json").jsonObject()
         #expect(json["valid"] as? Bool == true)
         #expect(json["warnings"] as? Int == 1)
     }
 
     @Test("a caret after a tab keeps the tab, so it lines up in a terminal")
-    func caretAfterTab() throws {
-        let repo = try GitFixture.committed([
+    func caretAfterTab() async throws {
+        let repo = try await GitFixture.committed([
             "workflows/tab.yaml":
                 "id: tabby\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: {message: \"a\tb {{ nope() }}\"}\n"
         ])
-        let result = try repo.sire("validate")
+        let result = try await repo.sire("validate")
         #expect(result.status == 1, "\(result)")
         let lines = result.lines
         let index = try #require(
@@ -62,12 +62,12 @@ struct ValidateEdgeCaseTests {
     }
 
     @Test("a file with CRLF line endings still gets its source line and caret")
-    func crlfSnippet() throws {
-        let repo = try GitFixture.committed([
+    func crlfSnippet() async throws {
+        let repo = try await GitFixture.committed([
             "workflows/crlf.yaml":
                 "id: crlf\r\nsteps:\r\n  - id: a\r\n    tool: sire:local/nope.nothing\r\n"
         ])
-        let result = try repo.sire("validate")
+        let result = try await repo.sire("validate")
         #expect(result.status == 1, "\(result)")
         let lines = result.lines
         let headline =
@@ -82,23 +82,23 @@ struct ValidateEdgeCaseTests {
     }
 
     @Test("a bare repository is validated at HEAD")
-    func bareRepository() throws {
-        let repo = try GitFixture.committed(["workflows/bad.yaml": Workflows.unknownBuiltin("bad")])
-        let sha = try repo.git("rev-parse HEAD")
-        try repo.git(["clone", "--quiet", "--bare", repo.root, repo.sandbox + "/bare.git"])
-        let result = try SireBinary.run(["validate"], in: repo.sandbox + "/bare.git")
+    func bareRepository() async throws {
+        let repo = try await GitFixture.committed(["workflows/bad.yaml": Workflows.unknownBuiltin("bad")])
+        let sha = try await repo.git("rev-parse HEAD")
+        try await repo.git(["clone", "--quiet", "--bare", repo.root, repo.sandbox + "/bare.git"])
+        let result = try await SireBinary.run(["validate"], in: repo.sandbox + "/bare.git")
         #expect(result.status == 1, "\(result)")
         #expect(result.stdout.contains("workflows/bad.yaml:4:22: error:"), "\(result)")
         #expect(result.lines.last?.contains("at \(sha.prefix(7))") == true, "\(result)")
     }
 
     @Test("from a subdirectory, validate still reads the whole work tree")
-    func fromSubdirectory() throws {
-        let repo = try GitFixture.committed([
+    func fromSubdirectory() async throws {
+        let repo = try await GitFixture.committed([
             "workflows/bad.yaml": Workflows.unknownBuiltin("bad"),
             "docs/readme.md": "docs\n",
         ])
-        let result = try SireBinary.run(["validate"], in: repo.root + "/docs")
+        let result = try await SireBinary.run(["validate"], in: repo.root + "/docs")
         #expect(result.status == 1, "\(result)")
         #expect(result.stdout.hasPrefix("workflows/bad.yaml:4:22: error:"), "\(result)")
     }
@@ -106,21 +106,21 @@ struct ValidateEdgeCaseTests {
     @Test(
         "files outside the workflow directories, hidden files and other extensions are not workflows"
     )
-    func whatIsAWorkflow() throws {
-        let repo = try GitFixture.committed([
+    func whatIsAWorkflow() async throws {
+        let repo = try await GitFixture.committed([
             "workflows/a.yaml": Workflows.valid("a"),
             "workflows/b.yml": Workflows.valid("b"),
             "workflows/.hidden/c.yaml": Workflows.unknownBuiltin("c"),
             "workflows/notes.json": "{}",
             "elsewhere/d.yaml": Workflows.unknownBuiltin("d"),
         ])
-        let workTree = try repo.sire("validate")
+        let workTree = try await repo.sire("validate")
         #expect(workTree.status == 0, "\(workTree)")
         #expect(workTree.lines == ["2 workflows valid"], "\(workTree)")
 
         // The controller deploys commits, so a commit must hold the same workflows the work tree
         // check promised.
-        let atHead = try repo.sire("validate", "--rev", "HEAD", "--json")
+        let atHead = try await repo.sire("validate", "--rev", "HEAD", "--json")
         let paths = (try atHead.jsonObject()["workflows"] as? [[String: Any]])?.compactMap {
             $0["path"] as? String
         }

@@ -5,23 +5,23 @@ import Testing
 @Suite("sire-git validate --format json|github|sarif")
 struct ValidateFormatTests {
     /// One valid and one invalid workflow, committed.
-    private func mixedRepository() throws -> GitFixture {
-        try GitFixture.committed([
+    private func mixedRepository() async throws -> GitFixture {
+        try await GitFixture.committed([
             "workflows/good.yaml": Workflows.valid("good"),
             "workflows/bad.yaml": Workflows.unknownBuiltin("bad"),
         ])
     }
 
     @Test("json at a revision has the documented fields, commit and blob ids")
-    func jsonAtRevision() throws {
-        let repo = try mixedRepository()
-        let result = try repo.sire("validate", "--rev", "HEAD", "--format", "json")
+    func jsonAtRevision() async throws {
+        let repo = try await mixedRepository()
+        let result = try await repo.sire("validate", "--rev", "HEAD", "--format", "json")
         #expect(result.status == 1, "\(result)")
         let json = try result.jsonObject()
         #expect(json["valid"] as? Bool == false)
         #expect(json["errors"] as? Int == 1)
         #expect(json["warnings"] as? Int == 0)
-        #expect(json["commit"] as? String == (try repo.git("rev-parse HEAD")))
+        #expect(json["commit"] as? String == (try await repo.git("rev-parse HEAD")))
         let config = try #require(json["config"] as? [String: Any])
         #expect(config["path"] as? String == "sire.yaml")
         #expect((config["diagnostics"] as? [Any])?.isEmpty == true)
@@ -35,7 +35,7 @@ struct ValidateFormatTests {
         let good = workflows[1]
         #expect(bad["id"] as? String == "bad")
         #expect(bad["valid"] as? Bool == false)
-        #expect(bad["blob"] as? String == (try repo.git("rev-parse HEAD:workflows/bad.yaml")))
+        #expect(bad["blob"] as? String == (try await repo.git("rev-parse HEAD:workflows/bad.yaml")))
         #expect(good["valid"] as? Bool == true)
         #expect((good["diagnostics"] as? [Any])?.isEmpty == true)
 
@@ -53,10 +53,10 @@ struct ValidateFormatTests {
 
     @Test(
         "json of the work tree has no commit and no blobs, and --json is the same as --format json")
-    func jsonWorkTree() throws {
-        let repo = try GitFixture.committed(["workflows/good.yaml": Workflows.valid("good")])
-        let long = try repo.sire("validate", "--format", "json")
-        let short = try repo.sire("validate", "--json")
+    func jsonWorkTree() async throws {
+        let repo = try await GitFixture.committed(["workflows/good.yaml": Workflows.valid("good")])
+        let long = try await repo.sire("validate", "--format", "json")
+        let short = try await repo.sire("validate", "--json")
         #expect(long.status == 0, "\(long)")
         #expect(short.status == 0)
         #expect(long.stdout == short.stdout)
@@ -72,9 +72,9 @@ struct ValidateFormatTests {
     @Test(
         "github prints one ::error annotation per problem with file, line, col and the rule as title"
     )
-    func githubAnnotations() throws {
-        let repo = try mixedRepository()
-        let result = try repo.sire("validate", "--format", "github")
+    func githubAnnotations() async throws {
+        let repo = try await mixedRepository()
+        let result = try await repo.sire("validate", "--format", "github")
         #expect(result.status == 1, "\(result)")
         #expect(
             result.lines == [
@@ -83,8 +83,8 @@ struct ValidateFormatTests {
     }
 
     @Test("github escapes commas in file names and percent signs in messages")
-    func githubEscaping() throws {
-        let repo = try GitFixture.committed([
+    func githubEscaping() async throws {
+        let repo = try await GitFixture.committed([
             "workflows/a,b.yaml": """
             id: ab
             steps:
@@ -95,7 +95,7 @@ struct ValidateFormatTests {
 
             """
         ])
-        let result = try repo.sire("validate", "--format", "github")
+        let result = try await repo.sire("validate", "--format", "github")
         #expect(result.status == 1, "\(result)")
         let line = try #require(result.lines.first, "\(result)")
         #expect(
@@ -107,24 +107,24 @@ struct ValidateFormatTests {
     }
 
     @Test("a clean github run prints nothing and exits 0")
-    func githubClean() throws {
-        let repo = try GitFixture.committed(["workflows/good.yaml": Workflows.valid("good")])
-        let result = try repo.sire("validate", "--format", "github")
+    func githubClean() async throws {
+        let repo = try await GitFixture.committed(["workflows/good.yaml": Workflows.valid("good")])
+        let result = try await repo.sire("validate", "--format", "github")
         #expect(result.status == 0, "\(result)")
         #expect(result.lines.isEmpty, "\(result)")
     }
 
     @Test("sarif with results validates against the SARIF 2.1.0 schema and locates each result")
-    func sarifWithResults() throws {
-        let repo = try GitFixture.committed([
+    func sarifWithResults() async throws {
+        let repo = try await GitFixture.committed([
             "workflows/good.yaml": Workflows.valid("good"),
             "workflows/bad.yaml": Workflows.unknownBuiltin("bad"),
             "workflows/worse.yaml":
                 "id: worse\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    needs: [ghost]\n",
         ])
-        let result = try repo.sire("validate", "--format", "sarif")
+        let result = try await repo.sire("validate", "--format", "sarif")
         #expect(result.status == 1, "\(result)")
-        try SARIFSchema.expectValid(result.stdout)
+        try await SARIFSchema.expectValid(result.stdout)
 
         let log = try result.jsonObject()
         #expect(log["version"] as? String == "2.1.0")
@@ -157,18 +157,18 @@ struct ValidateFormatTests {
     }
 
     @Test("sarif of a clean repository is a valid log with no results")
-    func sarifEmpty() throws {
-        let repo = try GitFixture.committed(["workflows/good.yaml": Workflows.valid("good")])
-        let result = try repo.sire("validate", "--format", "sarif")
+    func sarifEmpty() async throws {
+        let repo = try await GitFixture.committed(["workflows/good.yaml": Workflows.valid("good")])
+        let result = try await repo.sire("validate", "--format", "sarif")
         #expect(result.status == 0, "\(result)")
-        try SARIFSchema.expectValid(result.stdout)
+        try await SARIFSchema.expectValid(result.stdout)
         let runs = try #require(try result.jsonObject()["runs"] as? [[String: Any]])
         #expect((runs.first?["results"] as? [Any])?.isEmpty == true)
     }
 
     @Test("the schema check itself rejects a log that is not SARIF")
-    func schemaCheckCanFail() throws {
-        let (status, _) = try SARIFSchema.validate(
+    func schemaCheckCanFail() async throws {
+        let (status, _) = try await SARIFSchema.validate(
             #"{"version": "2.1.0", "runs": [{"results": []}]}"#)
         #expect(status != 0)
     }
@@ -176,13 +176,13 @@ struct ValidateFormatTests {
     @Test(
         "sarif artifact URIs are percent-encoded, so a file name with a space is a valid URI reference"
     )
-    func sarifURIEncoding() throws {
-        let repo = try GitFixture.committed([
+    func sarifURIEncoding() async throws {
+        let repo = try await GitFixture.committed([
             "workflows/my flow.yaml": Workflows.unknownBuiltin("my-flow")
         ])
-        let result = try repo.sire("validate", "--format", "sarif")
+        let result = try await repo.sire("validate", "--format", "sarif")
         #expect(result.status == 1, "\(result)")
-        try SARIFSchema.expectValid(result.stdout)
+        try await SARIFSchema.expectValid(result.stdout)
         let runs = try #require(try result.jsonObject()["runs"] as? [[String: Any]])
         let results = try #require(runs.first?["results"] as? [[String: Any]])
         let location =

@@ -6,12 +6,12 @@ import Testing
 /// one started over stdio from the repository's files, one over Streamable HTTP.
 @Suite("sire-git validate --online", .serialized)
 struct ValidateOnlineTests {
-    private func repository(_ workflow: String, url: String, starts: String) throws -> GitFixture {
-        try GitFixture.committed([
+    private func repository(_ workflow: String, url: String, starts: String) async throws -> GitFixture {
+        try await GitFixture.committed([
             "tools/mcp_peer.py": try String(contentsOfFile: MCPRunTests.peer, encoding: .utf8),
             "sire.yaml": """
             servers:
-              local: { command: [python3, tools/mcp_peer.py, stdio], env: { PEER_STARTS: "\(starts)" } }
+              local: { command: ["\(TestPython.path)", tools/mcp_peer.py, stdio], env: { PEER_STARTS: "\(starts)" } }
               missing: { command: [/nonexistent/mcp-server] }
               remote: { url: "\(url)", headers: { X-Token: "{{ secrets.TOKEN }}" } }
 
@@ -24,11 +24,11 @@ struct ValidateOnlineTests {
         NSTemporaryDirectory() + "validate-online-\(UUID().uuidString)"
     }
 
-    @Test func aMisspelledToolAndAWrongTypedParamAreReportedAtTheirPositions() throws {
-        let server = try MCPPeerServer(json: false)
+    @Test func aMisspelledToolAndAWrongTypedParamAreReportedAtTheirPositions() async throws {
+        let server = try await MCPPeerServer(json: false)
         let starts = startsFile()
         defer { try? FileManager.default.removeItem(atPath: starts) }
-        let repo = try repository(
+        let repo = try await repository(
             """
             id: flow
             steps:
@@ -44,7 +44,7 @@ struct ValidateOnlineTests {
 
             """, url: server.url, starts: starts)
         let secret = ["SIRE_SECRET_TOKEN": "s3cret"]
-        let result = try SireBinary.run(["validate", "--online"], in: repo.root, environment: secret)
+        let result = try await SireBinary.run(["validate", "--online"], in: repo.root, environment: secret)
         #expect(result.status == 1, "\(result)")
         let lines = diagnosticLines(result.stdout)
         #expect(
@@ -70,17 +70,17 @@ struct ValidateOnlineTests {
             "\(result)")
         #expect(lines.count == 4, "\(result)")
 
-        let sarif = try SireBinary.run(
+        let sarif = try await SireBinary.run(
             ["validate", "--online", "--format", "sarif"], in: repo.root, environment: secret)
         #expect(sarif.status == 1)
         #expect(sarif.stdout.contains("unknown-mcp-tool") && sarif.stdout.contains("mcp-param-schema"))
     }
 
-    @Test func aCorrectWorkflowAtARevisionPassesAndEachServerStartsOnce() throws {
-        let server = try MCPPeerServer(json: true)
+    @Test func aCorrectWorkflowAtARevisionPassesAndEachServerStartsOnce() async throws {
+        let server = try await MCPPeerServer(json: true)
         let starts = startsFile()
         defer { try? FileManager.default.removeItem(atPath: starts) }
-        let repo = try repository(
+        let repo = try await repository(
             """
             id: flow
             steps:
@@ -97,7 +97,7 @@ struct ValidateOnlineTests {
                 params: { text: "sum {{ steps.second.output.sum }}" }
 
             """, url: server.url, starts: starts)
-        let result = try repo.sire("validate", "--online", "--rev", "HEAD", "--json")
+        let result = try await repo.sire("validate", "--online", "--rev", "HEAD", "--json")
         #expect(result.status == 0, "\(result)")
         #expect(try result.jsonObject()["valid"] as? Bool == true)
         // Two steps, one server: started once.
@@ -105,10 +105,10 @@ struct ValidateOnlineTests {
         #expect(started.split(separator: "\n").count == 1, "\(started)")
     }
 
-    @Test func anUnreachableServerIsAWarningAndOfflineValidationStartsNoServer() throws {
+    @Test func anUnreachableServerIsAWarningAndOfflineValidationStartsNoServer() async throws {
         let starts = startsFile()
         defer { try? FileManager.default.removeItem(atPath: starts) }
-        let repo = try repository(
+        let repo = try await repository(
             """
             id: flow
             steps:
@@ -122,11 +122,11 @@ struct ValidateOnlineTests {
                 params: { a: 1, b: 2 }
 
             """, url: "http://127.0.0.1:1/mcp", starts: starts)
-        let offline = try repo.sire("validate")
+        let offline = try await repo.sire("validate")
         #expect(offline.status == 0, "\(offline)")
         #expect(!FileManager.default.fileExists(atPath: starts), "validate without --online started a server")
 
-        let online = try repo.sire("validate", "--online")
+        let online = try await repo.sire("validate", "--online")
         #expect(online.status == 0, "\(online)")
         let lines = diagnosticLines(online.stdout)
         #expect(
@@ -142,13 +142,13 @@ struct ValidateOnlineTests {
         #expect(FileManager.default.fileExists(atPath: starts))
     }
 
-    @Test func checkOnlineFailsOnlyOnServerProblemsTheChangeIntroduces() throws {
+    @Test func checkOnlineFailsOnlyOnServerProblemsTheChangeIntroduces() async throws {
         let starts = startsFile()
         defer { try? FileManager.default.removeItem(atPath: starts) }
-        let repo = try GitFixture.committed([
+        let repo = try await GitFixture.committed([
             "tools/mcp_peer.py": try String(contentsOfFile: MCPRunTests.peer, encoding: .utf8),
             "sire.yaml":
-                "servers:\n  local: { command: [python3, tools/mcp_peer.py, stdio], env: { PEER_STARTS: \"\(starts)\" } }\n",
+                "servers:\n  local: { command: [\"\(TestPython.path)\", tools/mcp_peer.py, stdio], env: { PEER_STARTS: \"\(starts)\" } }\n",
             "workflows/old.yaml": """
             id: old
             steps:
@@ -165,7 +165,7 @@ struct ValidateOnlineTests {
 
             """,
         ])
-        try repo.git("checkout -q -b feature")
+        try await repo.git("checkout -q -b feature")
         try repo.write(
             "workflows/flow.yaml",
             """
@@ -179,10 +179,10 @@ struct ValidateOnlineTests {
                 params: { a: 1, b: two }
 
             """)
-        try repo.commit("typo")
-        let offline = try repo.sire("check", "--base", "main", "--head", "feature")
+        try await repo.commit("typo")
+        let offline = try await repo.sire("check", "--base", "main", "--head", "feature")
         #expect(offline.status == 0, "\(offline)")
-        let online = try repo.sire("check", "--base", "main", "--head", "feature", "--online")
+        let online = try await repo.sire("check", "--base", "main", "--head", "feature", "--online")
         #expect(online.status == 1, "\(online)")
         let lines = diagnosticLines(online.stdout)
         #expect(

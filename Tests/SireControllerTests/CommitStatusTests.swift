@@ -62,12 +62,12 @@ struct CommitStatusTests {
     }
 
     @Test("valid workflows of a reconciled commit are applied, listed or not")
-    func applied() throws {
-        let fixture = try GitFixture()
+    func applied() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("workflows/hello.yaml", Self.valid("hello"))
         try fixture.write("workflows/other.yaml", Self.valid("other"))
-        let sha = try fixture.commit("two workflows")
-        let blob = try fixture.git("rev-parse HEAD:workflows/hello.yaml")
+        let sha = try await fixture.commit("two workflows")
+        let blob = try await fixture.git("rev-parse HEAD:workflows/hello.yaml")
         try Self.annotate(
             fixture, sha, ref: LedgerRef.checks,
             [
@@ -92,14 +92,14 @@ struct CommitStatusTests {
     }
 
     @Test("an invalid version is attempted, naming the last good version that keeps running")
-    func attemptedWithLastGood() throws {
-        let fixture = try GitFixture()
+    func attemptedWithLastGood() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("workflows/hello.yaml", Self.valid("hello"))
-        let good = try fixture.commit("good")
-        let goodBlob = try fixture.git("rev-parse HEAD:workflows/hello.yaml")
+        let good = try await fixture.commit("good")
+        let goodBlob = try await fixture.git("rev-parse HEAD:workflows/hello.yaml")
         try fixture.write("workflows/hello.yaml", Self.broken("hello"))
-        let bad = try fixture.commit("bad")
-        let badBlob = try fixture.git("rev-parse HEAD:workflows/hello.yaml")
+        let bad = try await fixture.commit("bad")
+        let badBlob = try await fixture.git("rev-parse HEAD:workflows/hello.yaml")
         try Self.annotate(
             fixture, bad, ref: LedgerRef.checks,
             [
@@ -128,10 +128,10 @@ struct CommitStatusTests {
     }
 
     @Test("an invalid first version is attempted with nothing running")
-    func attemptedWithoutLastGood() throws {
-        let fixture = try GitFixture()
+    func attemptedWithoutLastGood() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("workflows/hello.yaml", Self.broken("hello"))
-        let sha = try fixture.commit("bad from the start")
+        let sha = try await fixture.commit("bad from the start")
         try Self.annotate(
             fixture, sha, ref: LedgerRef.checks,
             [
@@ -145,11 +145,11 @@ struct CommitStatusTests {
     }
 
     @Test("a file that lost a duplicate id does not borrow the winner's deployment")
-    func duplicateID() throws {
-        let fixture = try GitFixture()
+    func duplicateID() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("workflows/a.yaml", Self.valid("hello"))
         try fixture.write("workflows/b.yaml", Self.valid("hello"))
-        let sha = try fixture.commit("two files claim hello")
+        let sha = try await fixture.commit("two files claim hello")
         try Self.annotate(
             fixture, sha, ref: LedgerRef.checks,
             [
@@ -165,10 +165,10 @@ struct CommitStatusTests {
     }
 
     @Test("a refused commit deploys nothing, and says why")
-    func refused() throws {
-        let fixture = try GitFixture()
+    func refused() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("workflows/hello.yaml", Self.valid("hello"))
-        let sha = try fixture.commit("refused")
+        let sha = try await fixture.commit("refused")
         try Self.annotate(
             fixture, sha, ref: LedgerRef.checks, [Self.checkNote(sha, refused: "not signed by an allowed key")])
         let status = try Self.status(fixture)
@@ -178,10 +178,10 @@ struct CommitStatusTests {
     }
 
     @Test("without a controller record a commit is not reconciled, even with a check record")
-    func notReconciled() throws {
-        let fixture = try GitFixture()
+    func notReconciled() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("workflows/hello.yaml", Self.valid("hello"))
-        let sha = try fixture.commit("fresh")
+        let sha = try await fixture.commit("fresh")
         #expect(try Self.status(fixture).workflows.map(\.deployment.state) == [.notReconciled])
         #expect(try Self.status(fixture).reconcile == nil)
 
@@ -190,10 +190,10 @@ struct CommitStatusTests {
     }
 
     @Test("the latest of two controller records wins")
-    func latestRecordWins() throws {
-        let fixture = try GitFixture()
+    func latestRecordWins() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("workflows/hello.yaml", Self.valid("hello"))
-        let sha = try fixture.commit("reconciled twice")
+        let sha = try await fixture.commit("reconciled twice")
         try Self.annotate(
             fixture, sha, ref: LedgerRef.checks,
             [
@@ -204,13 +204,13 @@ struct CommitStatusTests {
     }
 
     @Test("workflows retired by the commit are listed")
-    func retired() throws {
-        let fixture = try GitFixture()
+    func retired() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("workflows/hello.yaml", Self.valid("hello"))
         try fixture.write("workflows/old.yaml", Self.valid("old"))
-        try fixture.commit("two")
+        try await fixture.commit("two")
         try fixture.remove("workflows/old.yaml")
-        let sha = try fixture.commit("drop old")
+        let sha = try await fixture.commit("drop old")
         try Self.annotate(fixture, sha, ref: LedgerRef.checks, [Self.checkNote(sha, retired: ["old"])])
         let status = try Self.status(fixture)
         #expect(status.retired == ["old"])
@@ -229,10 +229,10 @@ struct CommitStatusTests {
     }
 
     @Test("runs are listed newest first with their outcome and failed steps; a run recorded twice shows once")
-    func runs() throws {
-        let fixture = try GitFixture()
+    func runs() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("workflows/hello.yaml", Self.valid("hello"))
-        let sha = try fixture.commit("runs")
+        let sha = try await fixture.commit("runs")
         try Self.annotate(
             fixture, sha, ref: LedgerRef.runs,
             [
@@ -268,11 +268,11 @@ struct CommitStatusTests {
     }
 
     @Test("schedules list their next fires after now in their own time zone, across a DST jump")
-    func schedules() throws {
-        let fixture = try GitFixture()
+    func schedules() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("workflows/paris.yaml", Self.valid("paris", cron: "30 2 * * *", timezone: "Europe/Paris"))
         try fixture.write("workflows/utc.yaml", Self.valid("utc", cron: "0 */6 * * *"))
-        try fixture.commit("schedules")
+        try await fixture.commit("schedules")
         let status = try Self.status(fixture)
         #expect(status.at == "2026-03-28T12:00:00Z")
         let paris = try #require(status.workflows.first { $0.id == "paris" }?.schedules.first)
@@ -287,12 +287,12 @@ struct CommitStatusTests {
     }
 
     @Test("an older commit is read from git objects, not the work tree, and is not the branch head")
-    func olderCommit() throws {
-        let fixture = try GitFixture()
+    func olderCommit() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("workflows/hello.yaml", Self.valid("hello"))
-        let first = try fixture.commit("first")
+        let first = try await fixture.commit("first")
         try fixture.write("workflows/late.yaml", Self.valid("late"))
-        try fixture.commit("second")
+        try await fixture.commit("second")
         try fixture.write("workflows/uncommitted.yaml", Self.valid("uncommitted"))
         let status = try Self.status(fixture, "HEAD~1")
         #expect(status.commit.sha == first)
@@ -301,10 +301,10 @@ struct CommitStatusTests {
     }
 
     @Test("a revision that names no commit is a usage error")
-    func badRevision() throws {
-        let fixture = try GitFixture()
+    func badRevision() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("workflows/hello.yaml", Self.valid("hello"))
-        try fixture.commit("one")
+        try await fixture.commit("one")
         #expect {
             try Self.status(fixture, "no-such-branch")
         } throws: { error in
@@ -313,11 +313,11 @@ struct CommitStatusTests {
     }
 
     @Test("unfinished runs come from an existing index; no index is created to look")
-    func inProgressLocal() throws {
-        let fixture = try GitFixture()
+    func inProgressLocal() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("workflows/hello.yaml", Self.valid("hello"))
-        let sha = try fixture.commit("one")
-        let tree = try fixture.git("rev-parse HEAD^{tree}")
+        let sha = try await fixture.commit("one")
+        let tree = try await fixture.git("rev-parse HEAD^{tree}")
 
         let empty = fixture.sandbox + "/empty-state"
         #expect(try Self.status(fixture, state: empty).inProgress.isEmpty)

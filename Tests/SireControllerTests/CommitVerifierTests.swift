@@ -14,64 +14,61 @@ import Testing
     let allowedKey: String
     let otherKey: String
 
-    init() throws {
-        repo = try GitFixture()
+    init() async throws {
+        repo = try await GitFixture()
         reconciler = Reconciler(gitDirectory: repo.root + "/.git", store: try Store(directory: repo.sandbox + "/state"))
         allowedKey = repo.sandbox + "/allowed"
         otherKey = repo.sandbox + "/other"
         for key in [allowedKey, otherKey] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", key]
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
+            let made = try await ChildProcess.run(
+                ChildProcess.which("ssh-keygen"), ["-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", key])
+            #expect(made.status == 0, "\(made)")
         }
     }
 
     /// Commits everything, signed with `key` (or unsigned).
-    func commit(_ message: String, key: String?) throws -> ObjectID {
-        try repo.git(["add", "--all"])
+    func commit(_ message: String, key: String?) async throws -> ObjectID {
+        try await repo.git(["add", "--all"])
         var arguments = ["commit", "-q", "--allow-empty", "-m", message]
         if let key { arguments = ["-c", "gpg.format=ssh", "-c", "user.signingkey=\(key)"] + arguments + ["-S"] }
-        try repo.git(arguments)
-        return try #require(ObjectID(try repo.git("rev-parse HEAD")))
+        try await repo.git(arguments)
+        return try #require(ObjectID(try await repo.git("rev-parse HEAD")))
     }
 
-    func setUpSignedRepository() throws -> ObjectID {
-        let email = try repo.git(["var", "GIT_COMMITTER_IDENT"]).split(separator: "<")[1].split(separator: ">")[0]
+    func setUpSignedRepository() async throws -> ObjectID {
+        let email = try await repo.git(["var", "GIT_COMMITTER_IDENT"]).split(separator: "<")[1].split(separator: ">")[0]
         let publicKey = try String(contentsOfFile: allowedKey + ".pub", encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         try repo.write(".sire/allowed_signers", "\(email) namespaces=\"git\" \(publicKey)\n")
         try repo.write("sire.yaml", "verify: { mode: head, allowed_signers: .sire/allowed_signers }\n")
         try repo.write("workflows/a.yaml", ReconcilerTests.workflow("a"))
-        return try commit("signed start", key: allowedKey)
+        return try await commit("signed start", key: allowedKey)
     }
 
-    @Test func onlyCommitsSignedByAnAllowedKeyAreDeployed() throws {
-        let first = try setUpSignedRepository()
+    @Test func onlyCommitsSignedByAnAllowedKeyAreDeployed() async throws {
+        let first = try await setUpSignedRepository()
         let start = try reconciler.reconcile(head: first)
         #expect(start.refused == nil, "\(start.refused ?? "")")
         #expect(start.applied.map(\.id) == ["a"])
 
         try repo.write("workflows/b.yaml", ReconcilerTests.workflow("b"))
-        let unsigned = try reconciler.reconcile(head: try commit("unsigned", key: nil))
+        let unsigned = try reconciler.reconcile(head: try await commit("unsigned", key: nil))
         #expect(unsigned.refused?.contains("is not signed") == true, "\(unsigned.refused ?? "")")
         #expect(unsigned.applied.isEmpty)
 
-        let forged = try reconciler.reconcile(head: try commit("other key", key: otherKey))
+        let forged = try reconciler.reconcile(head: try await commit("other key", key: otherKey))
         #expect(forged.refused?.contains("not from an allowed signer") == true, "\(forged.refused ?? "")")
 
-        let good = try reconciler.reconcile(head: try commit("allowed key", key: allowedKey))
+        let good = try reconciler.reconcile(head: try await commit("allowed key", key: allowedKey))
         #expect(good.refused == nil, "\(good.refused ?? "")")
         #expect(good.applied.map(\.id) == ["b"])
     }
 
-    @Test func aCommitCannotSwitchVerificationOffForItself() throws {
-        _ = try reconciler.reconcile(head: try setUpSignedRepository())
+    @Test func aCommitCannotSwitchVerificationOffForItself() async throws {
+        _ = try await reconciler.reconcile(head: try setUpSignedRepository())
         try repo.write("sire.yaml", "verify: { mode: none }\n")
         try repo.write("workflows/c.yaml", ReconcilerTests.workflow("c"))
-        let outcome = try reconciler.reconcile(head: try commit("turn verification off", key: nil))
+        let outcome = try reconciler.reconcile(head: try await commit("turn verification off", key: nil))
         #expect(outcome.refused?.contains("is not signed") == true, "\(outcome.refused ?? "")")
         #expect(outcome.applied.isEmpty)
     }
@@ -86,8 +83,8 @@ import Testing
     let home: String
     let wrapper: String
 
-    init() throws {
-        repo = try GitFixture()
+    init() async throws {
+        repo = try await GitFixture()
         reconciler = Reconciler(gitDirectory: repo.root + "/.git", store: try Store(directory: repo.sandbox + "/state"))
         home = repo.sandbox + "/gnupg"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
@@ -96,7 +93,7 @@ import Testing
         try "#!/bin/sh\nGNUPGHOME='\(home)' exec gpg \"$@\"\n".write(toFile: wrapper, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: wrapper)
         for who in ["allowed", "other"] {
-            try gpg([
+            try await gpg([
                 "--batch", "--passphrase", "", "--quick-gen-key", "\(who) <\(who)@example.com>", "ed25519", "sign",
                 "never",
             ])
@@ -104,60 +101,47 @@ import Testing
     }
 
     deinit {
-        // gpg started an agent for the private home: stop it before the home goes.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["gpgconf", "--kill", "all"]
-        process.environment = [
-            "GNUPGHOME": home, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
-        ]
-        try? process.run()
-        process.waitUntilExit()
+        // gpg started an agent for the private home: ask it to stop (it also stops by itself
+        // once its socket goes with the home).
+        let environment = ["GNUPGHOME": home, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+        Task.detached {
+            _ = try? await ChildProcess.run(ChildProcess.which("gpgconf"), ["--kill", "all"], environment: environment)
+        }
     }
 
-    /// Runs gpg in the private home; returns its standard output.
-    @discardableResult
-    func gpg(_ arguments: [String]) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: wrapper)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "gpg \(arguments)")
-        return data
+    /// Runs gpg in the private home.
+    func gpg(_ arguments: [String]) async throws {
+        let result = try await ChildProcess.run(wrapper, arguments)
+        #expect(result.status == 0, "gpg \(arguments): \(result)")
     }
 
-    func commit(_ message: String, key: String?) throws -> ObjectID {
-        try repo.git(["add", "--all"])
+    func commit(_ message: String, key: String?) async throws -> ObjectID {
+        try await repo.git(["add", "--all"])
         var arguments = ["commit", "-q", "--allow-empty", "-m", message]
         if let key {
             arguments =
                 ["-c", "gpg.program=\(wrapper)", "-c", "user.signingkey=\(key)@example.com"] + arguments + ["-S"]
         }
-        try repo.git(arguments)
-        return try #require(ObjectID(try repo.git("rev-parse HEAD")))
+        try await repo.git(arguments)
+        return try #require(ObjectID(try await repo.git("rev-parse HEAD")))
     }
 
-    @Test func onlyCommitsSignedByAKeyInTheKeyringAreDeployed() throws {
-        try gpg(["--export", "allowed@example.com"]).write(to: URL(fileURLWithPath: repo.root + "/.sire-keyring.gpg"))
+    @Test func onlyCommitsSignedByAKeyInTheKeyringAreDeployed() async throws {
+        try await gpg(["--output", repo.root + "/.sire-keyring.gpg", "--export", "allowed@example.com"])
         try repo.write("sire.yaml", "verify: { mode: head, keyring: .sire-keyring.gpg }\n")
         try repo.write("workflows/a.yaml", ReconcilerTests.workflow("a"))
-        let start = try reconciler.reconcile(head: try commit("signed start", key: "allowed"))
+        let start = try reconciler.reconcile(head: try await commit("signed start", key: "allowed"))
         #expect(start.refused == nil, "\(start.refused ?? "")")
         #expect(start.applied.map(\.id) == ["a"])
 
         try repo.write("workflows/b.yaml", ReconcilerTests.workflow("b"))
-        let forged = try reconciler.reconcile(head: try commit("other key", key: "other"))
+        let forged = try reconciler.reconcile(head: try await commit("other key", key: "other"))
         #expect(forged.refused?.contains("does not verify") == true, "\(forged.refused ?? "")")
         #expect(forged.applied.isEmpty)
-        let unsigned = try reconciler.reconcile(head: try commit("unsigned", key: nil))
+        let unsigned = try reconciler.reconcile(head: try await commit("unsigned", key: nil))
         #expect(unsigned.refused?.contains("is not signed") == true, "\(unsigned.refused ?? "")")
 
-        let good = try reconciler.reconcile(head: try commit("allowed key", key: "allowed"))
+        let good = try reconciler.reconcile(head: try await commit("allowed key", key: "allowed"))
         #expect(good.refused == nil, "\(good.refused ?? "")")
         #expect(good.applied.map(\.id) == ["b"])
     }

@@ -10,18 +10,18 @@ import Testing
 /// What a controller does after dying between two durable steps of its own.
 @Suite struct ControllerRecoveryTests {
     @Test func pushTriggersOfAChangeAppliedJustBeforeACrashFireOnRestart() async throws {
-        let repo = try GitFixture()
+        let repo = try await GitFixture()
         try repo.write(
             "workflows/on-data.yaml",
             "id: on-data\non:\n  push: { paths: [\"data/**\"] }\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: { message: hi }\n")
         try repo.write("data/x.txt", "1\n")
-        _ = try repo.commit("workflow")
+        _ = try await repo.commit("workflow")
         let state = repo.sandbox + "/state"
         let store = try Store(directory: state)
         let reconciler = Reconciler(gitDirectory: repo.root + "/.git", store: store)
-        _ = try reconciler.reconcile(head: try #require(ObjectID(try repo.git("rev-parse HEAD"))))
+        _ = try reconciler.reconcile(head: try #require(ObjectID(try await repo.git("rev-parse HEAD"))))
         try repo.write("data/x.txt", "2\n")
-        let pushed = try repo.commit("data")
+        let pushed = try await repo.commit("data")
         // The reconcile commits, then the process dies before the push trigger fires.
         let outcome = try reconciler.reconcile(head: try #require(ObjectID(pushed)))
         #expect(outcome.changedPaths == ["data/x.txt"])

@@ -16,11 +16,11 @@ struct LedgerWriterTests {
         let commits: [CommitInfo]
         var writer: LedgerWriter { LedgerWriter(gitDirectory: fixture.root + "/.git", store: store) }
 
-        init(commits count: Int = 2) throws {
-            fixture = try GitFixture()
+        init(commits count: Int = 2) async throws {
+            fixture = try await GitFixture()
             var commits: [CommitInfo] = []
             for index in 0..<count {
-                let sha = try fixture.commit("commit \(index)")
+                let sha = try await fixture.commit("commit \(index)")
                 commits.append(try Repository(path: fixture.root).commit(#require(ObjectID(sha))))
             }
             self.commits = commits
@@ -67,27 +67,29 @@ struct LedgerWriterTests {
                 at: start)
         }
 
-        func notes(_ commit: String, ref: String = "sire/runs") throws -> [String] {
-            try fixture.git("notes --ref=\(ref) show \(commit)").split(separator: "\n").map(String.init)
+        func notes(_ commit: String, ref: String = "sire/runs") async throws -> [String] {
+            try await fixture.git("notes --ref=\(ref) show \(commit)").split(separator: "\n").map(String.init)
         }
 
         var outbox: [String] { (try? store.snapshot { tx in try tx.outbox(limit: 10_000) }) ?? [] }
 
-        var notesCommits: Int { Int((try? fixture.git("rev-list --count refs/notes/sire/runs")) ?? "0") ?? 0 }
+        var notesCommits: Int {
+            get async { Int((try? await fixture.git("rev-list --count refs/notes/sire/runs")) ?? "0") ?? 0 }
+        }
     }
 
     static let start = Date(timeIntervalSince1970: 1_767_225_600.25)  // 2026-01-01T00:00:00.250Z
 
     @Test("a drained run is a note stock git shows, on the commit it was pinned to")
     func stockGitReadsRecords() async throws {
-        let setup = try Setup()
+        let setup = try await Setup()
         try setup.finishRun("run-a", on: 0, at: Self.start)
         try setup.finishRun("run-b", on: 0, status: .failed, at: Self.start)
         try setup.finishRun("run-c", on: 1, at: Self.start)
 
         #expect(try await setup.writer.drain() == 3)
 
-        let first = try setup.notes(setup.commits[0].id.description).compactMap(RunNote.parse)
+        let first = try await setup.notes(setup.commits[0].id.description).compactMap(RunNote.parse)
         #expect(Set(first.map(\.run)) == ["run-a", "run-b"])
         let failed = try #require(first.first { $0.run == "run-b" })
         #expect(failed.status == "failed")
@@ -104,17 +106,17 @@ struct LedgerWriterTests {
         #expect(failed.steps["build"] == RunNote.Step(status: "succeeded", attempts: 2, duration_ms: 190))
         #expect(
             failed.steps["fan"] == RunNote.Step(status: "failed", attempts: 1, duration_ms: 100, error: "item 1 failed"))
-        #expect(try setup.notes(setup.commits[1].id.description).compactMap(RunNote.parse).map(\.run) == ["run-c"])
+        #expect(try await setup.notes(setup.commits[1].id.description).compactMap(RunNote.parse).map(\.run) == ["run-c"])
 
-        let log = try setup.fixture.git(["log", "--notes=sire/runs", "--format=%H%n%N"])
+        let log = try await setup.fixture.git(["log", "--notes=sire/runs", "--format=%H%n%N"])
         #expect(log.contains("\"run\":\"run-c\""))
         #expect(setup.outbox.isEmpty)
         #expect(try await setup.writer.drain() == 0)
     }
 
     @Test("records are the same line every time they are made")
-    func deterministic() throws {
-        let setup = try Setup()
+    func deterministic() async throws {
+        let setup = try await Setup()
         try setup.finishRun("run-a", on: 0, at: Self.start)
         let (run, steps) = try setup.store.snapshot { tx in (try tx.run("run-a")!, try tx.steps(of: "run-a")) }
         let line = RunNote.make(run: run, steps: steps).line()
@@ -125,20 +127,20 @@ struct LedgerWriterTests {
 
     @Test("many runs make one notes commit per batch", arguments: [(500, 1), (20, 3)])
     func batched(batch: Int, commits: Int) async throws {
-        let setup = try Setup()
+        let setup = try await Setup()
         for index in 0..<50 { try setup.finishRun("run-\(index)", on: index % 2, at: Self.start) }
 
         #expect(try await setup.writer.drain(batch: batch) == 50)
 
-        #expect(setup.notesCommits == commits)
-        #expect(try setup.notes(setup.commits[0].id.description).count == 25)
-        #expect(try setup.notes(setup.commits[1].id.description).count == 25)
+        await #expect(setup.notesCommits == commits)
+        #expect(try await setup.notes(setup.commits[0].id.description).count == 25)
+        #expect(try await setup.notes(setup.commits[1].id.description).count == 25)
         #expect(setup.outbox.isEmpty)
     }
 
     @Test("a crash after writing notes but before clearing the outbox leaves one line per run")
     func crashBetweenNotesAndOutbox() async throws {
-        let setup = try Setup()
+        let setup = try await Setup()
         for index in 0..<4 { try setup.finishRun("run-\(index)", on: 0, at: Self.start) }
         // What a writer does before it clears the outbox, then "crashes".
         let lines = try setup.store.snapshot { tx in
@@ -150,7 +152,7 @@ struct LedgerWriterTests {
 
         #expect(try await setup.writer.drain() == 4)
 
-        let notes = try setup.notes(setup.commits[0].id.description)
+        let notes = try await setup.notes(setup.commits[0].id.description)
         #expect(notes.count == 4)
         #expect(Set(notes.compactMap(RunNote.parse).map(\.run)) == ["run-0", "run-1", "run-2", "run-3"])
         #expect(setup.outbox.isEmpty)
@@ -158,7 +160,7 @@ struct LedgerWriterTests {
 
     @Test("a run pinned to a commit the repository lacks is recorded; a malformed one is set aside")
     func missingAndMalformedCommits() async throws {
-        let setup = try Setup()
+        let setup = try await Setup()
         let absent = "1234567890123456789012345678901234567890"
         try setup.finishRun("run-gone", sha: absent, tree: absent, at: Self.start)
         try setup.finishRun("run-bad", sha: "not-a-sha", tree: "", at: Self.start)
@@ -166,10 +168,10 @@ struct LedgerWriterTests {
 
         #expect(try await setup.writer.drain() == 2)
 
-        #expect(try setup.fixture.git("notes --ref=sire/runs list").contains(absent))
+        #expect(try await setup.fixture.git("notes --ref=sire/runs list").contains(absent))
         let notes = try Repository(path: setup.fixture.root).notes(for: #require(ObjectID(absent)), ref: LedgerRef.runs)
         #expect(notes.compactMap(RunNote.parse).map(\.run) == ["run-gone"])
-        #expect(try setup.notes(setup.commits[0].id.description).compactMap(RunNote.parse).map(\.run) == ["run-ok"])
+        #expect(try await setup.notes(setup.commits[0].id.description).compactMap(RunNote.parse).map(\.run) == ["run-ok"])
         let failed = try setup.store.snapshot { tx in try tx.failedOutbox() }
         #expect(failed.map(\.runID) == ["run-bad"])
         #expect(failed.first?.error.contains("not-a-sha") == true)
@@ -180,26 +182,26 @@ struct LedgerWriterTests {
     // here the test process's own global git config would leak in.
     @Test("notes commits are signed by the repository's git identity when it has one")
     func author() async throws {
-        let setup = try Setup()
-        try setup.fixture.git("config user.name Operator")
-        try setup.fixture.git("config user.email op@example.com")
+        let setup = try await Setup()
+        try await setup.fixture.git("config user.name Operator")
+        try await setup.fixture.git("config user.email op@example.com")
         try setup.finishRun("run-a", on: 0, at: Self.start)
         _ = try await setup.writer.drain()
         #expect(
-            try setup.fixture.git(["log", "-1", "--format=%an <%ae>", "refs/notes/sire/runs"])
+            try await setup.fixture.git(["log", "-1", "--format=%an <%ae>", "refs/notes/sire/runs"])
                 == "Operator <op@example.com>")
     }
 
     @Test("a check record lands on its commit in refs/notes/sire/checks")
-    func checkRecord() throws {
-        let setup = try Setup()
+    func checkRecord() async throws {
+        let setup = try await Setup()
         let commit = setup.commits[1]
         let note = CheckNote(
             commit: commit.id.description, tree: commit.tree.description,
             workflows: ["a": .init(path: "workflows/a.yaml", blob: "b", valid: true, diagnostics: [])],
             tool_version: "0.1.0", source: "check")
         try setup.writer.writeCheck(note)
-        #expect(try setup.notes(commit.id.description, ref: "sire/checks").compactMap(CheckNote.parse) == [note])
+        #expect(try await setup.notes(commit.id.description, ref: "sire/checks").compactMap(CheckNote.parse) == [note])
         #expect(throws: ControllerError.self) {
             try setup.writer.writeCheck(CheckNote(commit: "HEAD", tree: "", workflows: [:], tool_version: "0"))
         }
@@ -207,18 +209,18 @@ struct LedgerWriterTests {
 
     @Test("the service drains when poked and once more when it stops")
     func service() async throws {
-        let setup = try Setup()
+        let setup = try await Setup()
         let service = LedgerService(writer: setup.writer, interval: .seconds(3600))
         let task = Task { try await service.run() }
         try setup.finishRun("run-a", on: 0, at: Self.start)
         service.poke()
         #expect(await eventually { setup.outbox.isEmpty })
-        #expect(setup.notesCommits == 1)
+        await #expect(setup.notesCommits == 1)
 
         try setup.finishRun("run-b", on: 0, at: Self.start)
         task.cancel()
         try await task.value
         #expect(setup.outbox.isEmpty)
-        #expect(try setup.notes(setup.commits[0].id.description).count == 2)
+        #expect(try await setup.notes(setup.commits[0].id.description).count == 2)
     }
 }

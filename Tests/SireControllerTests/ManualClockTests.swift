@@ -1,5 +1,6 @@
 import Foundation
 import SireController
+import SireTestSupport
 import Testing
 
 /// The test clock other suites rely on: sleepers wake when time reaches them.
@@ -17,10 +18,10 @@ import Testing
                     await woken.add(offset)
                 })
         }
-        #expect(await waitUntil { clock.sleeperCount == 4 })
+        #expect(await eventually { clock.sleeperCount == 4 })
         clock.advance(by: .seconds(30))
         #expect(clock.now() == start + 30)
-        #expect(await waitUntil { await woken.offsets.count == 3 })
+        #expect(await eventually { await woken.offsets.count == 3 })
         #expect(clock.sleeperCount == 1)
         #expect(clock.nextDeadline == start + 40)
 

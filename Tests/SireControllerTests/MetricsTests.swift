@@ -18,10 +18,10 @@ import Testing
         let runtime: Runtime
         let head: CommitInfo
 
-        init() throws {
-            repo = try GitFixture()
+        init() async throws {
+            repo = try await GitFixture()
             try repo.write("README.md", "x\n")
-            _ = try repo.commit("initial")
+            _ = try await repo.commit("initial")
             runtime = try Runtime.make(
                 gitDirectory: repo.root + "/.git", state: repo.sandbox + "/state", secrets: Secrets(),
                 observer: MetricsRunObserver())
@@ -48,7 +48,7 @@ import Testing
 
     @Test func finishedRunsAreCountedByWorkflowStatusAndTrigger() async throws {
         let metrics = TestMetrics()
-        let runs = try Runs()
+        let runs = try await Runs()
         let good = try runs.live(
             """
             id: good
@@ -118,7 +118,7 @@ import Testing
 
     @Test func queueDepthAndExecutingFollowTheConcurrencyPolicy() async throws {
         let metrics = TestMetrics()
-        let runs = try Runs()
+        let runs = try await Runs()
         let queued = try runs.live(
             """
             id: serial
@@ -150,23 +150,23 @@ import Testing
 
     @Test func reconcilesAreTimedAndCountedByResult() async throws {
         let metrics = TestMetrics()
-        let repo = try GitFixture()
+        let repo = try await GitFixture()
         let store = try Store(directory: repo.sandbox + "/state")
         let reconciler = Reconciler(gitDirectory: repo.root + "/.git", store: store)
-        func reconcileHead() throws -> ReconcileOutcome {
-            try reconciler.reconcile(head: #require(ObjectID(try repo.git("rev-parse HEAD"))))
+        func reconcileHead() async throws -> ReconcileOutcome {
+            try reconciler.reconcile(head: #require(ObjectID(try await repo.git("rev-parse HEAD"))))
         }
-        try SireMetrics.$factory.withValue(metrics) {
+        try await SireMetrics.$factory.withValue(metrics) {
             try repo.write("workflows/a.yaml", ReconcilerTests.workflow("a"))
-            _ = try repo.commit("a")
-            #expect(try reconcileHead().applied.map(\.id) == ["a"])
-            #expect(try reconcileHead().alreadyReconciled)
+            _ = try await repo.commit("a")
+            #expect(try await reconcileHead().applied.map(\.id) == ["a"])
+            #expect(try await reconcileHead().alreadyReconciled)
             try repo.write("README.md", "no workflow changed\n")
-            _ = try repo.commit("readme")
-            #expect(try reconcileHead().deployed)
+            _ = try await repo.commit("readme")
+            #expect(try await reconcileHead().deployed)
             try repo.remove("workflows/a.yaml")
-            _ = try repo.commit("remove every workflow")
-            #expect(try reconcileHead().refused != nil)
+            _ = try await repo.commit("remove every workflow")
+            #expect(try await reconcileHead().refused != nil)
             let missing = try #require(ObjectID(String(repeating: "ab", count: 20)))
             #expect(throws: (any Error).self) { try reconciler.reconcile(head: missing) }
         }
@@ -205,7 +205,7 @@ import Testing
 
     @Test func ledgerWritesFailuresAndOutboxAreReported() async throws {
         let metrics = TestMetrics()
-        let setup = try LedgerWriterTests.Setup(commits: 2)
+        let setup = try await LedgerWriterTests.Setup(commits: 2)
         let start = Date(timeIntervalSince1970: 1_780_000_000)
         try setup.finishRun("r1", on: 0, at: start)
         try setup.finishRun("r2", on: 1, at: start.addingTimeInterval(1))

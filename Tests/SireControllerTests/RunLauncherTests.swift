@@ -14,10 +14,10 @@ import Testing
     let runtime: Runtime
     let head: CommitInfo
 
-    init() throws {
-        repo = try GitFixture()
+    init() async throws {
+        repo = try await GitFixture()
         try repo.write("README.md", "x\n")
-        _ = try repo.commit("initial")
+        _ = try await repo.commit("initial")
         runtime = try Runtime.make(gitDirectory: repo.root + "/.git", state: repo.sandbox + "/state", secrets: Secrets())
         head = try Repository(path: repo.root).resolveCommit("HEAD")
     }

@@ -2,6 +2,7 @@ import Foundation
 import SireController
 import SireCore
 import SireStore
+import SireTestSupport
 import Testing
 
 /// The scheduler on a manual clock over a real SQLite store.
@@ -183,11 +184,11 @@ import Testing
         await f.scheduler.set(.make("yearly", ["0 0 1 1 *"]))
         await f.scheduler.waitUntilIdle()
         // Asleep for the longest nap the scheduler takes, not polling.
-        #expect(await waitUntil { f.clock.nextDeadline == t0 + 300 && f.clock.sleeperCount == 1 })
+        #expect(await eventually { f.clock.nextDeadline == t0 + 300 && f.clock.sleeperCount == 1 })
 
         await f.scheduler.set(.make("soon", ["* * * * * *"]))
         // The loop re-arms its one timer for the earlier deadline instead of sleeping on.
-        #expect(await waitUntil { f.clock.nextDeadline == t0 + 1 && f.clock.sleeperCount == 1 })
+        #expect(await eventually { f.clock.nextDeadline == t0 + 1 && f.clock.sleeperCount == 1 })
         f.clock.advance(to: t0 + 1)
         let ticks = await f.log.waitFor(1)
         #expect(ticks.map(\.workflowID) == ["soon"])
@@ -249,14 +250,4 @@ actor Gate {
         for waiter in waiters { waiter.resume() }
         waiters = []
     }
-}
-
-/// Polls `condition` (real time, up to two seconds) for state another task settles.
-func waitUntil(_ condition: @Sendable () async -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + .seconds(2)
-    while ContinuousClock.now < deadline {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(2))
-    }
-    return await condition()
 }

@@ -10,8 +10,8 @@ extension EngineTests {
     /// re-running what had completed.
     @Suite("Durability") struct Durability {
         /// The lease owner of an engine in a process that has died.
-        static func deadOwner() throws -> String {
-            "\(ProcessInfo.processInfo.hostName):\(try deadProcessID()):crashed"
+        static func deadOwner() async throws -> String {
+            "\(ProcessInfo.processInfo.hostName):\(try await deadProcessID()):crashed"
         }
 
         @Test("a new store on the same directory sees the finished run, its steps, outputs and events, once")
@@ -80,7 +80,7 @@ extension EngineTests {
                         params: { message: "second had {{ steps.second.attempts }} attempt(s)" }
                     """)
                 // What a process killed while `second` ran leaves behind.
-                let dead = try Self.deadOwner()
+                let dead = try await Self.deadOwner()
                 let id = record.id
                 let began = Date().addingTimeInterval(-1)
                 try await h.store.transaction { tx in
@@ -122,7 +122,7 @@ extension EngineTests {
                         retry: { max_attempts: 5, initial_interval: 1s, retry_on: any }
                         params: { argv: [sh, -c, "echo $SIRE_ATTEMPT $(date +%s%N) >> \(h.path("attempts"))"] }
                     """)
-                let dead = try Self.deadOwner()
+                let dead = try await Self.deadOwner()
                 let id = record.id
                 let next = Date().addingTimeInterval(0.4)
                 try await h.store.transaction { tx in
@@ -157,7 +157,7 @@ extension EngineTests {
                         tool: sire:local/shell.run
                         params: { argv: [sh, -c, "echo {{ item }} >> \(h.path("ran")); echo {{ item }}"] }
                     """)
-                let dead = try Self.deadOwner()
+                let dead = try await Self.deadOwner()
                 let id = record.id
                 try await h.store.transaction { tx in
                     _ = try tx.claimRun(id, owner: dead, until: Date().addingTimeInterval(3600))
@@ -217,7 +217,7 @@ extension EngineTests {
         @Test("stopping the executing task (shutdown) leaves the run for a restart, which completes it")
         func shutdownMidRunIsResumable() async throws {
             try await EngineHarness.with { h in
-                let dead = try Self.deadOwner()
+                let dead = try await Self.deadOwner()
                 let first = EngineHarness.makeEngine(
                     store: h.store, tools: h.dispatcher, sandbox: h.sandbox, secrets: h.secrets, owner: dead)
                 let record = try await h.submit(

@@ -7,15 +7,15 @@ import Testing
 @Suite("Diffing commit trees")
 struct DiffTests {
     @Test("added, modified, deleted and renamed files are reported with their blobs")
-    func changeKinds() throws {
-        let fixture = try GitFixture()
+    func changeKinds() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("workflows/keep.yaml", "name: keep\n")
         try fixture.write("workflows/edit.yaml", "name: edit\n")
         try fixture.write("workflows/gone.yaml", "name: gone\n")
         try fixture.write(
             "workflows/old-name.yaml", "name: moved\nsteps:\n  - run: echo one\n  - run: echo two\n"
         )
-        let old = try #require(ObjectID(try fixture.commit("before")))
+        let old = try #require(ObjectID(try await fixture.commit("before")))
         try fixture.write("workflows/edit.yaml", "name: edited\n")
         try fixture.remove("workflows/gone.yaml")
         try fixture.remove("workflows/old-name.yaml")
@@ -23,7 +23,7 @@ struct DiffTests {
             "workflows/new-name.yaml", "name: moved\nsteps:\n  - run: echo one\n  - run: echo two\n"
         )
         try fixture.write("workflows/fresh.yaml", "name: fresh\n")
-        let new = try #require(ObjectID(try fixture.commit("after")))
+        let new = try #require(ObjectID(try await fixture.commit("after")))
         let repository = try Repository(path: fixture.root)
 
         let changes = try repository.diff(from: old, to: new)
@@ -34,16 +34,16 @@ struct DiffTests {
                 "workflows/new-name.yaml",
             ])
         #expect(changes.map(\.status) == [.modified, .added, .deleted, .renamed])
-        let blob = { (rev: String) in ObjectID(try fixture.git("rev-parse \(rev)")) }
+        let blob = { (rev: String) in ObjectID(try await fixture.git("rev-parse \(rev)")) }
 
         let edit = changes[0]
         #expect(edit.oldPath == "workflows/edit.yaml" && edit.newPath == "workflows/edit.yaml")
-        #expect(edit.oldBlob == (try blob("\(old):workflows/edit.yaml")))
-        #expect(edit.newBlob == (try blob("\(new):workflows/edit.yaml")))
+        #expect(edit.oldBlob == (try await blob("\(old):workflows/edit.yaml")))
+        #expect(edit.newBlob == (try await blob("\(new):workflows/edit.yaml")))
 
         let fresh = changes[1]
         #expect(fresh.oldPath == nil && fresh.oldBlob == nil && fresh.oldMode == nil)
-        #expect(fresh.newBlob == (try blob("\(new):workflows/fresh.yaml")))
+        #expect(fresh.newBlob == (try await blob("\(new):workflows/fresh.yaml")))
         #expect(fresh.newMode == .regular)
 
         let gone = changes[2]
@@ -57,12 +57,12 @@ struct DiffTests {
     }
 
     @Test("without rename detection a move is a deletion and an addition")
-    func renamesOff() throws {
-        let fixture = try GitFixture()
+    func renamesOff() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("a.txt", "same content\n")
-        let old = try #require(ObjectID(try fixture.commit("before")))
-        try fixture.git("mv a.txt b.txt")
-        let new = try #require(ObjectID(try fixture.commit("after")))
+        let old = try #require(ObjectID(try await fixture.commit("before")))
+        try await fixture.git("mv a.txt b.txt")
+        let new = try #require(ObjectID(try await fixture.commit("after")))
         let repository = try Repository(path: fixture.root)
 
         #expect(try repository.diff(from: old, to: new).map(\.status) == [.renamed])
@@ -72,11 +72,11 @@ struct DiffTests {
     }
 
     @Test("diffing from nothing lists every file as added")
-    func fromEmptyTree() throws {
-        let fixture = try GitFixture()
+    func fromEmptyTree() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("a.txt", "a\n")
         try fixture.write("dir/b.txt", "b\n")
-        let commit = try #require(ObjectID(try fixture.commit("root")))
+        let commit = try #require(ObjectID(try await fixture.commit("root")))
         let repository = try Repository(path: fixture.root)
 
         let changes = try repository.diff(from: nil, to: commit)
@@ -86,18 +86,18 @@ struct DiffTests {
     }
 
     @Test("a path filter keeps only changes under those directories, literally")
-    func pathFilter() throws {
-        let fixture = try GitFixture()
+    func pathFilter() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("workflows/a.yaml", "a\n")
         try fixture.write("workflows-old/b.yaml", "b\n")
         try fixture.write("docs/c.md", "c\n")
-        let old = try #require(ObjectID(try fixture.commit("before")))
+        let old = try #require(ObjectID(try await fixture.commit("before")))
         try fixture.write("workflows/a.yaml", "a2\n")
         try fixture.write("workflows/nested/d.yaml", "d\n")
         try fixture.write("workflows-old/b.yaml", "b2\n")
         try fixture.write("docs/c.md", "c2\n")
         try fixture.write("star*.txt", "glob-looking name\n")
-        let new = try #require(ObjectID(try fixture.commit("after")))
+        let new = try #require(ObjectID(try await fixture.commit("after")))
         let repository = try Repository(path: fixture.root)
 
         #expect(
@@ -114,15 +114,15 @@ struct DiffTests {
     }
 
     @Test("a file replaced by a symlink is a type change")
-    func typeChange() throws {
-        let fixture = try GitFixture()
+    func typeChange() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("target.txt", "target\n")
         try fixture.write("link", "was a file\n")
-        let old = try #require(ObjectID(try fixture.commit("file")))
+        let old = try #require(ObjectID(try await fixture.commit("file")))
         try fixture.remove("link")
         try FileManager.default.createSymbolicLink(
             atPath: fixture.root + "/link", withDestinationPath: "target.txt")
-        let new = try #require(ObjectID(try fixture.commit("symlink")))
+        let new = try #require(ObjectID(try await fixture.commit("symlink")))
         let repository = try Repository(path: fixture.root)
 
         let changes = try repository.diff(from: old, to: new)
@@ -135,11 +135,11 @@ struct DiffTests {
     }
 
     @Test("identical commits have no changes")
-    func noChanges() throws {
-        let fixture = try GitFixture()
+    func noChanges() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("a.txt", "a\n")
-        let old = try #require(ObjectID(try fixture.commit("one")))
-        let new = try #require(ObjectID(try fixture.commit("empty follow-up")))
+        let old = try #require(ObjectID(try await fixture.commit("one")))
+        let new = try #require(ObjectID(try await fixture.commit("empty follow-up")))
         let repository = try Repository(path: fixture.root)
 
         #expect(try repository.diff(from: old, to: new).isEmpty)

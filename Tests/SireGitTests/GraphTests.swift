@@ -7,22 +7,22 @@ import Testing
 @Suite("Ancestry")
 struct GraphTests {
     /// `a - b - c` on main and `a - d` on side; `orphan` shares nothing.
-    private func makeRepository() throws -> (GitFixture, [String: ObjectID]) {
-        let fixture = try GitFixture()
+    private func makeRepository() async throws -> (GitFixture, [String: ObjectID]) {
+        let fixture = try await GitFixture()
         var ids: [String: ObjectID] = [:]
-        ids["a"] = ObjectID(try fixture.commit("a"))
-        ids["b"] = ObjectID(try fixture.commit("b"))
-        ids["c"] = ObjectID(try fixture.commit("c"))
-        try fixture.git("checkout --quiet -b side HEAD~2")
-        ids["d"] = ObjectID(try fixture.commit("d"))
-        try fixture.git("checkout --quiet --orphan lonely")
-        ids["orphan"] = ObjectID(try fixture.commit("orphan"))
+        ids["a"] = ObjectID(try await fixture.commit("a"))
+        ids["b"] = ObjectID(try await fixture.commit("b"))
+        ids["c"] = ObjectID(try await fixture.commit("c"))
+        try await fixture.git("checkout --quiet -b side HEAD~2")
+        ids["d"] = ObjectID(try await fixture.commit("d"))
+        try await fixture.git("checkout --quiet --orphan lonely")
+        ids["orphan"] = ObjectID(try await fixture.commit("orphan"))
         return (fixture, ids)
     }
 
     @Test("ancestry follows parents, counts a commit as its own ancestor, and not siblings")
-    func isAncestor() throws {
-        let (fixture, ids) = try makeRepository()
+    func isAncestor() async throws {
+        let (fixture, ids) = try await makeRepository()
         let repository = try Repository(path: fixture.root)
         let id = { (name: String) in ids[name]! }
 
@@ -35,8 +35,8 @@ struct GraphTests {
     }
 
     @Test("the merge base is the fork point, and nil for unrelated histories")
-    func mergeBase() throws {
-        let (fixture, ids) = try makeRepository()
+    func mergeBase() async throws {
+        let (fixture, ids) = try await makeRepository()
         let repository = try Repository(path: fixture.root)
 
         #expect(try repository.mergeBase(ids["c"]!, ids["d"]!) == ids["a"])
@@ -45,8 +45,8 @@ struct GraphTests {
     }
 
     @Test("ancestry questions about unknown commits are errors, not answers")
-    func unknownCommit() throws {
-        let (fixture, ids) = try makeRepository()
+    func unknownCommit() async throws {
+        let (fixture, ids) = try await makeRepository()
         let repository = try Repository(path: fixture.root)
         let bogus = try #require(ObjectID(String(repeating: "0123456789", count: 4)))
 

@@ -13,23 +13,23 @@ private struct MergedHistory {
     let fixture: GitFixture
     let ids: [String: String]
 
-    init() throws {
-        fixture = try GitFixture()
+    init() async throws {
+        fixture = try await GitFixture()
         var ids: [String: String] = [:]
         for name in ["m0", "m1", "m2"] {
             try fixture.write("main.txt", name)
-            ids[name] = try fixture.commit(name)
+            ids[name] = try await fixture.commit(name)
         }
-        try fixture.git("checkout --quiet -b topic")
+        try await fixture.git("checkout --quiet -b topic")
         for name in ["t0", "t1"] {
             try fixture.write("topic.txt", name)
-            ids[name] = try fixture.commit(name)
+            ids[name] = try await fixture.commit(name)
         }
-        try fixture.git("checkout --quiet main")
+        try await fixture.git("checkout --quiet main")
         try fixture.write("main.txt", "m3")
-        ids["m3"] = try fixture.commit("m3")
-        try fixture.git(["merge", "--quiet", "--no-ff", "-m", "M", "topic"])
-        ids["M"] = try fixture.git("rev-parse HEAD")
+        ids["m3"] = try await fixture.commit("m3")
+        try await fixture.git(["merge", "--quiet", "--no-ff", "-m", "M", "topic"])
+        ids["M"] = try await fixture.git("rev-parse HEAD")
         self.ids = ids
     }
 
@@ -41,8 +41,8 @@ private struct MergedHistory {
 @Suite("Walking history")
 struct LogTests {
     @Test("the full log lists every commit once, each before its parents")
-    func fullLog() throws {
-        let history = try MergedHistory()
+    func fullLog() async throws {
+        let history = try await MergedHistory()
         let repository = try Repository(path: history.fixture.root)
 
         let log = try repository.log(from: "main")
@@ -60,8 +60,8 @@ struct LogTests {
     }
 
     @Test("limits cut the walk short", arguments: [0, 1, 2, 7, 50])
-    func limits(limit: Int) throws {
-        let history = try MergedHistory()
+    func limits(limit: Int) async throws {
+        let history = try await MergedHistory()
         let repository = try Repository(path: history.fixture.root)
 
         let all = try repository.log(from: "HEAD")
@@ -71,8 +71,8 @@ struct LogTests {
     }
 
     @Test("first-parent follows the mainline through merges")
-    func firstParent() throws {
-        let history = try MergedHistory()
+    func firstParent() async throws {
+        let history = try await MergedHistory()
         let repository = try Repository(path: history.fixture.root)
 
         let log = try repository.log(from: "main", firstParent: true)
@@ -81,8 +81,8 @@ struct LogTests {
     }
 
     @Test("excluding a revision leaves out everything it reaches")
-    func excluding() throws {
-        let history = try MergedHistory()
+    func excluding() async throws {
+        let history = try await MergedHistory()
         let repository = try Repository(path: history.fixture.root)
 
         #expect(history.names(try repository.log(from: "main", excluding: "topic")) == ["M", "m3"])
@@ -99,16 +99,16 @@ struct LogTests {
             ("main~3..main~1", ["m3", "m2"]),
             ("main~2..main~1", ["m3"]),
         ])
-    func ranges(range: String, expected: [String]) throws {
-        let history = try MergedHistory()
+    func ranges(range: String, expected: [String]) async throws {
+        let history = try await MergedHistory()
         let repository = try Repository(path: history.fixture.root)
 
         #expect(history.names(try repository.log(range: range)) == expected)
     }
 
     @Test("a symmetric range lists both sides down to their merge base")
-    func symmetricRange() throws {
-        let history = try MergedHistory()
+    func symmetricRange() async throws {
+        let history = try await MergedHistory()
         let repository = try Repository(path: history.fixture.root)
 
         let names = history.names(try repository.log(range: "topic...main~1"))
@@ -118,8 +118,8 @@ struct LogTests {
     }
 
     @Test("a range with an unknown side is not found")
-    func unknownRange() throws {
-        let history = try MergedHistory()
+    func unknownRange() async throws {
+        let history = try await MergedHistory()
         let repository = try Repository(path: history.fixture.root)
 
         let error = #expect(throws: GitError.self) { try repository.log(range: "main..nosuch") }

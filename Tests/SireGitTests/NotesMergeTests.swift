@@ -11,10 +11,10 @@ struct NotesMergeTests {
     static let author = (name: "Sire", email: "sire@example.com")
 
     @Test("diverged notes merge into the union, descending from both sides")
-    func unionOfDivergedNotes() throws {
-        let fixture = try GitFixture()
-        let first = try #require(ObjectID(try fixture.commit("one")))
-        let second = try #require(ObjectID(try fixture.commit("two")))
+    func unionOfDivergedNotes() async throws {
+        let fixture = try await GitFixture()
+        let first = try #require(ObjectID(try await fixture.commit("one")))
+        let second = try #require(ObjectID(try await fixture.commit("two")))
         let repository = try Repository(path: fixture.root)
         let shared = try repository.appendNotes([first: ["shared"]], ref: Self.runs, author: Self.author, message: "s")
         try repository.setReference(Self.other, to: shared, message: "test")
@@ -30,14 +30,14 @@ struct NotesMergeTests {
         let merged = try #require(try repository.referenceTarget(Self.runs))
         #expect(try repository.commit(merged).parents == [ours, theirs])
         #expect(try repository.mergeNotes(from: Self.other, into: Self.runs, author: Self.author, message: "m") == .upToDate)
-        #expect(try fixture.git("notes --ref=sire/runs show \(first)") == "shared\nours\ntheirs")
+        #expect(try await fixture.git("notes --ref=sire/runs show \(first)") == "shared\nours\ntheirs")
         #expect(try repository.referenceNames(matching: "refs/notes/sire-merge/*").isEmpty)
     }
 
     @Test("a missing target is fast-forwarded to the source")
-    func fastForward() throws {
-        let fixture = try GitFixture()
-        let first = try #require(ObjectID(try fixture.commit("one")))
+    func fastForward() async throws {
+        let fixture = try await GitFixture()
+        let first = try #require(ObjectID(try await fixture.commit("one")))
         let repository = try Repository(path: fixture.root)
         let theirs = try repository.appendNotes([first: ["a"]], ref: Self.other, author: Self.author, message: "t")
         #expect(try repository.mergeNotes(from: Self.other, into: Self.runs, author: Self.author, message: "m") == .fastForwarded)
@@ -45,20 +45,20 @@ struct NotesMergeTests {
     }
 
     @Test("fetch by path and a refused non-fast-forward push surface as typed errors")
-    func remotes() throws {
-        let fixture = try GitFixture()
-        let first = try #require(ObjectID(try fixture.commit("one")))
+    func remotes() async throws {
+        let fixture = try await GitFixture()
+        let first = try #require(ObjectID(try await fixture.commit("one")))
         let remote = fixture.sandbox + "/remote.git"
-        try fixture.git(["init", "--quiet", "--bare", remote], in: fixture.sandbox)
+        try await fixture.git(["init", "--quiet", "--bare", remote], in: fixture.sandbox)
         let repository = try Repository(path: fixture.root)
         try repository.appendNotes([first: ["a"]], ref: Self.runs, author: Self.author, message: "a")
         try repository.push(remote: remote, refspecs: ["\(Self.runs):\(Self.runs)"])
-        #expect(try fixture.git(["rev-parse", Self.runs], in: remote) == (try fixture.git("rev-parse \(Self.runs)")))
+        #expect(try await fixture.git(["rev-parse", Self.runs], in: remote) == (try await fixture.git("rev-parse \(Self.runs)")))
 
         // Someone else's history: a push must not replace it.
-        let elsewhere = try GitFixture()
+        let elsewhere = try await GitFixture()
         let stranger = try Repository(path: elsewhere.root)
-        try elsewhere.commit("x")
+        try await elsewhere.commit("x")
         let foreign = try stranger.appendNotes([first: ["b"]], ref: Self.runs, author: Self.author, message: "b")
         try stranger.push(remote: remote, refspecs: ["+\(Self.runs):\(Self.runs)"])
         try repository.appendNotes([first: ["c"]], ref: Self.runs, author: Self.author, message: "c")

@@ -11,18 +11,18 @@ struct NotesTests {
     static let author = (name: "Sire", email: "sire@example.com")
 
     /// A fixture with `count` commits, oldest first.
-    static func repository(commits count: Int) throws -> (GitFixture, [ObjectID]) {
-        let fixture = try GitFixture()
+    static func repository(commits count: Int) async throws -> (GitFixture, [ObjectID]) {
+        let fixture = try await GitFixture()
         var commits: [ObjectID] = []
         for index in 0..<count {
-            commits.append(try #require(ObjectID(try fixture.commit("commit \(index)"))))
+            commits.append(try #require(ObjectID(try await fixture.commit("commit \(index)"))))
         }
         return (fixture, commits)
     }
 
     @Test("stock git reads appended notes, stored in the 2/38 fan-out")
-    func stockGitReads() throws {
-        let (fixture, commits) = try Self.repository(commits: 2)
+    func stockGitReads() async throws {
+        let (fixture, commits) = try await Self.repository(commits: 2)
         let repository = try Repository(path: fixture.root)
         let first = #"{"v":1,"kind":"run","run":"r1"}"#
         let second = #"{"v":1,"kind":"run","run":"r2"}"#
@@ -31,15 +31,15 @@ struct NotesTests {
             [commits[0]: [first, second], commits[1]: [first]], ref: Self.runs,
             author: Self.author, message: "runs")
 
-        #expect(try fixture.git("rev-parse \(Self.runs)") == notesCommit.description)
+        #expect(try await fixture.git("rev-parse \(Self.runs)") == notesCommit.description)
         #expect(
-            try fixture.git("notes --ref=sire/runs show \(commits[0])") == "\(first)\n\(second)")
-        #expect(try fixture.git("notes --ref=sire/runs show \(commits[1])") == first)
-        let log = try fixture.git(["log", "--notes=sire/runs", "-1", commits[1].description])
+            try await fixture.git("notes --ref=sire/runs show \(commits[0])") == "\(first)\n\(second)")
+        #expect(try await fixture.git("notes --ref=sire/runs show \(commits[1])") == first)
+        let log = try await fixture.git(["log", "--notes=sire/runs", "-1", commits[1].description])
         #expect(log.contains("Notes (sire/runs):"))
         #expect(log.contains(first))
 
-        let paths = try fixture.git("ls-tree -r --name-only \(Self.runs)")
+        let paths = try await fixture.git("ls-tree -r --name-only \(Self.runs)")
             .split(separator: "\n").map(String.init)
         let expected = commits.map { id in
             let hex = id.description
@@ -52,8 +52,8 @@ struct NotesTests {
     }
 
     @Test("appending keeps earlier lines, adds new ones once, and chains notes commits")
-    func appendMerges() throws {
-        let (fixture, commits) = try Self.repository(commits: 1)
+    func appendMerges() async throws {
+        let (fixture, commits) = try await Self.repository(commits: 1)
         let repository = try Repository(path: fixture.root)
         let commit = commits[0]
 
@@ -63,21 +63,21 @@ struct NotesTests {
             [commit: ["b", "c", "c"]], ref: Self.runs, author: Self.author, message: "two")
 
         #expect(try repository.notes(for: commit, ref: Self.runs) == ["a", "b", "c"])
-        #expect(try fixture.git("notes --ref=sire/runs show \(commit)") == "a\nb\nc")
-        #expect(try fixture.git("rev-parse \(Self.runs)^") == first.description)
+        #expect(try await fixture.git("notes --ref=sire/runs show \(commit)") == "a\nb\nc")
+        #expect(try await fixture.git("rev-parse \(Self.runs)^") == first.description)
 
         let unchanged = try repository.appendNotes(
             [commit: ["a", "c"]], ref: Self.runs, author: Self.author, message: "three")
         #expect(unchanged == second)
-        #expect(try fixture.git("rev-parse \(Self.runs)") == second.description)
+        #expect(try await fixture.git("rev-parse \(Self.runs)") == second.description)
     }
 
     @Test("a flat note written by stock git is merged and moved into the fan-out")
-    func mergesStockGitNote() throws {
-        let (fixture, commits) = try Self.repository(commits: 2)
-        try fixture.git(["notes", "--ref=sire/runs", "add", "-m", "old", commits[0].description])
+    func mergesStockGitNote() async throws {
+        let (fixture, commits) = try await Self.repository(commits: 2)
+        try await fixture.git(["notes", "--ref=sire/runs", "add", "-m", "old", commits[0].description])
         let repository = try Repository(path: fixture.root)
-        let flatPaths = try fixture.git("ls-tree -r --name-only \(Self.runs)")
+        let flatPaths = try await fixture.git("ls-tree -r --name-only \(Self.runs)")
         #expect(flatPaths == commits[0].description)  // stock git writes small notes trees flat
         #expect(try repository.notes(for: commits[0], ref: Self.runs) == ["old"])
         #expect(try repository.notedCommits(ref: Self.runs) == [commits[0]])
@@ -86,17 +86,17 @@ struct NotesTests {
             [commits[0]: ["old", "new"], commits[1]: ["other"]], ref: Self.runs,
             author: Self.author, message: "append")
 
-        #expect(try fixture.git("notes --ref=sire/runs show \(commits[0])") == "old\nnew")
+        #expect(try await fixture.git("notes --ref=sire/runs show \(commits[0])") == "old\nnew")
         #expect(try repository.notes(for: commits[0], ref: Self.runs) == ["old", "new"])
-        let paths = try fixture.git("ls-tree -r --name-only \(Self.runs)").split(separator: "\n")
+        let paths = try await fixture.git("ls-tree -r --name-only \(Self.runs)").split(separator: "\n")
         #expect(paths.count == 2)
         #expect(paths.allSatisfy { $0.count == 41 && $0.dropFirst(2).first == "/" })
         #expect(try repository.notedCommits(ref: Self.runs) == commits.sorted())
     }
 
     @Test("a missing notes ref reads as no notes")
-    func missingRef() throws {
-        let (fixture, commits) = try Self.repository(commits: 1)
+    func missingRef() async throws {
+        let (fixture, commits) = try await Self.repository(commits: 1)
         let repository = try Repository(path: fixture.root)
         #expect(try repository.notes(for: commits[0], ref: Self.runs).isEmpty)
         #expect(try repository.notedCommits(ref: Self.runs).isEmpty)
@@ -104,12 +104,12 @@ struct NotesTests {
             try repository.appendNotes(
                 [commits[0]: ["", "  "]], ref: Self.runs, author: Self.author, message: "none")
                 == .zero)
-        #expect(throws: (any Error).self) { try fixture.git("rev-parse --verify \(Self.runs)") }
+        await #expect(throws: (any Error).self) { try await fixture.git("rev-parse --verify \(Self.runs)") }
     }
 
     @Test("the two ledgers are separate refs")
-    func separateRefs() throws {
-        let (fixture, commits) = try Self.repository(commits: 1)
+    func separateRefs() async throws {
+        let (fixture, commits) = try await Self.repository(commits: 1)
         let repository = try Repository(path: fixture.root)
         try repository.appendNotes(
             [commits[0]: ["run"]], ref: Self.runs, author: Self.author, message: "r")
@@ -117,12 +117,12 @@ struct NotesTests {
             [commits[0]: ["check"]], ref: "refs/notes/sire/checks", author: Self.author,
             message: "c")
         #expect(try repository.notes(for: commits[0], ref: Self.runs) == ["run"])
-        #expect(try fixture.git("notes --ref=sire/checks show \(commits[0])") == "check")
+        #expect(try await fixture.git("notes --ref=sire/checks show \(commits[0])") == "check")
     }
 
     @Test("concurrent writers with their own handles lose no line")
-    func concurrentWriters() throws {
-        let (fixture, commits) = try Self.repository(commits: 8)
+    func concurrentWriters() async throws {
+        let (fixture, commits) = try await Self.repository(commits: 8)
         let root = fixture.root
         let failures = Failures()
         let group = DispatchGroup()
@@ -155,7 +155,7 @@ struct NotesTests {
         }
         #expect(lines.count == 400)
         #expect(Set(lines).count == 400)
-        let history = try fixture.git("rev-list --count \(Self.runs)")
+        let history = try await fixture.git("rev-list --count \(Self.runs)")
         #expect(history == "400")
     }
 }

@@ -11,21 +11,21 @@ private struct History {
     let commits: [String]
     let feature: String
 
-    init() throws {
-        fixture = try GitFixture()
+    init() async throws {
+        fixture = try await GitFixture()
         var commits: [String] = []
         try fixture.write("README.md", "zero\n")
-        commits.append(try fixture.commit("c0"))
-        try fixture.git("tag v0")
+        commits.append(try await fixture.commit("c0"))
+        try await fixture.git("tag v0")
         try fixture.write("README.md", "one\n")
-        commits.append(try fixture.commit("c1"))
-        try fixture.git(["tag", "-a", "v1", "-m", "release one"])
-        try fixture.git("checkout --quiet -b feature")
+        commits.append(try await fixture.commit("c1"))
+        try await fixture.git(["tag", "-a", "v1", "-m", "release one"])
+        try await fixture.git("checkout --quiet -b feature")
         try fixture.write("feature.txt", "feature\n")
-        feature = try fixture.commit("f0")
-        try fixture.git("checkout --quiet main")
+        feature = try await fixture.commit("f0")
+        try await fixture.git("checkout --quiet main")
         try fixture.write("README.md", "two\n")
-        commits.append(try fixture.commit("c2"))
+        commits.append(try await fixture.commit("c2"))
         self.commits = commits
     }
 
@@ -44,8 +44,8 @@ struct RevisionTests {
             ("feature", "f0"), ("feature~1", "c1"), ("refs/heads/feature", "f0"),
             (":/c1", "c1"),
         ])
-    func revisionForms(revision: String, commit: String) throws {
-        let history = try History()
+    func revisionForms(revision: String, commit: String) async throws {
+        let history = try await History()
         let repository = try Repository(path: history.fixture.root)
 
         let resolved = try repository.resolveCommit(revision)
@@ -54,8 +54,8 @@ struct RevisionTests {
     }
 
     @Test("full and abbreviated SHAs resolve, in either case")
-    func shas() throws {
-        let history = try History()
+    func shas() async throws {
+        let history = try await History()
         let repository = try Repository(path: history.fixture.root)
         let sha = history.commits[1]
 
@@ -66,19 +66,19 @@ struct RevisionTests {
     }
 
     @Test("commit metadata matches what git recorded")
-    func commitMetadata() throws {
-        let fixture = try GitFixture()
+    func commitMetadata() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("a.txt", "a\n")
-        let first = try fixture.commit("first")
+        let first = try await fixture.commit("first")
         try fixture.write("a.txt", "b\n")
-        let second = try fixture.commit("Fix the build\nfor real\n\nLonger explanation.")
+        let second = try await fixture.commit("Fix the build\nfor real\n\nLonger explanation.")
         let repository = try Repository(path: fixture.root)
 
         let commit = try repository.resolveCommit("HEAD")
 
         #expect(commit.id.description == second)
         #expect(commit.parents.map(\.description) == [first])
-        #expect(commit.tree.description == (try fixture.git("rev-parse HEAD^{tree}")))
+        #expect(commit.tree.description == (try await fixture.git("rev-parse HEAD^{tree}")))
         #expect(commit.summary == "Fix the build for real")
         #expect(commit.message == "Fix the build\nfor real\n\nLonger explanation.\n")
         #expect(commit.author.name == "Ada Author")
@@ -93,8 +93,8 @@ struct RevisionTests {
     }
 
     @Test("an unknown revision is not found, and the message names it and the repository")
-    func notFound() throws {
-        let history = try History()
+    func notFound() async throws {
+        let history = try await History()
         let repository = try Repository(path: history.fixture.root)
 
         let error = #expect(throws: GitError.self) { try repository.resolveCommit("nosuch") }
@@ -105,9 +105,9 @@ struct RevisionTests {
     }
 
     @Test("an error never carries libgit2's message from an earlier failure")
-    func noStaleMessage() throws {
-        let fixture = try GitFixture()
-        try fixture.commit("only")
+    func noStaleMessage() async throws {
+        let fixture = try await GitFixture()
+        try await fixture.commit("only")
         let repository = try Repository(path: fixture.root)
         let earlier = #expect(throws: GitError.self) { try repository.resolveCommit("HEAD~9") }
         #expect(earlier?.libgit2Message != nil)
@@ -121,8 +121,8 @@ struct RevisionTests {
     }
 
     @Test("going past the root commit is not found")
-    func beyondRoot() throws {
-        let history = try History()
+    func beyondRoot() async throws {
+        let history = try await History()
         let repository = try Repository(path: history.fixture.root)
 
         let error = #expect(throws: GitError.self) { try repository.resolveCommit("HEAD~5") }
@@ -131,8 +131,8 @@ struct RevisionTests {
     }
 
     @Test("a revision naming a tree or blob is refused as not a commit")
-    func notACommit() throws {
-        let history = try History()
+    func notACommit() async throws {
+        let history = try await History()
         let repository = try Repository(path: history.fixture.root)
 
         let error = #expect(throws: GitError.self) {
@@ -147,8 +147,8 @@ struct RevisionTests {
     }
 
     @Test("malformed revision syntax is an invalid spec")
-    func malformed() throws {
-        let history = try History()
+    func malformed() async throws {
+        let history = try await History()
         let repository = try Repository(path: history.fixture.root)
 
         let error = #expect(throws: GitError.self) { try repository.resolveCommit("HEAD@{") }
@@ -160,13 +160,13 @@ struct RevisionTests {
     }
 
     @Test("a short SHA shared by two objects is ambiguous")
-    func ambiguousShortSHA() throws {
-        let fixture = try GitFixture()
+    func ambiguousShortSHA() async throws {
+        let fixture = try await GitFixture()
         // 1,000 deterministic blobs make a shared 4-hex prefix all but certain (and, being
         // deterministic, the same on every run).
         for index in 0..<1000 { try fixture.write("blobs/\(index).txt", "blob \(index)\n") }
-        try fixture.commit("many blobs")
-        let ids = try fixture.git("rev-list --objects --all").split(separator: "\n").map {
+        try await fixture.commit("many blobs")
+        let ids = try await fixture.git("rev-list --objects --all").split(separator: "\n").map {
             String($0.prefix(40))
         }
         let prefix = try #require(

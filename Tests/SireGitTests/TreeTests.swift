@@ -8,8 +8,8 @@ import Testing
 struct TreeTests {
     /// A first commit with workflows and other files, then a second commit and an uncommitted
     /// work tree that both differ from it.
-    private func makeRepository() throws -> (GitFixture, first: ObjectID) {
-        let fixture = try GitFixture()
+    private func makeRepository() async throws -> (GitFixture, first: ObjectID) {
+        let fixture = try await GitFixture()
         try fixture.write("workflows/build.yaml", "name: build\n")
         try fixture.write("workflows/nested/deploy.yaml", "name: deploy\n")
         try fixture.write("workflows-old/legacy.yaml", "name: legacy\n")
@@ -17,18 +17,18 @@ struct TreeTests {
         try fixture.write("run.sh", "#!/bin/sh\necho hi\n")
         try FileManager.default.setAttributes(
             [.posixPermissions: 0o755], ofItemAtPath: fixture.root + "/run.sh")
-        let first = try #require(ObjectID(try fixture.commit("first")))
+        let first = try #require(ObjectID(try await fixture.commit("first")))
         try fixture.remove("workflows/build.yaml")
         try fixture.write("workflows/test.yaml", "name: test\n")
-        try fixture.commit("second")
+        try await fixture.commit("second")
         try fixture.write("workflows/uncommitted.yaml", "name: draft\n")
         try fixture.write("workflows/nested/deploy.yaml", "name: edited in the work tree\n")
         return (fixture, first)
     }
 
     @Test("files under a directory come from the commit's tree, not the work tree or HEAD")
-    func filesAtOldCommit() throws {
-        let (fixture, first) = try makeRepository()
+    func filesAtOldCommit() async throws {
+        let (fixture, first) = try await makeRepository()
         let repository = try Repository(path: fixture.root)
 
         let files = try repository.files(in: first, under: ["workflows"])
@@ -37,7 +37,7 @@ struct TreeTests {
         let deploy = try #require(files.last)
         #expect(
             deploy.blob.description
-                == (try fixture.git("rev-parse \(first):workflows/nested/deploy.yaml")))
+                == (try await fixture.git("rev-parse \(first):workflows/nested/deploy.yaml")))
         #expect(deploy.mode == .regular)
         #expect(
             String(decoding: try repository.blob(deploy.blob), as: UTF8.self) == "name: deploy\n")
@@ -72,16 +72,16 @@ struct TreeTests {
             (["missing", "run.sh"], []),
             ([], []),
         ])
-    func directorySelection(directories: [String], expected: [String]) throws {
-        let (fixture, first) = try makeRepository()
+    func directorySelection(directories: [String], expected: [String]) async throws {
+        let (fixture, first) = try await makeRepository()
         let repository = try Repository(path: fixture.root)
 
         #expect(try repository.files(in: first, under: directories).map(\.path) == expected)
     }
 
     @Test("file(at:) finds files with their mode and returns nil for directories and missing paths")
-    func fileAtPath() throws {
-        let (fixture, first) = try makeRepository()
+    func fileAtPath() async throws {
+        let (fixture, first) = try await makeRepository()
         let repository = try Repository(path: fixture.root)
 
         let script = try #require(try repository.file(at: "run.sh", in: first))
@@ -98,11 +98,11 @@ struct TreeTests {
     }
 
     @Test("blob content is copied out byte for byte, and its size matches")
-    func blobContent() throws {
-        let fixture = try GitFixture()
+    func blobContent() async throws {
+        let fixture = try await GitFixture()
         let text = "héllo, wörld ✓\nsecond line\n"
         try fixture.write("unicode.txt", text)
-        let commit = try #require(ObjectID(try fixture.commit("unicode")))
+        let commit = try #require(ObjectID(try await fixture.commit("unicode")))
         let repository = try Repository(path: fixture.root)
 
         let file = try #require(try repository.file(at: "unicode.txt", in: commit))
@@ -112,10 +112,10 @@ struct TreeTests {
     }
 
     @Test("an empty file is an empty blob")
-    func emptyBlob() throws {
-        let fixture = try GitFixture()
+    func emptyBlob() async throws {
+        let fixture = try await GitFixture()
         try fixture.write("empty", "")
-        let commit = try #require(ObjectID(try fixture.commit("empty")))
+        let commit = try #require(ObjectID(try await fixture.commit("empty")))
         let repository = try Repository(path: fixture.root)
 
         let file = try #require(try repository.file(at: "empty", in: commit))
@@ -124,9 +124,9 @@ struct TreeTests {
     }
 
     @Test("listing files of a commit that does not exist is a not-found error")
-    func missingCommit() throws {
-        let fixture = try GitFixture()
-        try fixture.commit("empty")
+    func missingCommit() async throws {
+        let fixture = try await GitFixture()
+        try await fixture.commit("empty")
         let repository = try Repository(path: fixture.root)
         let bogus = try #require(ObjectID(String(repeating: "ab", count: 20)))
 

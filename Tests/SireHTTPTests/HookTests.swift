@@ -31,7 +31,7 @@ struct HookTests {
             configuration.hookSecrets = HookSecrets(all: Self.secret)
         }
         try api.git.write("data/a.txt", "1")
-        try api.git.commit("data 1")
+        try await api.git.commit("data 1")
         let push = #"{"ref":"refs/heads/main","after":"x"}"#
 
         let missing = try await api.request(.POST, "/v1/hooks/git", body: push)
@@ -62,7 +62,7 @@ struct HookTests {
         #expect(try await Self.waitForRuns(api, 1) == 1)
 
         try api.git.write("data/b.txt", "2")
-        try api.git.commit("data 2")
+        try await api.git.commit("data 2")
         let gitlab = try await api.request(
             .POST, "/v1/hooks/git", body: push,
             headers: [("X-Gitlab-Token", Self.secret), ("X-Gitlab-Event", "Push Hook")])
@@ -70,7 +70,7 @@ struct HookTests {
         #expect(try await Self.waitForRuns(api, 2) == 2)
 
         try api.git.write("data/c.txt", "3")
-        try api.git.commit("data 3")
+        try await api.git.commit("data 3")
         let generic = try await api.request(
             .POST, "/v1/hooks/git", body: push,
             headers: [("X-Sire-Signature", HookVerifier.signature(of: Array(push.utf8), key: Self.secret))])
@@ -96,7 +96,7 @@ struct HookTests {
     func unsignedFromLoopback() async throws {
         let api = try await APIFixture(files: ["workflows/on-push.yaml": Workflows.onPush], urlSource: true)
         try api.git.write("data/a.txt", "1")
-        try api.git.commit("data 1")
+        try await api.git.commit("data 1")
         let reply = try await api.request(.POST, "/v1/hooks/git", body: #"{"ref":"refs/heads/main"}"#)
         #expect(reply.status == 202)
         #expect(try await Self.waitForRuns(api, 1) == 1)

@@ -28,7 +28,7 @@ struct MCPEndpointTests {
         let api = try await APIFixture(files: [
             "workflows/greet.yaml": Workflows.greet, "workflows/scheduled.yaml": Workflows.scheduled,
         ])
-        let head = try api.git.git("rev-parse HEAD")
+        let head = try await api.git.git("rev-parse HEAD")
         let results = try await client(
             api,
             """

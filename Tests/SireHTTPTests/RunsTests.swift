@@ -50,7 +50,7 @@ struct RunsTests {
         _ = try await api.request(.POST, "/v1/workflows/greet/runs?wait=10s", body: #"{"inputs":{"name":"a"}}"#)
         let slow = try await api.request(.POST, "/v1/workflows/slow/runs")
         let slowID = try #require(slow.string("id"))
-        let sha = try api.git.git("rev-parse HEAD")
+        let sha = try await api.git.git("rev-parse HEAD")
         func ids(_ query: String) async throws -> [String] {
             let reply = try await api.request(.GET, "/v1/runs?\(query)")
             guard case .object(let root)? = reply.json, case .array(let runs)? = root["runs"] else { return [] }
@@ -123,7 +123,7 @@ struct RunsTests {
         let api = try await APIFixture(files: [
             "workflows/greet.yaml": Workflows.greet, "workflows/scheduled.yaml": Workflows.scheduled,
         ])
-        let sha = try api.git.git("rev-parse HEAD")
+        let sha = try await api.git.git("rev-parse HEAD")
         let list = try await api.request(.GET, "/v1/workflows")
         #expect(list.status == 200)
         guard case .object(let root)? = list.json, case .array(let items)? = root["workflows"] else {
@@ -155,7 +155,7 @@ struct RunsTests {
     @Test("a commit's status is `sire-git status --json`'s data; unknown revisions are 404")
     func commitStatus() async throws {
         let api = try await APIFixture(files: ["workflows/greet.yaml": Workflows.greet])
-        let sha = try api.git.git("rev-parse HEAD")
+        let sha = try await api.git.git("rev-parse HEAD")
         let reply = try await api.request(.GET, "/v1/commits/\(sha)/status")
         #expect(reply.status == 200)
         guard case .object(let root)? = reply.json, case .object(let commit)? = root["commit"] else {

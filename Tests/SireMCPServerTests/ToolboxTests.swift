@@ -13,7 +13,7 @@ import Testing
     /// A repository with one workflow, the tools over it, and their shutdown afterwards (the
     /// backend owns an HTTP client and MCP sessions).
     private func withToolbox(_ body: (Toolbox, LocalBackend) async throws -> Void) async throws {
-        let repo = try GitFixture()
+        let repo = try await GitFixture()
         try repo.write(
             "workflows/hello.yaml",
             """
@@ -26,7 +26,7 @@ import Testing
                 params: { message: "hello {{ inputs.name }}" }
 
             """)
-        _ = try repo.commit("hello")
+        _ = try await repo.commit("hello")
         var logger = Logger(label: "sire.test")
         logger.logLevel = .critical
         let backend = try LocalBackend(

@@ -8,7 +8,7 @@ import Testing
 struct MCPInvokerTests {
     @Test(arguments: PeerMode.allCases)
     func outputsFollowTheSpecAndTheSessionIsReused(_ mode: PeerMode) async throws {
-        let peer = try MCPPeer(mode)
+        let peer = try await MCPPeer(mode)
         let mcp = invoker(for: peer)
         defer { Task { await mcp.shutdown() } }
 
@@ -30,7 +30,7 @@ struct MCPInvokerTests {
 
     @Test(arguments: PeerMode.allCases)
     func anIsErrorResultFailsWithTheServersText(_ mode: PeerMode) async throws {
-        let peer = try MCPPeer(mode)
+        let peer = try await MCPPeer(mode)
         let mcp = invoker(for: peer)
         defer { Task { await mcp.shutdown() } }
         let error = try #require(
@@ -46,7 +46,7 @@ struct MCPInvokerTests {
 
     @Test(arguments: PeerMode.allCases)
     func aHungToolTimesOutAndIsCancelledOnTheServer(_ mode: PeerMode) async throws {
-        let peer = try MCPPeer(mode)
+        let peer = try await MCPPeer(mode)
         let mcp = invoker(for: peer)
         defer { Task { await mcp.shutdown() } }
         _ = try await mcp.call(peerCall("stats"))
@@ -70,7 +70,7 @@ struct MCPInvokerTests {
     }
 
     @Test func cancellingTheCallingTaskCancelsTheToolOnTheServer() async throws {
-        let peer = try MCPPeer(.stdio)
+        let peer = try await MCPPeer(.stdio)
         let mcp = invoker(for: peer)
         defer { Task { await mcp.shutdown() } }
         _ = try await mcp.call(peerCall("stats"))
@@ -92,7 +92,7 @@ struct MCPInvokerTests {
     }
 
     @Test func aCrashedStdioServerFailsTheCallTransientlyAndIsRestarted() async throws {
-        let peer = try MCPPeer(.stdio)
+        let peer = try await MCPPeer(.stdio)
         let mcp = invoker(for: peer)
         defer { Task { await mcp.shutdown() } }
         let marker = NSTemporaryDirectory() + "mcp-crash-\(UUID().uuidString)"
@@ -117,7 +117,7 @@ struct MCPInvokerTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let mcp = MCPToolInvoker { _, _ throws(ToolError) in
             .stdio(
-                command: ["python3", MCPPeer.script, "stdio"], environment: ["PEER_ENV": "from sire.yaml"],
+                command: [TestPython.path, MCPPeer.script, "stdio"], environment: ["PEER_ENV": "from sire.yaml"],
                 directory: directory)
         }
         let stats = try await mcp.call(peerCall("stats"))
@@ -174,7 +174,7 @@ struct MCPInvokerTests {
     }
 
     @Test func mcpURLToolsReachAStreamableHTTPServerWithoutConfiguration() async throws {
-        let peer = try MCPPeer(.httpSSE)
+        let peer = try await MCPPeer(.httpSSE)
         let mcp = MCPToolInvoker()
         defer { Task { await mcp.shutdown() } }
         let call = ToolCall(

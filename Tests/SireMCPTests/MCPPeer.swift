@@ -23,19 +23,19 @@ final class MCPPeer: Sendable {
     let starts: String
     private let server: MCPPeerServer?
 
-    init(_ mode: PeerMode, environment: [String: String] = [:]) throws {
+    init(_ mode: PeerMode, environment: [String: String] = [:]) async throws {
         self.mode = mode
         starts = NSTemporaryDirectory() + "mcp-peer-starts-\(UUID().uuidString)"
         guard mode != .stdio else {
             var environment = environment
             environment["PEER_STARTS"] = starts
             endpoint = .stdio(
-                command: ["python3", Self.script, "stdio"], environment: environment,
+                command: [TestPython.path, Self.script, "stdio"], environment: environment,
                 directory: NSTemporaryDirectory())
             server = nil
             return
         }
-        let server = try MCPPeerServer(json: mode == .httpJSON)
+        let server = try await MCPPeerServer(json: mode == .httpJSON)
         self.server = server
         endpoint = .http(url: server.url, headers: [:])
     }
@@ -51,8 +51,8 @@ final class MCPPeer: Sendable {
         ((try? String(contentsOfFile: starts, encoding: .utf8)) ?? "").split(separator: "\n").count
     }
 
-    func stop() {
-        server?.stop()
+    func stop() async {
+        await server?.stop()
     }
 
     deinit {

@@ -20,7 +20,7 @@ public final class GitFixture {
     private var commitCount = 0
 
     /// Makes an empty repository on branch `main` (unborn until the first commit).
-    public init(bare: Bool = false) throws {
+    public init(bare: Bool = false) async throws {
         let base = URL(fileURLWithPath: NSTemporaryDirectory())
             .appendingPathComponent("sire-git-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
@@ -28,7 +28,7 @@ public final class GitFixture {
         sandbox = base.resolvingSymlinksInPath().path
         root = sandbox + "/repo"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        try git(["init", "--quiet", "--initial-branch=main"] + (bare ? ["--bare"] : []))
+        try await git(["init", "--quiet", "--initial-branch=main"] + (bare ? ["--bare"] : []))
     }
 
     deinit {
@@ -37,36 +37,24 @@ public final class GitFixture {
 
     /// Runs `git` in `directory` (default: the repository root) and returns its trimmed stdout.
     @discardableResult
-    public func git(_ arguments: [String], in directory: String? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory ?? root)
-        process.environment = environment
-        let output = Pipe()
-        let errorFile = sandbox + "/git-stderr-\(UUID().uuidString)"
-        _ = FileManager.default.createFile(atPath: errorFile, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: errorFile) }
-        process.standardOutput = output
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorFile))
-        try process.run()
-        // Drain stdout before waiting so a large output cannot fill the pipe and deadlock.
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let message = (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? ""
+    public func git(_ arguments: [String], in directory: String? = nil) async throws -> String {
+        let result = try await ChildProcess.run(
+            Self.gitPath, arguments, in: directory ?? root, environment: environment)
+        guard result.status == 0 else {
             throw CommandFailed(
-                arguments: arguments, status: process.terminationStatus,
-                standardError: message.trimmingCharacters(in: .whitespacesAndNewlines))
+                arguments: arguments, status: result.status,
+                standardError: result.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Runs `git` with space-separated arguments (none of which may contain spaces).
     @discardableResult
-    public func git(_ arguments: String) throws -> String {
-        try git(arguments.split(separator: " ").map(String.init))
+    public func git(_ arguments: String) async throws -> String {
+        try await git(arguments.split(separator: " ").map(String.init))
     }
+
+    private static let gitPath = ChildProcess.which("git")
 
     /// Writes a file in the work tree, creating parent directories.
     public func write(_ path: String, _ content: String) throws {
@@ -83,11 +71,11 @@ public final class GitFixture {
 
     /// Stages everything and commits it; each commit is one minute after the previous one.
     @discardableResult
-    public func commit(_ message: String) throws -> String {
+    public func commit(_ message: String) async throws -> String {
         commitCount += 1
-        try git(["add", "--all"])
-        try git(["commit", "--quiet", "--allow-empty", "-m", message])
-        return try git("rev-parse HEAD")
+        try await git(["add", "--all"])
+        try await git(["commit", "--quiet", "--allow-empty", "-m", message])
+        return try await git("rev-parse HEAD")
     }
 
     /// The fixed identity and clock for the next commit, and nothing from the caller's config.

@@ -13,45 +13,34 @@ public func isRunning(_ pid: Int32) -> Bool {
 
 /// Waits until `condition` holds or `limit` passes; returns whether it held. A wait, not a
 /// performance claim: a generous limit only delays the report of a real failure.
-public func eventually(within limit: Duration = .seconds(30), _ condition: () -> Bool) async -> Bool {
+public func eventually(
+    within limit: Duration = .seconds(30), every interval: Duration = .milliseconds(10),
+    _ condition: () async throws -> Bool
+) async rethrows -> Bool {
     let deadline = ContinuousClock.now + limit
     while ContinuousClock.now < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
+        if try await condition() { return true }
+        try? await Task.sleep(for: interval)
     }
-    return condition()
+    return try await condition()
+}
+
+/// Polls `produce` until it gives a value or `limit` passes (then nil).
+public func eventually<T>(
+    within limit: Duration = .seconds(30), every interval: Duration = .milliseconds(10),
+    _ produce: () async throws -> T?
+) async rethrows -> T? {
+    let deadline = ContinuousClock.now + limit
+    while ContinuousClock.now < deadline {
+        if let value = try await produce() { return value }
+        try? await Task.sleep(for: interval)
+    }
+    return try await produce()
 }
 
 /// The pid of a process that has exited and been reaped: a pid nothing runs under.
-public func deadProcessID() throws -> Int32 {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/true")
-    try process.run()
-    process.waitUntilExit()
-    return process.processIdentifier
-}
-
-extension SireBinary {
-    /// Starts `sire-git ARGS` in `directory` without waiting (for tests that kill or cancel it).
-    /// With `output`, standard output and error are appended to that file (to read its logs).
-    public static func start(_ arguments: [String], in directory: String, output: String? = nil) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        if let output {
-            if !FileManager.default.fileExists(atPath: output) {
-                _ = FileManager.default.createFile(atPath: output, contents: nil)
-            }
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-            handle.seekToEndOfFile()
-            process.standardOutput = handle
-            process.standardError = handle
-        } else {
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-        }
-        try process.run()
-        return process
-    }
+public func deadProcessID() async throws -> Int32 {
+    let process = try await ChildProcess("/bin/true", [])
+    await process.exit()
+    return process.pid
 }

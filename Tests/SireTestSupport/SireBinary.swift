@@ -1,52 +1,47 @@
 import Foundation
 
 /// Runs the built `sire-git` executable, as a user would, and captures what it prints.
+///
+/// `make test` points `SIRE_GIT_BINARY` at the release build, the binary users run; without it
+/// the executable beside the test bundle (the debug build) is used.
 public enum SireBinary {
     /// What one run printed and how it exited.
-    public struct Result: Sendable, CustomStringConvertible {
-        public var status: Int32
-        public var stdout: String
-        public var stderr: String
+    public typealias Result = ChildProcess.Output
 
-        public var description: String { "exit \(status)\n--- stdout\n\(stdout)\n--- stderr\n\(stderr)" }
-    }
-
-    /// The executable beside the test bundle (both are in the build products directory).
+    /// The executable under test.
     public static let path: String = {
         if let override = ProcessInfo.processInfo.environment["SIRE_GIT_BINARY"] { return override }
         let tests = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         return tests.deletingLastPathComponent().appendingPathComponent("sire-git").path
     }()
 
-    /// Runs `sire-git ARGS` in `directory` with a hermetic environment plus `environment`.
-    public static func run(
-        _ arguments: [String], in directory: String, environment: [String: String] = [:]
-    ) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    /// The hermetic environment every invocation starts from, plus `extra`.
+    public static func environment(_ directory: String, _ extra: [String: String] = [:]) -> [String: String] {
         var env = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "HOME": directory, "GIT_CONFIG_NOSYSTEM": "1", "TZ": "UTC",
         ]
-        env.merge(environment) { $1 }
-        process.environment = env
-        let sandbox = FileManager.default.temporaryDirectory.appendingPathComponent("sire-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: sandbox, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: sandbox) }
-        // Files, not pipes: a large output can never block the child.
-        let out = sandbox.appendingPathComponent("stdout"), err = sandbox.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus,
-            stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        env.merge(extra) { $1 }
+        return env
+    }
+
+    /// Runs `sire-git ARGS` in `directory` to its end with a hermetic environment plus
+    /// `environment`, and `input` on standard input.
+    public static func run(
+        _ arguments: [String], in directory: String, environment: [String: String] = [:], input: String? = nil
+    ) async throws -> Result {
+        try await ChildProcess.run(
+            path, arguments, in: directory, environment: Self.environment(directory, environment), input: input)
+    }
+
+    /// Starts `sire-git ARGS` in `directory` without waiting (for tests that kill or cancel it),
+    /// with the caller's environment plus `environment`. With `output`, standard output and
+    /// error are appended to that file (to read its logs).
+    public static func start(
+        _ arguments: [String], in directory: String, environment: [String: String]? = nil, output: String? = nil
+    ) async throws -> ChildProcess {
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment ?? [:]) { $1 }
+        return try await ChildProcess(path, arguments, in: directory, environment: env, output: output)
     }
 }

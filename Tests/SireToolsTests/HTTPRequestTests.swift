@@ -6,7 +6,7 @@ import Testing
 struct HTTPRequestTests {
     @Test("a JSON response comes back parsed, with status and lowercased headers")
     func json() async throws {
-        let peer = HTTPPeer.shared
+        let peer = try await HTTPPeer.shared
         let output = try await callBuiltin(
             "http.request", .object(["url": .string(peer.url("/json"))]))
         #expect(output["status"] == .int(200))
@@ -18,7 +18,7 @@ struct HTTPRequestTests {
 
     @Test("a non-JSON response body is a string")
     func text() async throws {
-        let peer = HTTPPeer.shared
+        let peer = try await HTTPPeer.shared
         let output = try await callBuiltin(
             "http.request", .object(["url": .string(peer.url("/text"))]))
         #expect(output["body"] == .string("hello from the peer\n"))
@@ -26,7 +26,7 @@ struct HTTPRequestTests {
 
     @Test("method, headers, query and a JSON body are sent; the idempotency key goes along")
     func sendsEverything() async throws {
-        let peer = HTTPPeer.shared
+        let peer = try await HTTPPeer.shared
         let output = try await callBuiltin(
             "http.request",
             .object([
@@ -50,7 +50,7 @@ struct HTTPRequestTests {
 
     @Test("a string body is sent as is, with the caller's content type")
     func stringBody() async throws {
-        let peer = HTTPPeer.shared
+        let peer = try await HTTPPeer.shared
         let output = try await callBuiltin(
             "http.request",
             .object([
@@ -68,7 +68,7 @@ struct HTTPRequestTests {
             (400, false), (404, false), (422, false), (429, true), (500, true), (503, true),
         ])
     func statusClasses(status: Int, transient: Bool) async throws {
-        let peer = HTTPPeer.shared
+        let peer = try await HTTPPeer.shared
         let error = try #require(
             await expectFailure(
                 "http.request", .object(["url": .string(peer.url("/status/\(status)"))])))
@@ -80,7 +80,7 @@ struct HTTPRequestTests {
 
     @Test("with fail_on_status: false a 4xx/5xx is an ordinary output")
     func failOnStatusOff() async throws {
-        let peer = HTTPPeer.shared
+        let peer = try await HTTPPeer.shared
         let output = try await callBuiltin(
             "http.request",
             .object(["url": .string(peer.url("/status/503")), "fail_on_status": .bool(false)]))
@@ -91,7 +91,7 @@ struct HTTPRequestTests {
         "a slow response times out as a transient failure",
         arguments: ["/slow?delay=30", "/slow-body?delay=30"])
     func timeout(path: String) async throws {
-        let peer = HTTPPeer.shared
+        let peer = try await HTTPPeer.shared
         let clock = ContinuousClock()
         let start = clock.now
         let error = try #require(
@@ -107,8 +107,8 @@ struct HTTPRequestTests {
     @Test("a refused connection is a transient failure")
     func connectionRefused() async throws {
         // Bind a port, then close it, so nothing listens there.
-        let closed = try HTTPPeer()
-        closed.stop()
+        let closed = try await HTTPPeer()
+        await closed.stop()
         let port = closed.port
         let error = try #require(
             await expectFailure(
@@ -118,7 +118,7 @@ struct HTTPRequestTests {
 
     @Test("a response body over the cap is refused")
     func bodyCap() async throws {
-        let peer = HTTPPeer.shared
+        let peer = try await HTTPPeer.shared
         let error = try #require(
             await expectFailure(
                 "http.request", .object(["url": .string(peer.url("/big?size=\(17 * 1024 * 1024)"))])
@@ -145,8 +145,8 @@ struct HTTPRequestTests {
     @Test("connections are reused across calls")
     func connectionReuse() async throws {
         // A peer of its own, so only this test's connections are counted.
-        let peer = try HTTPPeer()
-        defer { peer.stop() }
+        let peer = try await HTTPPeer()
+
         for _ in 0..<5 {
             _ = try await callBuiltin("http.request", .object(["url": .string(peer.url("/json"))]))
         }

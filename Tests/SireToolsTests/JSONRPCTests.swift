@@ -26,7 +26,7 @@ struct JSONRPCTests {
 
     @Test("an object result is the output; the id is the idempotency key")
     func objectResult() async throws {
-        let peer = HTTPPeer.shared
+        let peer = try await HTTPPeer.shared
         let output = try await call(peer, "echo", json(#"{"x": [1, 2]}"#))
         #expect(output["params"] == json(#"{"x": [1, 2]}"#))
         #expect(output["id"] == .string("r9/rpc/2"))
@@ -35,14 +35,14 @@ struct JSONRPCTests {
 
     @Test("a non-object result is wrapped as {result}")
     func scalarResult() async throws {
-        let peer = HTTPPeer.shared
+        let peer = try await HTTPPeer.shared
         let output = try await call(peer, "add", json(#"{"a": 2, "b": 40}"#))
         #expect(output == json(#"{"result": 42}"#))
     }
 
     @Test("a JSON-RPC error is a permanent failure with its code and message")
     func rpcError() async throws {
-        let peer = HTTPPeer.shared
+        let peer = try await HTTPPeer.shared
         let error = try #require(await failure(peer, "fail"))
         #expect(!error.transient)
         #expect(error.message.contains("JSON-RPC error -32000: the peer failed on purpose"))
@@ -53,7 +53,7 @@ struct JSONRPCTests {
 
     @Test("HTTP 5xx is transient; a mismatched id is refused")
     func transportErrors() async throws {
-        let peer = HTTPPeer.shared
+        let peer = try await HTTPPeer.shared
         let crash = try #require(await failure(peer, "crash"))
         #expect(crash.transient)
         #expect(crash.message.contains("HTTP 500"))
@@ -63,8 +63,8 @@ struct JSONRPCTests {
 
     @Test("a server that is down is a transient failure")
     func serverDown() async throws {
-        let closed = try HTTPPeer()
-        closed.stop()
+        let closed = try await HTTPPeer()
+        await closed.stop()
         let port = closed.port
         do {
             _ = try await sharedDispatcher.call(

@@ -12,7 +12,7 @@ actor TickLog {
     }
 
     /// Waits (real time, up to `timeout`) until at least `count` ticks have fired.
-    func waitFor(_ count: Int, timeout: Duration = .seconds(5)) async -> [ScheduleTick] {
+    func waitFor(_ count: Int, timeout: Duration = .seconds(30)) async -> [ScheduleTick] {
         let deadline = ContinuousClock.now + timeout
         while ticks.count < count, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(5))

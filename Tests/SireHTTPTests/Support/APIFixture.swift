@@ -126,9 +126,9 @@ final class APIFixture: @unchecked Sendable {
         logs: LogCapture? = nil, configure: (inout HTTPConfiguration) -> Void = { _ in }
     ) async throws {
         MetricsSetup.bootstrap()
-        git = try GitFixture()
+        git = try await GitFixture()
         for (path, content) in files { try git.write(path, content) }
-        try git.commit("workflows")
+        try await git.commit("workflows")
         // A URL source is fetched only every `interval` or when poked (by a webhook).
         var options = ControllerOptions(
             location: urlSource ? "file://" + git.root : git.root, state: git.sandbox + "/state")

@@ -1,4 +1,5 @@
 import Foundation
+import SireTestSupport
 
 /// The Python HTTP peer in `fixtures/peers/http_peer.py`, started on a free port.
 ///
@@ -6,58 +7,34 @@ import Foundation
 /// JSON-RPC clients are tested against something they did not write. It exits when `stop()`
 /// kills it or when this process ends (it watches its stdin for end of file).
 final class HTTPPeer: Sendable {
-    static let script = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("fixtures/peers/http_peer.py").path
-
     /// One peer for the tests that need nothing of their own: starting Python for every test
     /// would crowd two cores.
-    static let shared: HTTPPeer = {
-        do {
-            return try HTTPPeer()
-        } catch {
-            fatalError("\(error)")
-        }
-    }()
-
-    struct StartFailed: Error, CustomStringConvertible {
-        var description: String
+    static var shared: HTTPPeer {
+        get async throws { try await SharedPeer.instance.get() }
     }
 
-    let port: Int
-    let pid: Int32
-    // Kept open: its end of file tells the peer this process has gone.
-    private let stdin: Pipe
+    private actor SharedPeer {
+        static let instance = SharedPeer()
+        private var peer: Task<HTTPPeer, any Error>?
 
-    init() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script]
-        let output = Pipe()
-        stdin = Pipe()
-        process.standardOutput = output
-        process.standardInput = stdin
-        try process.run()
-        pid = process.processIdentifier
-        // The peer prints its port, then nothing more: read up to the newline.
-        var text = ""
-        while !text.contains("\n") {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
+        func get() async throws -> HTTPPeer {
+            if let peer { return try await peer.value }
+            let started = Task { try await HTTPPeer() }
+            peer = started
+            return try await started.value
         }
-        guard let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            kill(pid, SIGKILL)
-            throw StartFailed(description: "the HTTP peer did not print a port: '\(text)'")
-        }
-        self.port = port
     }
 
-    /// Kills the peer (SIGKILL: a child spawned from here may inherit a mask blocking SIGTERM).
-    func stop() {
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+    private let peer: PeerProcess
+    var port: Int { peer.port }
+
+    init() async throws {
+        peer = try await PeerProcess(script: "http_peer.py")
+    }
+
+    /// Kills the peer.
+    func stop() async {
+        await peer.stop()
     }
 
     /// `http://127.0.0.1:PORT` + `path`.
