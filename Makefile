@@ -1,13 +1,18 @@
 # sire-git: `make demo` runs the demo, `make test` builds and runs the tests.
-# Both install the Debian packages the build needs when they are missing.
+# Both install what they need when it is missing: Debian packages with apt-get, and (for the
+# tests) the pinned Python peers in a project-local virtual environment.
 
 SYSTEM_PACKAGES := libgit2-dev libsqlite3-dev libyaml-dev pkg-config
-# Real peers the tests drive: curl against the HTTP API, ssh-keygen and gpg for signed commits.
-TEST_PACKAGES := curl openssh-client gnupg
+# Real peers the tests drive: curl against the HTTP API, ssh-keygen and gpg for signed commits,
+# python3 for the MCP, HTTP and schema peers (installed into $(VENV), never into the system).
+TEST_PACKAGES := curl openssh-client gnupg python3
 SWIFT ?= swift
 DEMO_DIR ?= $(CURDIR)/.build/demo-repo
+VENV := $(CURDIR)/.build/venv
+RELEASE_BINARY := $(CURDIR)/.build/release/sire-git
+FORMAT_PATHS := Sources Tests Benchmarks Package.swift
 
-.PHONY: all build test demo deps test-deps install-missing bench release clean
+.PHONY: all build test demo deps test-deps test-python install-missing lint format bench release clean
 
 all: build
 
@@ -17,9 +22,13 @@ deps:
 test-deps:
 	@$(MAKE) --no-print-directory install-missing PACKAGES="$(TEST_PACKAGES)"
 
+# The Python peers, pinned in fixtures/peers/requirements.txt; a second run installs nothing.
+test-python: test-deps
+	@bash scripts/test-python.sh "$(VENV)"
+
 install-missing:
 	@missing=""; for p in $(PACKAGES); do \
-	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	  dpkg -s $$p >/dev/null 2>&1 || command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
@@ -29,12 +38,19 @@ install-missing:
 build: deps
 	$(SWIFT) build
 
-# Tests run one at a time: many of them wait on real processes (git, sire-git, python peers),
-# and on a 2-core machine running them in parallel starves Swift's cooperative thread pool, so
-# unrelated timing checks fail. Serially the whole suite takes about two and a half minutes.
-test: deps test-deps
+# swift format (shipped with the toolchain) with the rules in .swift-format: any finding fails.
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel $(FORMAT_PATHS)
+
+format:
+	$(SWIFT) format format --in-place --recursive --parallel $(FORMAT_PATHS)
+
+# The unit tests use the debug build (@testable); every test that runs the sire-git binary
+# runs the release build, the one users deploy. Tests run in parallel.
+test: deps test-python lint
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --no-parallel
+	$(SWIFT) build -c release --product sire-git
+	SIRE_GIT_BINARY="$(RELEASE_BINARY)" SIRE_TEST_PYTHON="$(VENV)/bin/python3" $(SWIFT) test --skip-build --parallel
 
 release: deps
 	$(SWIFT) build -c release

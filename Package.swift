@@ -2,14 +2,14 @@
 import PackageDescription
 
 let strict: [SwiftSetting] = [
-    .treatAllWarnings(as: .error),
+    .treatAllWarnings(as: .error)
 ]
 
 let package = Package(
     name: "sire-git",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "sire-git", targets: ["sire-git"]),
+        .executable(name: "sire-git", targets: ["sire-git"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -154,8 +154,10 @@ let package = Package(
             path: "Tests/SireTestSupport", swiftSettings: strict),
         .testTarget(name: "SireCoreTests", dependencies: ["SireCore"], swiftSettings: strict),
         .testTarget(name: "SireSpecTests", dependencies: ["SireSpec", "SireCore"], swiftSettings: strict),
-        .testTarget(name: "SireToolsTests", dependencies: ["SireTools", "SireCore", "SireTestSupport"], swiftSettings: strict),
-        .testTarget(name: "SireStoreTests", dependencies: ["SireStore", "SireCore", "SireTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "SireToolsTests", dependencies: ["SireTools", "SireCore", "SireTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "SireStoreTests", dependencies: ["SireStore", "SireCore", "SireTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "SireEngineTests",
             dependencies: ["SireEngine", "SireStore", "SireTools", "SireSpec", "SireCore", "SireTestSupport"],

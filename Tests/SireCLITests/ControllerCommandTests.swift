@@ -44,7 +44,8 @@ struct ControllerCommandTests {
         let repo = try await GitFixture.committed(["workflows/tick.yaml": Self.tick(message: "v1")])
         let first = try await repo.git("rev-parse HEAD")
         let log = repo.sandbox + "/controller.log"
-        let controller = try await SireBinary.start(["controller", "--listen", "127.0.0.1:0"], in: repo.root, output: log)
+        let controller = try await SireBinary.start(
+            ["controller", "--listen", "127.0.0.1:0"], in: repo.root, output: log)
         defer { controller.signal(SIGKILL) }
 
         // It fires every second; each finished run is recorded on the commit it was pinned to.
@@ -118,7 +119,8 @@ struct ControllerCommandTests {
         try repo.write("data/a.txt", "1\n")
         _ = try await repo.commit("slow workflow")
         let log = repo.sandbox + "/controller.log"
-        var controller = try await SireBinary.start(["controller", "--listen", "127.0.0.1:0"], in: repo.root, output: log)
+        var controller = try await SireBinary.start(
+            ["controller", "--listen", "127.0.0.1:0"], in: repo.root, output: log)
         let reconciled = await eventually(within: .seconds(15)) {
             await Self.checkNote(repo, (try? await repo.git("rev-parse HEAD")) ?? "") != nil
         }
@@ -215,7 +217,8 @@ struct ControllerCommandTests {
                 "id: ping\non:\n  http: {}\ninputs:\n  who: { type: string, required: true }\nsteps:\n  - id: say\n    tool: sire:local/log.write\n    params: { message: \"hi {{ inputs.who }}\" }\n"
         ])
         let log = repo.sandbox + "/controller.log"
-        let controller = try await SireBinary.start(["controller", "--listen", "127.0.0.1:0"], in: repo.root, output: log)
+        let controller = try await SireBinary.start(
+            ["controller", "--listen", "127.0.0.1:0"], in: repo.root, output: log)
         defer { controller.signal(SIGKILL) }
         var port = 0
         _ = await eventually(within: .seconds(15)) {
@@ -268,7 +271,8 @@ struct ControllerCommandTests {
         let state = work.sandbox + "/controller-state"
         let url = "file://" + origin.root
 
-        let once = try await SireBinary.run(["controller", "--repo", url, "--state", state, "--once"], in: work.sandbox)
+        let once = try await SireBinary.run(
+            ["controller", "--repo", url, "--state", state, "--once"], in: work.sandbox)
         #expect(once.status == 0, "\(once)")
         let mirror = state + "/mirror.git"
         let note = try await work.git(["--git-dir", mirror, "notes", "--ref=sire/checks", "show", first])
@@ -278,7 +282,8 @@ struct ControllerCommandTests {
         try work.write("workflows/hello.yaml", "id: hello\nsteps: [[\n")
         let second = try await work.commit("break hello")
         _ = try await work.git(["push", "-q", origin.root, "main"])
-        let again = try await SireBinary.run(["controller", "--repo", url, "--state", state, "--once"], in: work.sandbox)
+        let again = try await SireBinary.run(
+            ["controller", "--repo", url, "--state", state, "--once"], in: work.sandbox)
         #expect(again.status == 0, "\(again)")
         let broken = try await work.git(["--git-dir", mirror, "notes", "--ref=sire/checks", "show", second])
         #expect(broken.contains("\"valid\":false"), "\(broken)")

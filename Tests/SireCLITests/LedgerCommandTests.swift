@@ -5,7 +5,8 @@ import Testing
 @Suite("Ledger commands")
 struct LedgerCommandTests {
     /// The lines of a commit's note in `ref`, via stock git; `[]` when it has none.
-    static func notes(_ fixture: GitFixture, _ rev: String, ref: String = "sire/runs", in directory: String? = nil) async -> [String]
+    static func notes(_ fixture: GitFixture, _ rev: String, ref: String = "sire/runs", in directory: String? = nil)
+        async -> [String]
     {
         let text = (try? await fixture.git(["notes", "--ref=\(ref)", "show", rev], in: directory)) ?? ""
         return text.split(separator: "\n").map(String.init)
@@ -142,7 +143,8 @@ struct LedgerCommandTests {
         #expect(imported.status == 0, "\(imported)")
         #expect(imported.stdout.contains("imported 2 runs"))
         #expect(try await fixture.sire("runs", "list", "--state", state).stdout == original.stdout)
-        let shown = try await fixture.sire("runs", "show", "--state", state, String(original.lines[0].prefix { $0 != " " }))
+        let shown = try await fixture.sire(
+            "runs", "show", "--state", state, String(original.lines[0].prefix { $0 != " " }))
         #expect(shown.status == 0, "\(shown)")
         #expect(shown.stdout.contains("greet"))
 

@@ -13,7 +13,8 @@ import Testing
         let repo = try await GitFixture()
         try repo.write(
             "workflows/on-data.yaml",
-            "id: on-data\non:\n  push: { paths: [\"data/**\"] }\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: { message: hi }\n")
+            "id: on-data\non:\n  push: { paths: [\"data/**\"] }\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: { message: hi }\n"
+        )
         try repo.write("data/x.txt", "1\n")
         _ = try await repo.commit("workflow")
         let state = repo.sandbox + "/state"

@@ -57,7 +57,8 @@ struct LedgerWriterTests {
                         startedAt: start.addingTimeInterval(0.2), finishedAt: start.addingTimeInterval(0.3),
                         durationMs: 100, error: status == .succeeded ? nil : "item 1 failed"))
                 try tx.setRunStatus(
-                    id, status, at: start.addingTimeInterval(0.31), error: status == .succeeded ? nil : "step fan failed")
+                    id, status, at: start.addingTimeInterval(0.31),
+                    error: status == .succeeded ? nil : "step fan failed")
             }
         }
 
@@ -105,8 +106,10 @@ struct LedgerWriterTests {
         #expect(failed.steps.keys.sorted() == ["build", "fan"])
         #expect(failed.steps["build"] == RunNote.Step(status: "succeeded", attempts: 2, duration_ms: 190))
         #expect(
-            failed.steps["fan"] == RunNote.Step(status: "failed", attempts: 1, duration_ms: 100, error: "item 1 failed"))
-        #expect(try await setup.notes(setup.commits[1].id.description).compactMap(RunNote.parse).map(\.run) == ["run-c"])
+            failed.steps["fan"] == RunNote.Step(status: "failed", attempts: 1, duration_ms: 100, error: "item 1 failed")
+        )
+        #expect(
+            try await setup.notes(setup.commits[1].id.description).compactMap(RunNote.parse).map(\.run) == ["run-c"])
 
         let log = try await setup.fixture.git(["log", "--notes=sire/runs", "--format=%H%n%N"])
         #expect(log.contains("\"run\":\"run-c\""))
@@ -144,7 +147,8 @@ struct LedgerWriterTests {
         for index in 0..<4 { try setup.finishRun("run-\(index)", on: 0, at: Self.start) }
         // What a writer does before it clears the outbox, then "crashes".
         let lines = try setup.store.snapshot { tx in
-            try tx.outbox(limit: 100).map { id in RunNote.make(run: try tx.run(id)!, steps: try tx.steps(of: id)).line() }
+            try tx.outbox(limit: 100).map { id in RunNote.make(run: try tx.run(id)!, steps: try tx.steps(of: id)).line()
+            }
         }
         try Repository(path: setup.fixture.root).appendNotes(
             [setup.commits[0].id: lines], ref: LedgerRef.runs, author: ("t", "t@example.com"), message: "before crash")
@@ -171,7 +175,8 @@ struct LedgerWriterTests {
         #expect(try await setup.fixture.git("notes --ref=sire/runs list").contains(absent))
         let notes = try Repository(path: setup.fixture.root).notes(for: #require(ObjectID(absent)), ref: LedgerRef.runs)
         #expect(notes.compactMap(RunNote.parse).map(\.run) == ["run-gone"])
-        #expect(try await setup.notes(setup.commits[0].id.description).compactMap(RunNote.parse).map(\.run) == ["run-ok"])
+        #expect(
+            try await setup.notes(setup.commits[0].id.description).compactMap(RunNote.parse).map(\.run) == ["run-ok"])
         let failed = try setup.store.snapshot { tx in try tx.failedOutbox() }
         #expect(failed.map(\.runID) == ["run-bad"])
         #expect(failed.first?.error.contains("not-a-sha") == true)

@@ -1,5 +1,6 @@
 import Foundation
 import SireCore
+import SireEngine
 import SireGit
 import SireSpec
 import SireStore
@@ -18,7 +19,8 @@ import Testing
         repo = try await GitFixture()
         try repo.write("README.md", "x\n")
         _ = try await repo.commit("initial")
-        runtime = try Runtime.make(gitDirectory: repo.root + "/.git", state: repo.sandbox + "/state", secrets: Secrets())
+        runtime = try Runtime.make(
+            gitDirectory: repo.root + "/.git", state: repo.sandbox + "/state", secrets: Secrets())
         head = try Repository(path: repo.root).resolveCommit("HEAD")
     }
 
@@ -143,8 +145,6 @@ import Testing
         await runtime.shutdown()
     }
 }
-
-import SireEngine
 
 enum NewRunFixture {
     static func make(_ live: LiveWorkflow, key: String, commit: PinnedCommit) -> NewRun {

@@ -29,7 +29,9 @@ struct NotesMergeTests {
         #expect(try repository.notes(for: second, ref: Self.runs) == ["theirs 2"])
         let merged = try #require(try repository.referenceTarget(Self.runs))
         #expect(try repository.commit(merged).parents == [ours, theirs])
-        #expect(try repository.mergeNotes(from: Self.other, into: Self.runs, author: Self.author, message: "m") == .upToDate)
+        #expect(
+            try repository.mergeNotes(from: Self.other, into: Self.runs, author: Self.author, message: "m") == .upToDate
+        )
         #expect(try await fixture.git("notes --ref=sire/runs show \(first)") == "shared\nours\ntheirs")
         #expect(try repository.referenceNames(matching: "refs/notes/sire-merge/*").isEmpty)
     }
@@ -40,7 +42,9 @@ struct NotesMergeTests {
         let first = try #require(ObjectID(try await fixture.commit("one")))
         let repository = try Repository(path: fixture.root)
         let theirs = try repository.appendNotes([first: ["a"]], ref: Self.other, author: Self.author, message: "t")
-        #expect(try repository.mergeNotes(from: Self.other, into: Self.runs, author: Self.author, message: "m") == .fastForwarded)
+        #expect(
+            try repository.mergeNotes(from: Self.other, into: Self.runs, author: Self.author, message: "m")
+                == .fastForwarded)
         #expect(try repository.referenceTarget(Self.runs) == theirs)
     }
 
@@ -53,7 +57,9 @@ struct NotesMergeTests {
         let repository = try Repository(path: fixture.root)
         try repository.appendNotes([first: ["a"]], ref: Self.runs, author: Self.author, message: "a")
         try repository.push(remote: remote, refspecs: ["\(Self.runs):\(Self.runs)"])
-        #expect(try await fixture.git(["rev-parse", Self.runs], in: remote) == (try await fixture.git("rev-parse \(Self.runs)")))
+        #expect(
+            try await fixture.git(["rev-parse", Self.runs], in: remote)
+                == (try await fixture.git("rev-parse \(Self.runs)")))
 
         // Someone else's history: a push must not replace it.
         let elsewhere = try await GitFixture()

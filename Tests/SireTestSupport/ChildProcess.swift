@@ -242,7 +242,8 @@ public final class ChildProcess: Sendable {
 
     private static func appending(_ path: String) throws -> FileDescriptor {
         try FileDescriptor.open(
-            FilePath(path), .writeOnly, options: [.create, .append], permissions: [.ownerReadWrite, .groupRead, .otherRead])
+            FilePath(path), .writeOnly, options: [.create, .append],
+            permissions: [.ownerReadWrite, .groupRead, .otherRead])
     }
 
     /// The absolute path of `name` on `PATH` (Process needs a path, not a name).

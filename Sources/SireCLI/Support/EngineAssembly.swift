@@ -1,12 +1,12 @@
 import Foundation
 import Logging
+import SireController
 import SireCore
 import SireEngine
 import SireGit
 import SireSpec
 import SireStore
 import SireTools
-import SireController
 
 /// Returns canned outputs for the steps named in a mock file; other steps call real tools.
 struct MockTools: ToolInvoker {

@@ -1,8 +1,8 @@
 import Foundation
+import SireController
 import SireCore
 import SireGit
 import SireSpec
-import SireController
 
 extension WorkflowSet {
     /// Reads `sire.yaml` and every workflow file from a work tree (or any directory).

@@ -270,7 +270,8 @@ package final class Controller: Service, Sendable {
                 state.stale.contains(workflow.id) ? state.lastHolder[workflow.id] : state.head
             } ?? workflow.commit
         let outcome = try await launcher.launch(
-            workflow, trigger: trigger, inputs: inputs, commit: PinnedCommit(pinnedTo, ref: "refs/heads/\(source.branch)"))
+            workflow, trigger: trigger, inputs: inputs,
+            commit: PinnedCommit(pinnedTo, ref: "refs/heads/\(source.branch)"))
         if case .skipped(let reason) = outcome {
             logger.info("run skipped: \(reason)", metadata: ["workflow.id": "\(workflow.id)"])
         }

@@ -139,8 +139,10 @@ package actor RunLauncher {
                 if finished.status.isFinished {
                     logger.info(
                         "run \(finished.status.rawValue)",
-                        metadata: ["workflow.id": "\(finished.workflowID)", "run.id": "\(finished.id)",
-                            "git.sha": "\(finished.commit.sha)"])
+                        metadata: [
+                            "workflow.id": "\(finished.workflowID)", "run.id": "\(finished.id)",
+                            "git.sha": "\(finished.commit.sha)",
+                        ])
                 }
                 await self.finished(finished)
             } catch {

@@ -57,7 +57,8 @@ package enum LedgerReindex {
         let created = note.created_at.flatMap(RFC3339.parse) ?? started ?? finished
         let run = RunRecord(
             id: note.run, workflowID: note.workflow, path: note.path, blob: note.blob,
-            commit: PinnedCommit(sha: note.commit, tree: note.tree), trigger: RunTrigger(
+            commit: PinnedCommit(sha: note.commit, tree: note.tree),
+            trigger: RunTrigger(
                 type: note.trigger.type, key: note.trigger.key),
             inputs: [:], definition: definition, status: RunStatus(rawValue: note.status) ?? .failed,
             rerunOf: note.rerun_of, createdAt: created, startedAt: started, finishedAt: finished, error: note.error,

@@ -97,7 +97,7 @@ package struct LedgerSync: Sendable {
             do {
                 try repository.push(remote: remote, refspecs: refs.map { "\($0):\($0)" })
                 return Push(refs: refs, merges: merges)
-            } catch where error.code == .nonFastForward && merges + 1 < pushAttempts {
+            } catch  where error.code == .nonFastForward && merges + 1 < pushAttempts {
                 // Someone pushed records we do not have: take them in, so ours descends from theirs.
                 _ = try fetch(remote: remote, in: repository)
                 merges += 1

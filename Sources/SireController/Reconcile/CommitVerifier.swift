@@ -34,8 +34,10 @@ enum CommitVerifier {
                 }
                 let file = try materialize(signers, from: trusted, in: repository, into: scratch + "/allowed_signers")
                 let result = run(
-                    ["ssh-keygen", "-Y", "verify", "-f", file, "-I", commit.committer.email, "-n", "git", "-s",
-                        scratch + "/signature"], stdin: scratch + "/data", environment: [:])
+                    [
+                        "ssh-keygen", "-Y", "verify", "-f", file, "-I", commit.committer.email, "-n", "git", "-s",
+                        scratch + "/signature",
+                    ], stdin: scratch + "/data", environment: [:])
                 return result.status == 0
                     ? nil
                     : "the SSH signature of \(short) is not from an allowed signer for \(commit.committer.email): \(result.output)"
@@ -47,8 +49,10 @@ enum CommitVerifier {
             let home = scratch + "/gnupg"
             try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
             let result = run(
-                ["gpg", "--batch", "--no-default-keyring", "--keyring", file, "--verify", scratch + "/signature",
-                    scratch + "/data"], stdin: nil, environment: ["GNUPGHOME": home])
+                [
+                    "gpg", "--batch", "--no-default-keyring", "--keyring", file, "--verify", scratch + "/signature",
+                    scratch + "/data",
+                ], stdin: nil, environment: ["GNUPGHOME": home])
             return result.status == 0 ? nil : "the OpenPGP signature of \(short) does not verify: \(result.output)"
         } catch {
             return "cannot verify the signature of \(short): \(error)"

@@ -142,7 +142,8 @@ package final class Reconciler: Sendable {
         // The rule that judges a commit comes from the last applied one, not from the commit.
         let trusted = base ?? head
         let trustedVerify =
-            base == nil || !configChanged ? config.verify : try WorkflowSet.loadConfig(repository: repository, commit: trusted).0.verify
+            base == nil || !configChanged
+            ? config.verify : try WorkflowSet.loadConfig(repository: repository, commit: trusted).0.verify
         if let reason = CommitVerifier.refusal(
             of: commit, config: trustedVerify, trusted: trusted, repository: repository)
         {
@@ -196,7 +197,8 @@ package final class Reconciler: Sendable {
         // Still-invalid workflows that did not change are listed again, so each check record
         // tells the whole deployment state of its commit.
         let stillInvalid = try store.snapshot { tx in try tx.invalidLiveDeployments() }
-        for deployment in stillInvalid where checked[deployment.workflowID] == nil
+        for deployment in stillInvalid
+        where checked[deployment.workflowID] == nil
             && !retired.contains(deployment.workflowID)
         {
             checked[deployment.workflowID] = .init(
