@@ -95,7 +95,9 @@ struct CommandTourTests {
         _ = try await sire("notes", "push")
         _ = try await sire("notes", "fetch")
         _ = try await sire("notes", "sync")
-        #expect(try await repo.git(["--git-dir", origin, "notes", "--ref=sire/runs", "list"]).split(separator: "\n").count == 1)
+        #expect(
+            try await repo.git(["--git-dir", origin, "notes", "--ref=sire/runs", "list"]).split(separator: "\n").count
+                == 1)
         #expect(try await sire("reindex", "--state", repo.sandbox + "/fresh-state").contains("imported 2 runs"))
 
         let answers = try await sire(
