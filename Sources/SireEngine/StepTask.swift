@@ -79,12 +79,16 @@ struct StepTask: Sendable {
                 itemContext.variables["index"] = .int(i)
                 let first = (itemAttempts[i] ?? 0) + 1
                 group.addTask {
+                    // Returned after do/catch, not from inside it: the release build miscompiles a
+                    // tuple returned from there (fixtures/compiler/task-group-tuple-return.swift).
+                    let outcome: Outcome
                     do throws(EvaluationError) {
                         let params = try step.params.render(in: itemContext)
-                        return (i, await attempts(params: params, item: i, from: first))
+                        outcome = await attempts(params: params, item: i, from: first)
                     } catch {
-                        return (i, Outcome(status: .failed, error: "params: \(error.message)", attempts: first))
+                        outcome = Outcome(status: .failed, error: "params: \(error.message)", attempts: first)
                     }
+                    return (i, outcome)
                 }
             }
             for _ in 0..<min(width, pending.count) { launch() }

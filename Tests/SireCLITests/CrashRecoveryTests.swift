@@ -6,7 +6,9 @@ import Testing
 /// run, and a later engine start finishes it without repeating a completed step.
 @Suite("crash recovery: kill -9 mid-run, then resume", .serialized)
 struct CrashRecoveryTests {
-    /// 5 parallel branches of 10 steps; every step appends its id to a log outside the checkout.
+    /// 5 parallel branches of 10 steps; every step appends its id to a log outside the checkout,
+    /// then sleeps 0.3 s, so a run lasts seconds: time enough to kill it in its middle even on a
+    /// machine busy with other tests.
     static func workflow(branches: Int = 5, length: Int = 10) -> String {
         var lines = [
             "id: crash", "inputs:", "  log: { type: string, required: true }", "max_parallel: \(branches)", "steps:",
@@ -17,7 +19,7 @@ struct CrashRecoveryTests {
                 if i > 0 { lines.append("    needs: [b\(b)s\(i - 1)]") }
                 lines.append("    tool: sire:local/shell.run")
                 lines.append(
-                    "    params: { argv: [sh, -c, \"echo b\(b)s\(i) >> \\\"$0\\\"; sleep 0.1\", \"{{ inputs.log }}\"] }"
+                    "    params: { argv: [sh, -c, \"echo b\(b)s\(i) >> \\\"$0\\\"; sleep 0.3\", \"{{ inputs.log }}\"] }"
                 )
             }
         }
@@ -50,8 +52,8 @@ struct CrashRecoveryTests {
         let completed = Set(beforeSteps.filter { $0.value["status"] as? String == "succeeded" }.keys)
         #expect(!completed.isEmpty)
 
-        // Give the orphaned shell children (sleep 0.1) time to end, then resume.
-        try await Task.sleep(for: .milliseconds(300))
+        // Give the orphaned shell children (sleep 0.3) time to end, then resume.
+        try await Task.sleep(for: .milliseconds(600))
         let resumed = try await repo.sire("runs", "resume")
         #expect(resumed.status == 0, "\(resumed)")
         #expect(resumed.stdout.contains("succeeded"), "\(resumed)")
@@ -98,7 +100,7 @@ struct CrashRecoveryTests {
         ])
         let process = try await SireBinary.start(["run", "slow"], in: repo.root)
         defer { process.signal(SIGKILL) }
-        let runID = await eventually(within: .seconds(20), every: .milliseconds(50)) { () -> String? in
+        let runID = await eventually(within: .seconds(20)) { () -> String? in
             guard let listed = try? await repo.sire("runs", "list", "--json"), listed.status == 0,
                 let runs = try? JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]],
                 runs.first?["status"] as? String == "running"
@@ -128,7 +130,7 @@ struct LaterStartResumesTests {
         let process = try await SireBinary.start(["run", "crash", "--input", "log=\(log)"], in: repo.root)
         _ = await eventually(within: .seconds(30)) { CrashRecoveryTests.lines(log).count >= 4 }
         await process.stop()
-        try await Task.sleep(for: .milliseconds(300))
+        try await Task.sleep(for: .milliseconds(600))
         let other = try await repo.sire("run", "hello")
         #expect(other.status == 0, "\(other)")
         #expect(other.stderr.contains("resumed interrupted run"), "\(other)")

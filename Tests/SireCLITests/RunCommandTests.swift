@@ -199,7 +199,7 @@ struct RunCommandTests {
         let pidfile = repo.sandbox + "/child.pid"
         let process = try await SireBinary.start(["run", "long", "--input", "pidfile=\(pidfile)"], in: repo.root)
         defer { process.signal(SIGKILL) }
-        let pid = await eventually(within: .seconds(20), every: .milliseconds(50)) {
+        let pid = await eventually(within: .seconds(20)) {
             (try? String(contentsOfFile: pidfile, encoding: .utf8)).flatMap {
                 Int32($0.trimmingCharacters(in: .whitespacesAndNewlines))
             }

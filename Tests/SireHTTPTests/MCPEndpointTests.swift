@@ -191,6 +191,7 @@ struct MCPEndpointTests {
         let started = ContinuousClock.now
         await api.stop()
         _ = try? await reading.value
-        #expect(ContinuousClock.now - started < .seconds(5), "the open stream held the shutdown")
+        // An open stream would be held until the session idles out (30 minutes).
+        #expect(ContinuousClock.now - started < .seconds(120), "the open stream held the shutdown")
     }
 }

@@ -13,27 +13,26 @@ public func isRunning(_ pid: Int32) -> Bool {
 
 /// Waits until `condition` holds or `limit` passes; returns whether it held. A wait, not a
 /// performance claim: a generous limit only delays the report of a real failure.
+///
+/// It checks again after 5 ms, then backs off to every 100 ms: conditions that start a process
+/// (git, sire-git) must not keep a core busy while tests run in parallel.
 public func eventually(
-    within limit: Duration = .seconds(30), every interval: Duration = .milliseconds(10),
-    _ condition: () async throws -> Bool
+    within limit: Duration = .seconds(30), _ condition: () async throws -> Bool
 ) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + limit
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: interval)
-    }
-    return try await condition()
+    try await eventually(within: limit) { try await condition() ? true : nil } ?? false
 }
 
-/// Polls `produce` until it gives a value or `limit` passes (then nil).
+/// Polls `produce` until it gives a value or `limit` passes (then nil), backing off as
+/// `eventually(within:_:)` does.
 public func eventually<T>(
-    within limit: Duration = .seconds(30), every interval: Duration = .milliseconds(10),
-    _ produce: () async throws -> T?
+    within limit: Duration = .seconds(30), _ produce: () async throws -> T?
 ) async rethrows -> T? {
     let deadline = ContinuousClock.now + limit
+    var interval = Duration.milliseconds(5)
     while ContinuousClock.now < deadline {
         if let value = try await produce() { return value }
         try? await Task.sleep(for: interval)
+        interval = min(interval * 2, .milliseconds(100))
     }
     return try await produce()
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SireCore
+import SireTestSupport
 import Testing
 
 @Suite("http.request against a real HTTP peer")
@@ -106,9 +107,9 @@ struct HTTPRequestTests {
 
     @Test("a refused connection is a transient failure")
     func connectionRefused() async throws {
-        // Bind a port, then close it, so nothing listens there.
-        let closed = try await HTTPPeer()
-        await closed.stop()
+        // A bound port nobody listens on.
+        let closed = try ClosedPort()
+        defer { withExtendedLifetime(closed) {} }
         let port = closed.port
         let error = try #require(
             await expectFailure(

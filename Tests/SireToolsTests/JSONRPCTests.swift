@@ -1,5 +1,6 @@
 import Foundation
 import SireCore
+import SireTestSupport
 import SireTools
 import Testing
 
@@ -63,8 +64,8 @@ struct JSONRPCTests {
 
     @Test("a server that is down is a transient failure")
     func serverDown() async throws {
-        let closed = try await HTTPPeer()
-        await closed.stop()
+        let closed = try ClosedPort()
+        defer { withExtendedLifetime(closed) {} }
         let port = closed.port
         do {
             _ = try await sharedDispatcher.call(

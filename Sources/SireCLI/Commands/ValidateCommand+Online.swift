@@ -38,11 +38,15 @@ extension ValidateCommand {
         let found = await withTaskGroup(of: (MCPToolChecker.Server, MCPToolChecker.Listing).self) { group in
             for (server, endpoint) in endpoints {
                 group.addTask {
+                    // Returned after do/catch, not from inside it: the release build miscompiles a
+                    // tuple returned from there (fixtures/compiler/task-group-tuple-return.swift).
+                    let listing: MCPToolChecker.Listing
                     do throws(ToolError) {
-                        return (server, .tools(try await invoker.listTools(endpoint, limit: onlineLimit)))
+                        listing = .tools(try await invoker.listTools(endpoint, limit: onlineLimit))
                     } catch {
-                        return (server, .unreachable(secrets.redact(error.message)))
+                        listing = .unreachable(secrets.redact(error.message))
                     }
+                    return (server, listing)
                 }
             }
             var out: [MCPToolChecker.Server: MCPToolChecker.Listing] = [:]
