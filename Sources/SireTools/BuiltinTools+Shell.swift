@@ -64,9 +64,9 @@ extension BuiltinTools {
         }
 
         let stdout = OutputCapture(
-            stream: "stdout", level: "info", limit: maximumOutput, log: call.log)
+            stream: "stdout", level: "info", limit: maximumOutput, log: call.log, secrets: call.secrets)
         let stderr = OutputCapture(
-            stream: "stderr", level: "warning", limit: maximumOutput, log: call.log)
+            stream: "stderr", level: "warning", limit: maximumOutput, log: call.log, secrets: call.secrets)
         let timeout = try params.duration("timeout")
         let process = ProcessRun(
             executable: command[0], arguments: Array(command.dropFirst()), environment: environment,

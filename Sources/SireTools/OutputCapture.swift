@@ -4,6 +4,10 @@ import Synchronization
 /// One output stream of a process: kept up to a byte limit, and sent to the log line by line
 /// as it arrives.
 ///
+/// Secrets are redacted before the output is cut at the limit: a few bytes past it (one less
+/// than the longest secret) are kept too, so a secret that starts before the cut is whole when
+/// it is masked, and no prefix of it survives.
+///
 /// One task feeds it; others may read `text` after it finishes (or after a timeout), hence
 /// the lock.
 final class OutputCapture: Sendable {
@@ -12,22 +16,27 @@ final class OutputCapture: Sendable {
 
     private struct State {
         var kept: [UInt8] = []
+        /// Bytes just past the limit, for redaction only.
+        var beyond: [UInt8] = []
         var dropped = 0
         var partial: [UInt8] = []
-        var loggedTruncation = false
     }
 
     let stream: String
     let level: String
     let limit: Int
     private let log: ToolLog
+    private let secrets: Secrets
+    private let lookahead: Int
     private let state = Mutex(State())
 
-    init(stream: String, level: String, limit: Int, log: ToolLog) {
+    init(stream: String, level: String, limit: Int, log: ToolLog, secrets: Secrets = Secrets()) {
         self.stream = stream
         self.level = level
         self.limit = limit
         self.log = log
+        self.secrets = secrets
+        lookahead = max(0, (secrets.values.values.map(\.utf8.count).max() ?? 0) - 1)
     }
 
     /// Takes the next bytes the process wrote, logging every line they complete.
@@ -37,6 +46,8 @@ final class OutputCapture: Sendable {
             let take = min(room, bytes.count)
             state.kept.append(contentsOf: bytes[..<take])
             state.dropped += bytes.count - take
+            let extra = min(lookahead - state.beyond.count, bytes.count - take)
+            if extra > 0 { state.beyond.append(contentsOf: bytes[take..<(take + extra)]) }
             // Lines are logged only from the kept part, so a flood of output cannot flood the
             // run's events either.
             var lines: [ToolLogLine] = []
@@ -52,37 +63,38 @@ final class OutputCapture: Sendable {
                     }
                 }
             }
-            if state.dropped > 0, !state.loggedTruncation {
-                state.loggedTruncation = true
-                if !state.partial.isEmpty {
-                    lines.append(line(state.partial))
-                    state.partial.removeAll()
-                }
-                lines.append(
-                    ToolLogLine(
-                        level: "warning", message: "\(stream) truncated after \(limit) bytes",
-                        stream: stream))
-            }
             return lines
         }
         for line in lines { log(line) }
     }
 
-    /// Logs what is left of an unterminated last line.
+    /// Logs what is left of an unterminated last line, and the truncation if there was one.
+    /// A line cut by the limit is logged here, once the bytes past the limit that redaction
+    /// needs have arrived.
     func finish() {
-        let last = state.withLock { state -> ToolLogLine? in
-            guard !state.partial.isEmpty else { return nil }
+        let last = state.withLock { state -> [ToolLogLine] in
             defer { state.partial.removeAll() }
-            return line(state.partial)
+            guard state.dropped > 0 else { return state.partial.isEmpty ? [] : [line(state.partial)] }
+            var lines: [ToolLogLine] = []
+            if !state.partial.isEmpty {
+                let redacted = secrets.redact(String(decoding: state.partial + state.beyond, as: UTF8.self))
+                lines.append(line(Array(redacted.utf8.prefix(state.partial.count))))
+            }
+            lines.append(
+                ToolLogLine(level: "warning", message: "\(stream) truncated after \(limit) bytes", stream: stream))
+            return lines
         }
-        if let last { log(last) }
+        for line in last { log(line) }
     }
 
-    /// Everything kept, with a marker when output was dropped.
+    /// Everything kept, with a marker when output was dropped. Whole output is returned as the
+    /// process wrote it (the engine redacts results, and `stdout_json` is parsed from it); cut
+    /// output is redacted before the cut.
     var text: String {
         state.withLock { state in
-            let kept = String(decoding: state.kept, as: UTF8.self)
-            guard state.dropped > 0 else { return kept }
+            guard state.dropped > 0 else { return String(decoding: state.kept, as: UTF8.self) }
+            let redacted = secrets.redact(String(decoding: state.kept + state.beyond, as: UTF8.self))
+            let kept = String(decoding: redacted.utf8.prefix(limit), as: UTF8.self)
             return kept + "\n[… \(state.dropped) more bytes truncated: max_output is \(limit)]"
         }
     }

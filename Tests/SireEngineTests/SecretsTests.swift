@@ -89,6 +89,39 @@ extension EngineTests {
 
             }
         }
+
+        @Test("a numeric secret printed as JSON and a secret cut by max_output leave no trace")
+        func numericAndTruncatedSecrets() async throws {
+            let secrets = Secrets(["NUM": "987654321", "TOKEN": "s3cr3tvalue42"])
+            try await EngineHarness.with(secrets: secrets) { h in
+                let result = try await h.run(
+                    """
+                    id: shapes
+                    steps:
+                      - id: number
+                        tool: sire:local/shell.run
+                        params: { argv: [sh, -c, "echo '{\\"n\\": {{ secrets.NUM }}}'"] }
+                      - id: cut
+                        tool: sire:local/shell.run
+                        params: { argv: [sh, -c, "echo 0123456789{{ secrets.TOKEN }}"], max_output: 16 }
+                    """)
+                #expect(result.run.status == .succeeded, "\(result.steps)")
+                let number = try #require(result.outputs["number"])
+                #expect(number.at("stdout_json")?.at("n")?.string == "***", "\(number)")
+                let cut = try #require(result.outputs["cut"]?.at("stdout")?.string)
+                #expect(cut.hasPrefix("0123456789***"), "\(cut)")
+                #expect(cut.contains("truncated"), "\(cut)")
+                for (step, output) in result.outputs {
+                    let text = output.jsonString()
+                    #expect(!text.contains("987654321"), "output of \(step) holds the number")
+                    #expect(!text.contains("s3cr3t"), "output of \(step) holds part of the token: \(text)")
+                }
+                for event in result.events {
+                    let data = event.data?.jsonString() ?? ""
+                    #expect(!data.contains("987654321") && !data.contains("s3cr3t"), "event \(event.kind): \(data)")
+                }
+            }
+        }
     }
 }
 

@@ -75,11 +75,16 @@ public struct Secrets: Sendable, Hashable {
         return (redact(String(shown)), String(held))
     }
 
-    /// `value` with every string (keys included) redacted.
+    /// `value` with every string (keys included) redacted, and every number whose text holds
+    /// a secret (a numeric token printed as JSON) replaced by the redacted text.
     public func redact(_ value: Value) -> Value {
         guard !hidden.isEmpty else { return value }
         switch value {
         case .string(let s): return .string(redact(s))
+        case .int, .double:
+            let text = value.jsonString()
+            let redacted = redact(text)
+            return redacted == text ? value : .string(redacted)
         case .array(let items): return .array(items.map(redact))
         case .object(let fields):
             var out: [String: Value] = [:]

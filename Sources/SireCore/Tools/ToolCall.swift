@@ -17,10 +17,14 @@ public struct ToolCall: Sendable {
     public var timeout: Duration?
     /// Where a tool sends log lines (`log.write`, `shell.run` output); they become run events.
     public var log: ToolLog
+    /// The secret values the engine will redact from the result: a tool that cuts its output
+    /// short redacts first, so no part of a secret survives the cut.
+    public var secrets: Secrets
 
     public init(
         tool: ToolReference, params: Value, runID: String, stepID: String, attempt: Int,
-        checkout: String, timeout: Duration? = nil, log: ToolLog = ToolLog { _ in }
+        checkout: String, timeout: Duration? = nil, log: ToolLog = ToolLog { _ in },
+        secrets: Secrets = Secrets()
     ) {
         self.tool = tool
         self.params = params
@@ -30,6 +34,7 @@ public struct ToolCall: Sendable {
         self.checkout = checkout
         self.timeout = timeout
         self.log = log
+        self.secrets = secrets
     }
 
     /// `RUN/STEP/ATTEMPT`: sent with every call so remote tools can deduplicate retries of a
