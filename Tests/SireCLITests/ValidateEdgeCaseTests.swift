@@ -61,6 +61,27 @@ struct ValidateEdgeCaseTests {
         #expect(String(source[30...]).hasPrefix("nope"))
     }
 
+    @Test("control characters from the repository are escaped in text output, never echoed raw")
+    func controlCharactersAreEscaped() async throws {
+        let repo = try await GitFixture.committed([
+            // A key whose escapes spell a newline, a GitHub Actions command and a bell.
+            "workflows/key.yaml":
+                "id: key\n\"x\\n::add-mask::y\\a\": 1\nsteps:\n  - id: a\n    tool: sire:local/log.write\n",
+            // A raw ESC in the file: a YAML error whose source line holds it.
+            "workflows/esc.yaml": "id: esc\nname: \"\u{1B}[31mred\"\nsteps: []\n",
+        ])
+        for command in [["validate"], ["status"]] {
+            let result = try await repo.sire(command)
+            #expect(result.status == (command == ["validate"] ? 1 : 0), "\(result)")
+            let controls = result.stdout.unicodeScalars.filter { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }
+            #expect(controls.isEmpty, "raw control characters in the output: \(controls.map(\.value))")
+            #expect(!result.lines.contains { $0.hasPrefix("::") }, "\(result)")
+            #expect(result.stdout.contains(#"x\n::add-mask::y\u{7}"#), "\(result)")
+        }
+        let esc = try await repo.sire("validate", "workflows/esc.yaml")
+        #expect(esc.stdout.contains(#"\u{1B}[31mred"#), "\(esc)")
+    }
+
     @Test("a file with CRLF line endings still gets its source line and caret")
     func crlfSnippet() async throws {
         let repo = try await GitFixture.committed([

@@ -5,11 +5,13 @@ import SireSpec
 /// Renders diagnostics in the formats of `validate` and `check` (SPEC §7).
 enum DiagnosticOutput {
     /// `path:line:col: severity: message [rule]`, the source line and a caret under the column.
+    /// Control characters from the repository are escaped, so each diagnostic stays on its
+    /// lines and cannot drive the terminal.
     static func text(_ diagnostics: [Diagnostic], sources: [String: String]) -> String {
         var lines: [String] = []
         var split: [String: [Substring]] = [:]
         for diagnostic in diagnostics {
-            lines.append(diagnostic.description)
+            lines.append(diagnostic.description.escapingControlCharacters)
             if split[diagnostic.path] == nil, let source = sources[diagnostic.path] {
                 // Split on scalars: in Swift "\r\n" is one Character, so a Character split on
                 // "\n" would never break a CRLF file into lines.
@@ -23,9 +25,12 @@ enum DiagnosticOutput {
             if sourceLine.unicodeScalars.count > 200 { continue }
             let number = String(diagnostic.line)
             let gutter = String(repeating: " ", count: number.count)
-            // Keep tabs so the caret lines up with what the terminal shows.
-            let lead = sourceLine.unicodeScalars.prefix(max(0, diagnostic.column - 1)).map { $0 == "\t" ? "\t" : " " }
-            lines.append(" \(number) | \(sourceLine)")
+            // Keep tabs so the caret lines up with what the terminal shows; an escaped control
+            // character takes as many columns as its escape.
+            let lead = sourceLine.unicodeScalars.prefix(max(0, diagnostic.column - 1)).map { scalar in
+                scalar == "\t" ? "\t" : String(repeating: " ", count: String(scalar).escapingControlCharacters.count)
+            }
+            lines.append(" \(number) | \(String(sourceLine).escapingControlCharacters)")
             lines.append(" \(gutter) | \(lead.joined())^")
         }
         return lines.joined(separator: "\n")

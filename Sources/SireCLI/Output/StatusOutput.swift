@@ -102,6 +102,7 @@ enum StatusOutput {
     static func diagnostic(_ problem: CommitStatus.Problem) -> String {
         let severity = problem.severity == "error" ? "" : "\(problem.severity): "
         return "\(problem.path):\(problem.line):\(problem.column): \(severity)\(problem.message) [\(problem.rule)]"
+            .escapingControlCharacters
     }
 
     static func schedule(_ schedule: CommitStatus.Schedule, now: Date) -> String {
