@@ -4,8 +4,9 @@
 
 SYSTEM_PACKAGES := libgit2-dev libsqlite3-dev libyaml-dev pkg-config
 # Real peers the tests drive: curl against the HTTP API, ssh-keygen and gpg for signed commits,
-# python3 for the MCP, HTTP and schema peers (installed into $(VENV), never into the system).
-TEST_PACKAGES := curl openssh-client gnupg python3
+# GNU time for peak memory, python3 for the MCP, HTTP and schema peers (installed into
+# $(VENV), never into the system).
+TEST_PACKAGES := curl openssh-client gnupg time python3
 SWIFT ?= swift
 DEMO_DIR ?= $(CURDIR)/.build/demo-repo
 VENV := $(CURDIR)/.build/venv

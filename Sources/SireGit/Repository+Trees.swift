@@ -69,13 +69,23 @@ extension Repository {
         return Array(UnsafeRawBufferPointer(start: content, count: size))
     }
 
-    /// The size of a blob in bytes, without copying its content.
+    /// The size of a blob in bytes, read from the object's header: the content is neither
+    /// inflated nor copied, however large it is.
     ///
-    /// - Throws: ``GitError`` `notFound` when there is no such blob (`git_blob_lookup`).
+    /// - Throws: ``GitError`` `notFound` when there is no such object (`git_odb_read_header`).
     public func blobSize(_ id: ObjectID) throws(GitError) -> Int {
-        let blob = try lookupBlob(id)
-        defer { git_blob_free(blob) }
-        return Int(git_blob_rawsize(blob))
+        var odb: OpaquePointer?
+        try check("git_repository_odb", subject: "blob \(id)", repository: displayPath) {
+            git_repository_odb(&odb, handle)
+        }
+        defer { git_odb_free(odb) }
+        var oid = id.oid
+        var size = 0
+        var type = GIT_OBJECT_ANY
+        try check("git_odb_read_header", subject: "blob \(id)", repository: displayPath) {
+            git_odb_read_header(&size, &type, odb, &oid)
+        }
+        return size
     }
 
     /// The root tree of a commit (or a tree, or what a tag points at); the caller frees it.

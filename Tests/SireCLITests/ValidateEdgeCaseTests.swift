@@ -82,6 +82,29 @@ struct ValidateEdgeCaseTests {
         #expect(esc.stdout.contains(#"\u{1B}[31mred"#), "\(esc)")
     }
 
+    @Test("a huge workflow blob is refused by its size, without being read into memory")
+    func hugeBlobIsNotRead() async throws {
+        let repo = try await GitFixture()
+        try repo.write("workflows/ok.yaml", Workflows.valid("ok"))
+        let size = 40 << 20
+        try repo.write("workflows/huge.yaml", String(repeating: "a", count: size))
+        try await repo.commit("a 40 MiB workflow file")
+        try repo.remove("workflows/huge.yaml")
+        // GNU time reports the peak memory of the run (kilobytes).
+        let measured = try await ChildProcess.run(
+            "/usr/bin/time", ["-f", "peak %M", SireBinary.path, "validate", "--rev", "HEAD"], in: repo.root,
+            environment: SireBinary.environment(repo.root))
+        #expect(measured.status == 1, "\(measured)")
+        #expect(
+            measured.stdout.contains("workflows/huge.yaml:1:1: error: workflow file is \(size) bytes; the limit is"),
+            "\(measured)")
+        let peak = try #require(
+            measured.stderr.split(separator: "\n").last { $0.hasPrefix("peak ") }.flatMap { Int($0.dropFirst(5)) })
+        // Reading the blob would take it twice over (inflated, then copied); refused by its
+        // header, the run stays at its usual size.
+        #expect(peak < 85_000, "peak \(peak) KB")
+    }
+
     @Test("a file with CRLF line endings still gets its source line and caret")
     func crlfSnippet() async throws {
         let repo = try await GitFixture.committed([

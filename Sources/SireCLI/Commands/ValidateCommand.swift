@@ -81,7 +81,7 @@ struct ValidateCommand: AsyncParsableCommand {
         }
         var files: [WorkflowFile] = []
         for path in paths {
-            files.append(WorkflowFile(path: path, bytes: try WorkflowSet.readFile(path)))
+            files.append(try WorkflowSet.workflowFile(at: path, path: path))
         }
         return WorkflowSet(
             config: config, configDiagnostics: configDiagnostics, files: files, commit: nil, configSource: configSource)

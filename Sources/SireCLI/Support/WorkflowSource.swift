@@ -21,7 +21,7 @@ extension WorkflowSet {
                 let full = (root as NSString).appendingPathComponent(path)
                 var isDirectory: ObjCBool = false
                 guard fm.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-                files.append(WorkflowFile(path: path, bytes: try readFile(full)))
+                files.append(try workflowFile(at: full, path: path))
             }
         }
         return WorkflowSet(
@@ -29,15 +29,16 @@ extension WorkflowSet {
             configSource: configBytes.map { String(decoding: $0, as: UTF8.self) })
     }
 
-    /// Reads a file named on the command line; a file too large is read only far enough to be
-    /// refused by the validator's size limit.
-    static func readFile(_ path: String) throws -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw CLIError.usage("cannot read '\(path)': no such file or not readable")
+    /// Reads a workflow file from disk (`full`, shown as `path`); a file too large is read only
+    /// far enough to be refused by the validator's size limit, which judges its whole size.
+    static func workflowFile(at full: String, path: String) throws -> WorkflowFile {
+        guard let handle = FileHandle(forReadingAtPath: full) else {
+            throw CLIError.usage("cannot read '\(full)': no such file or not readable")
         }
         defer { try? handle.close() }
         let data = (try? handle.read(upToCount: WorkflowValidator.maxFileSize + 1)) ?? nil
-        return [UInt8](data ?? Data())
+        let size = (try? handle.seekToEnd()).map(Int.init)
+        return WorkflowFile(path: path, bytes: [UInt8](data ?? Data()), size: size)
     }
 }
 

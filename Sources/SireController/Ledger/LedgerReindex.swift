@@ -36,7 +36,8 @@ package enum LedgerReindex {
         var rows: [(RunRecord, [StepRecord])] = []
         for note in records {
             if definitions[note.blob] == nil {
-                definitions[note.blob] = ObjectID(note.blob).flatMap { try? repository.blob($0) } ?? []
+                definitions[note.blob] =
+                    ObjectID(note.blob).flatMap { try? repository.workflowFile(path: note.path, blob: $0).bytes } ?? []
             }
             rows.append(record(note, definition: definitions[note.blob] ?? []))
         }

@@ -94,8 +94,7 @@ package final class Reconciler: Sendable {
         let touchedPaths = Set(touched.map(\.path))
         var files: [WorkflowFile] = []
         for file in changedFiles.sorted(by: { $0.path < $1.path }) {
-            files.append(
-                WorkflowFile(path: file.path, blob: file.blob.description, bytes: try repository.blob(file.blob)))
+            files.append(try repository.workflowFile(path: file.path, blob: file.blob))
         }
         var reports = files.map { WorkflowValidator.validate($0, config: config) }
 
@@ -280,13 +279,12 @@ package final class Reconciler: Sendable {
                     config = try WorkflowSet.loadConfig(repository: repository, commit: commitID).0
                     configs[commitHex] = config
                 }
-                let bytes = try repository.blob(blobID)
-                let report = WorkflowValidator.validate(
-                    WorkflowFile(path: path, blob: blobHex, bytes: bytes), config: config)
+                let file = try repository.workflowFile(path: path, blob: blobID)
+                let report = WorkflowValidator.validate(file, config: config)
                 guard let workflow = report.workflow else { continue }
                 out.append(
                     LiveWorkflow(
-                        workflow: workflow, path: path, blob: blobHex, definition: bytes,
+                        workflow: workflow, path: path, blob: blobHex, definition: file.bytes,
                         commit: try repository.commit(commitID)))
             } catch {
                 logger.error(

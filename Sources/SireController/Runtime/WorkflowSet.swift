@@ -44,8 +44,7 @@ package struct WorkflowSet: Sendable {
         let entries = try repository.files(in: commit.id, under: config.workflowDirectories)
         var files: [WorkflowFile] = []
         for entry in entries where config.isWorkflowPath(entry.path) {
-            files.append(
-                WorkflowFile(path: entry.path, blob: entry.blob.description, bytes: try repository.blob(entry.blob)))
+            files.append(try repository.workflowFile(path: entry.path, blob: entry.blob))
         }
         return WorkflowSet(
             config: config, configDiagnostics: configDiagnostics, files: files, commit: commit,
@@ -56,8 +55,10 @@ package struct WorkflowSet: Sendable {
     package static func loadConfig(repository: Repository, commit: ObjectID) throws
         -> (RepoConfig, [Diagnostic], [UInt8]?)
     {
-        let bytes = try repository.file(at: RepoConfig.fileName, in: commit).map { try repository.blob($0.blob) }
-        let (config, diagnostics) = WorkflowValidator.loadConfig(bytes: bytes)
-        return (config, diagnostics, bytes)
+        let file = try repository.file(at: RepoConfig.fileName, in: commit).map {
+            try repository.workflowFile(path: RepoConfig.fileName, blob: $0.blob)
+        }
+        let (config, diagnostics) = WorkflowValidator.loadConfig(bytes: file?.bytes, size: file?.size)
+        return (config, diagnostics, file?.bytes)
     }
 }

@@ -5,12 +5,17 @@ import SireCore
 public struct WorkflowFile: Sendable, Hashable {
     public var path: String
     public var blob: String?
+    /// The content; for a file over ``WorkflowValidator/maxFileSize`` only what was read of it
+    /// (possibly nothing), since the validator refuses it by `size` alone.
     public var bytes: [UInt8]
+    /// The file's whole size in bytes.
+    public var size: Int
 
-    public init(path: String, blob: String? = nil, bytes: [UInt8]) {
+    public init(path: String, blob: String? = nil, bytes: [UInt8], size: Int? = nil) {
         self.path = path
         self.blob = blob
         self.bytes = bytes
+        self.size = size ?? bytes.count
     }
 }
 
@@ -41,7 +46,7 @@ public enum WorkflowValidator {
         var report = FileReport(
             path: file.path, blob: file.blob, workflowID: stem, idPosition: SourcePosition(line: 1, column: 1),
             workflow: nil, diagnostics: [])
-        let (decoder, root) = parse(file.bytes, path: file.path, what: "workflow file")
+        let (decoder, root) = parse(file.bytes, size: file.size, path: file.path, what: "workflow file")
         guard let root else {
             report.diagnostics = decoder.diagnostics.sorted(by: Diagnostic.ordered)
             return report
@@ -62,9 +67,14 @@ public enum WorkflowValidator {
     }
 
     /// Reads `sire.yaml` (nil content = no file: the defaults).
-    public static func loadConfig(path: String = RepoConfig.fileName, bytes: [UInt8]?) -> (RepoConfig, [Diagnostic]) {
+    /// Reads `sire.yaml` (`bytes`, of `size` bytes in all when only part was read); defaults
+    /// when there is none.
+    public static func loadConfig(path: String = RepoConfig.fileName, bytes: [UInt8]?, size: Int? = nil)
+        -> (RepoConfig, [Diagnostic])
+    {
         guard let bytes else { return (RepoConfig(), []) }
-        let (decoder, root) = parse(bytes, path: path, what: "sire.yaml", emptyIsError: false)
+        let (decoder, root) = parse(
+            bytes, size: size ?? bytes.count, path: path, what: "sire.yaml", emptyIsError: false)
         guard let root else {
             return (RepoConfig(), decoder.diagnostics.sorted(by: Diagnostic.ordered))
         }
@@ -82,15 +92,15 @@ public enum WorkflowValidator {
     }
 
     /// Decodes the bytes and composes the YAML; the decoder holds every problem found so far.
-    private static func parse(_ bytes: [UInt8], path: String, what: String, emptyIsError: Bool = true)
-        -> (NodeDecoder, YAMLNode?)
-    {
+    private static func parse(
+        _ bytes: [UInt8], size: Int, path: String, what: String, emptyIsError: Bool = true
+    ) -> (NodeDecoder, YAMLNode?) {
         let origin = SourcePosition(line: 1, column: 1)
-        if bytes.count > maxFileSize {
+        if max(size, bytes.count) > maxFileSize {
             let decoder = NodeDecoder(path: path, source: YAMLSource(""))
             decoder.report(
                 Rule.fileTooLarge, at: origin,
-                "\(what) is \(bytes.count) bytes; the limit is \(maxFileSize) bytes (1 MiB)")
+                "\(what) is \(max(size, bytes.count)) bytes; the limit is \(maxFileSize) bytes (1 MiB)")
             return (decoder, nil)
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
