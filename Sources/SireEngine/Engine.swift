@@ -166,8 +166,18 @@ public enum RunID {
         return "\(stamp)-\(random(6))"
     }
 
+    /// Whether `text` has the shape ``make(now:)`` gives (`YYYYMMDD-HHMMSS-xxxxxx`): what a
+    /// record read from elsewhere (the ledger) must carry before it names a run.
+    public static func isValid(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts[0].count == 8 && parts[1].count == 6 && parts[2].count == 6
+            && (parts[0] + parts[1]).allSatisfy { $0.isASCII && $0.isWholeNumber }
+            && parts[2].allSatisfy { alphabet.contains($0) }
+    }
+
+    private static let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
+
     static func random(_ count: Int) -> String {
-        let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
         return String((0..<count).map { _ in alphabet.randomElement()! })
     }
 }

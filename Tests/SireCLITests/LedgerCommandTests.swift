@@ -153,6 +153,33 @@ struct LedgerCommandTests {
         let again = try await fixture.sire("reindex", "--state", state)
         #expect(again.stdout.contains("imported 0 runs, skipped 2"))
     }
+
+    @Test("reindex refuses forged records: a bad run id, an unfinished status, a record on another commit")
+    func reindexRefusesForgedRecords() async throws {
+        let fixture = try await GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])
+        #expect(try await fixture.sire("run", "hello").status == 0)
+        let head = try await fixture.git("rev-parse HEAD")
+        let real = try await fixture.git(["notes", "--ref=sire/runs", "show", head])
+        let id = try #require(Self.field(real, "run"))
+        let forged = [
+            real.replacingOccurrences(of: id, with: "../../escape"),
+            real.replacingOccurrences(of: id, with: "20260101-000000-aaaaaa")
+                .replacingOccurrences(of: #""status":"succeeded""#, with: #""status":"running""#),
+            real.replacingOccurrences(of: id, with: "20260101-000000-bbbbbb")
+                .replacingOccurrences(of: head, with: String(repeating: "0", count: 40)),
+        ]
+        for line in forged { try await fixture.git(["notes", "--ref=sire/runs", "append", "-m", line, head]) }
+
+        let state = fixture.sandbox + "/fresh-state"
+        let result = try await fixture.sire("reindex", "--state", state)
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("imported 1 run, skipped 0 already indexed and 3 invalid records"), "\(result)")
+        #expect(result.stderr.contains("run '../../escape': not a run id"), "\(result)")
+        #expect(result.stderr.contains("status 'running' is not a finished run's"), "\(result)")
+        #expect(result.stderr.contains("not to the commit it is noted on"), "\(result)")
+        let listed = try await fixture.sire("runs", "list", "--state", state)
+        #expect(listed.lines.count == 1 && listed.stdout.contains(id), "\(listed)")
+    }
 }
 
 /// Runs `command` with `sh -c` in `directory`, with git's hermetic identity; returns stdout.

@@ -27,8 +27,12 @@ struct ReindexCommand: AsyncParsableCommand {
             throw CLIError.internalError("\(error)")
         }
         let result = try LedgerReindex.run(gitDirectory: repository.gitDirectory, store: store)
+        for problem in result.invalid {
+            FileHandle.standardError.write(Data("sire-git: skipped an invalid run record on \(problem)\n".utf8))
+        }
         print(
             "imported \(result.imported) run\(result.imported == 1 ? "" : "s"), skipped \(result.skipped) already indexed"
-        )
+                + (result.invalid.isEmpty
+                    ? "" : " and \(result.invalid.count) invalid record\(result.invalid.count == 1 ? "" : "s")"))
     }
 }

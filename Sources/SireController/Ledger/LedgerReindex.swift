@@ -1,6 +1,8 @@
 import Foundation
 import SireCore
+import SireEngine
 import SireGit
+import SireSpec
 import SireStore
 
 /// Rebuilds run history in the index from `refs/notes/sire/runs` (`sire-git reindex`).
@@ -10,6 +12,9 @@ package enum LedgerReindex {
     package struct Result: Sendable, Hashable {
         package var imported: Int
         package var skipped: Int
+        /// Records refused because they cannot be a finished run sire-git wrote, each with the
+        /// reason (`commit: run 'ID': why`).
+        package var invalid: [String] = []
     }
 
     /// Imports every run record of the ledger that the index does not have, as a finished run
@@ -20,10 +25,18 @@ package enum LedgerReindex {
     package static func run(gitDirectory: String, store: Store) throws -> Result {
         let repository: Repository
         var records: [RunNote] = []
+        var invalid: [String] = []
         do {
             repository = try Repository(path: gitDirectory)
             for commit in try repository.notedCommits(ref: LedgerRef.runs) {
-                records += try repository.notes(for: commit, ref: LedgerRef.runs).compactMap(RunNote.parse)
+                for note in try repository.notes(for: commit, ref: LedgerRef.runs).compactMap(RunNote.parse) {
+                    // The ledger is repository content anyone who can push may have written.
+                    if let problem = problem(with: note, on: commit.description) {
+                        invalid.append("\(commit.short): run '\(note.run)': \(problem)".escapingControlCharacters)
+                    } else {
+                        records.append(note)
+                    }
+                }
             }
         } catch {
             throw ControllerError(.io, "cannot read the runs ledger in \(gitDirectory): \(error)")
@@ -45,10 +58,24 @@ package enum LedgerReindex {
             let imported = try store.transactionNow { tx in
                 try rows.reduce(0) { count, row in count + (try tx.importRun(row.0, steps: row.1) ? 1 : 0) }
             }
-            return Result(imported: imported, skipped: rows.count - imported)
+            return Result(imported: imported, skipped: rows.count - imported, invalid: invalid)
         } catch {
             throw ControllerError(.io, "cannot import runs into the index: \(error)")
         }
+    }
+
+    /// Why `note`, found on `commit`, cannot be imported; nil when it can.
+    static func problem(with note: RunNote, on commit: String) -> String? {
+        guard RunID.isValid(note.run) else { return "not a run id" }
+        guard let status = RunStatus(rawValue: note.status), status.isFinished else {
+            return "status '\(note.status)' is not a finished run's"
+        }
+        guard note.commit == commit else { return "pinned to \(note.commit), not to the commit it is noted on" }
+        guard WorkflowDecoder.isValidID(note.workflow) else {
+            return "workflow '\(note.workflow)' is not a workflow id"
+        }
+        if let rerun = note.rerun_of, !RunID.isValid(rerun) { return "rerun_of '\(rerun)' is not a run id" }
+        return nil
     }
 
     /// The index rows of a run record.

@@ -4,7 +4,7 @@ import SireCore
 ///
 /// Structural problems are found while decoding; cross-cutting ones (graph, references) by
 /// `WorkflowChecker` afterwards, from the sites this decoder records.
-final class WorkflowDecoder {
+package final class WorkflowDecoder {
     static let topLevelKeys = [
         "id", "name", "description", "inputs", "on", "concurrency", "catchup", "timeout",
         "max_parallel", "defaults", "steps", "edges",
@@ -88,7 +88,8 @@ final class WorkflowDecoder {
         return workflow
     }
 
-    static func isValidID(_ id: String) -> Bool {
+    /// Whether `id` is a valid workflow id (`[a-z0-9][a-z0-9_-]{0,62}`).
+    package static func isValidID(_ id: String) -> Bool {
         let scalars = Array(id.unicodeScalars)
         guard (1...63).contains(scalars.count) else { return false }
         func lowerDigit(_ c: Unicode.Scalar) -> Bool { ("a"..."z").contains(c) || ("0"..."9").contains(c) }
