@@ -105,6 +105,59 @@ struct ValidateEdgeCaseTests {
         #expect(peak < 85_000, "peak \(peak) KB")
     }
 
+    @Test("a template spliced unquoted into a shell command is a warning; shq() passes the value as one word")
+    func shellTemplates() async throws {
+        let repo = try await GitFixture.committed([
+            "workflows/sh.yaml": """
+            id: sh
+            inputs:
+              x: { type: string, default: a }
+            steps:
+              - id: raw
+                tool: sire:local/shell.run
+                params: { command: "echo {{ inputs.x }}", shell: true }
+              - id: quoted
+                tool: sire:local/shell.run
+                params: { command: "printf %s {{ shq(inputs.x) }}", shell: true }
+              - id: words
+                tool: sire:local/shell.run
+                params: { argv: [echo, "{{ inputs.x }}"] }
+              - id: noshell
+                tool: sire:local/shell.run
+                params: { command: "echo {{ inputs.x }}" }
+
+            """
+        ])
+        let validated = try await repo.sire("validate")
+        #expect(validated.status == 0, "\(validated)")
+        #expect(
+            diagnosticLines(validated.stdout) == [
+                "workflows/sh.yaml:7:30: warning: '{{ inputs.x }}' is spliced into a shell command unquoted: its value "
+                    + "runs as shell code; write {{ shq(…) }} to pass it as one word, or use argv [shell-template]"
+            ], "\(validated)")
+
+        // Quoted, a value that tries to break out is printed, not run.
+        try repo.write(
+            "workflows/quoted.yaml",
+            """
+            id: quoted
+            inputs:
+              x: { type: string }
+            steps:
+              - id: say
+                tool: sire:local/shell.run
+                params: { command: "printf %s {{ shq(inputs.x) }}", shell: true }
+
+            """)
+        try await repo.commit("quoted")
+        let marker = repo.sandbox + "/injected"
+        let payload = "it's'; touch \(marker); echo '$(touch \(marker))"
+        let ran = try await repo.sire("run", "quoted", "--json", "--input", "x=\(payload)")
+        let steps = try #require(try ran.jsonObject()["steps"] as? [String: [String: Any]], "\(ran)")
+        #expect((steps["say"]?["output"] as? [String: Any])?["stdout"] as? String == payload, "\(ran)")
+        #expect(!FileManager.default.fileExists(atPath: marker))
+    }
+
     @Test("a file with CRLF line endings still gets its source line and caret")
     func crlfSnippet() async throws {
         let repo = try await GitFixture.committed([

@@ -22,6 +22,10 @@ struct ExpressionFunctionTests {
         ("lower('ÄbC')", .string("äbc")),
         ("upper('straße')", .string("STRASSE")),
         ("trim('  \\t padded \\n ')", .string("padded")),
+        ("shq('plain')", .string("'plain'")),
+        (#"shq("it's; echo $(id)")"#, .string(#"'it'\''s; echo $(id)'"#)),
+        ("shq('')", .string("''")),
+        ("shq(42)", .string("'42'")),
         ("trim('   ')", .string("")),
         ("split('a,b,,c', ',')", .array([.string("a"), .string("b"), .string(""), .string("c")])),
         ("split('a--b', '--')", .array([.string("a"), .string("b")])),
@@ -101,7 +105,7 @@ struct ExpressionFunctionTests {
     @Test func functionTableListsEveryDocumentedFunction() {
         let documented = [
             "len", "contains", "startsWith", "endsWith", "lower", "upper", "trim", "split", "join",
-            "keys", "values", "default", "toJSON", "fromJSON", "int", "float", "string",
+            "keys", "values", "default", "toJSON", "fromJSON", "int", "float", "string", "shq",
         ]
         #expect(Set(Expression.functions.keys) == Set(documented))
     }

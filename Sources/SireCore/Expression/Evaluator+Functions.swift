@@ -52,6 +52,10 @@ extension Evaluator {
             return .string(try call.string(0).lowercased())
         case "upper":
             return .string(try call.string(0).uppercased())
+        case "shq":
+            // One POSIX sh word, whatever the value holds: 'it'\''s' for it's.
+            let text = first.stringified
+            return .string("'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'")
         case "trim":
             return .string(Evaluator.trimmed(try call.string(0)))
         case "split":

@@ -18,6 +18,7 @@ extension Expression {
         "int": 1...1,
         "float": 1...1,
         "string": 1...1,
+        "shq": 1...1,
     ]
 
     /// The closest of `candidates` to a misspelt `name`, for "did you mean …?" messages.

@@ -40,6 +40,7 @@ public enum Rule {
     public static let unknownMCPTool = "unknown-mcp-tool"
     public static let mcpParamSchema = "mcp-param-schema"
     public static let mcpServerUnreachable = "mcp-server-unreachable"
+    public static let shellTemplate = "shell-template"
 }
 
 extension Rule {
@@ -94,5 +95,6 @@ extension Rule {
         unknownMCPTool: "An MCP server does not list the tool a step calls (validate --online).",
         mcpParamSchema: "A literal param does not satisfy the MCP tool's inputSchema (validate --online).",
         mcpServerUnreachable: "An MCP server could not be reached or listed (validate --online).",
+        shellTemplate: "A template is spliced unquoted into a shell command; quote it with shq().",
     ]
 }

@@ -16,6 +16,7 @@ struct WorkflowChecker {
     let edgeNodes: [(from: (String, YAMLNode), to: (String, YAMLNode))]
 
     func check() {
+        checkShellTemplates()
         let ids = workflow.steps.map(\.id)
         var firstIndex: [String: Int] = [:]
         for (i, step) in workflow.steps.enumerated() where !step.id.isEmpty {
