@@ -158,6 +158,34 @@ struct ValidateEdgeCaseTests {
         #expect(!FileManager.default.fileExists(atPath: marker))
     }
 
+    @Test("symbolic links in the work tree are reported and never read")
+    func symlinksAreNotFollowed() async throws {
+        let repo = try await GitFixture.committed(["workflows/ok.yaml": Workflows.valid("ok")])
+        let outside = repo.sandbox + "/outside"
+        try FileManager.default.createDirectory(atPath: outside + "/dir", withIntermediateDirectories: true)
+        try "password: SECRET-IN-CREDENTIALS\n".write(toFile: outside + "/creds", atomically: true, encoding: .utf8)
+        try "root:x:0:0:SECRET-ROOT-LINE\n".write(toFile: outside + "/passwd", atomically: true, encoding: .utf8)
+        try "id: far\nsteps: SECRET-IN-DIRECTORY\n".write(
+            toFile: outside + "/dir/far.yaml", atomically: true, encoding: .utf8)
+        let fm = FileManager.default
+        try fm.createSymbolicLink(atPath: repo.root + "/workflows/creds.yaml", withDestinationPath: outside + "/creds")
+        try fm.createSymbolicLink(atPath: repo.root + "/sire.yaml", withDestinationPath: outside + "/passwd")
+        try fm.createSymbolicLink(atPath: repo.root + "/workflows/linked", withDestinationPath: outside + "/dir")
+
+        for arguments in [["validate"], ["validate", "workflows/creds.yaml"], ["validate", "--format", "json"]] {
+            let result = try await repo.sire(arguments)
+            #expect(result.status == 1, "\(arguments): \(result)")
+            #expect(!result.stdout.contains("SECRET") && !result.stderr.contains("SECRET"), "\(arguments): \(result)")
+            #expect(result.stdout.contains("symlink"), "\(arguments): \(result)")
+        }
+        let all = diagnosticLines(try await repo.sire("validate").stdout)
+        #expect(all.contains { $0.hasPrefix("sire.yaml:1:1: error: sire.yaml is a symbolic link") }, "\(all)")
+        #expect(
+            all.contains { $0.hasPrefix("workflows/creds.yaml:1:1: error:") && $0.hasSuffix("[symlink]") }, "\(all)")
+        // A linked directory is not walked at all.
+        #expect(!all.contains { $0.contains("far.yaml") }, "\(all)")
+    }
+
     @Test("a file with CRLF line endings still gets its source line and caret")
     func crlfSnippet() async throws {
         let repo = try await GitFixture.committed([

@@ -74,14 +74,18 @@ struct ValidateCommand: AsyncParsableCommand {
         let cwd = FileManager.default.currentDirectoryPath
         if let repository = try? Repository.discover(from: global.repo ?? cwd), let root = repository.workDirectory {
             let configPath = (root as NSString).appendingPathComponent(RepoConfig.fileName)
-            if let data = FileManager.default.contents(atPath: configPath) {
-                (config, configDiagnostics) = WorkflowValidator.loadConfig(bytes: [UInt8](data))
+            let configIsLink = WorkflowSet.isSymbolicLink(configPath)
+            if let data = configIsLink ? Data() : FileManager.default.contents(atPath: configPath) {
+                (config, configDiagnostics) = WorkflowValidator.loadConfig(
+                    bytes: [UInt8](data), isSymbolicLink: configIsLink)
                 configSource = String(decoding: data, as: UTF8.self)
             }
         }
         var files: [WorkflowFile] = []
         for path in paths {
-            files.append(try WorkflowSet.workflowFile(at: path, path: path))
+            files.append(
+                WorkflowSet.isSymbolicLink(path)
+                    ? .symbolicLink(path: path) : try WorkflowSet.workflowFile(at: path, path: path))
         }
         return WorkflowSet(
             config: config, configDiagnostics: configDiagnostics, files: files, commit: nil, configSource: configSource)

@@ -9,8 +9,10 @@ extension WorkflowSet {
     static func loadWorkTree(root: String) throws -> WorkflowSet {
         let fm = FileManager.default
         let configPath = (root as NSString).appendingPathComponent(RepoConfig.fileName)
-        let configBytes = fm.contents(atPath: configPath).map { [UInt8]($0) }
-        let (config, configDiagnostics) = WorkflowValidator.loadConfig(bytes: configBytes)
+        let configIsLink = isSymbolicLink(configPath)
+        let configBytes = configIsLink ? [] : fm.contents(atPath: configPath).map { [UInt8]($0) }
+        let (config, configDiagnostics) = WorkflowValidator.loadConfig(
+            bytes: configBytes, isSymbolicLink: configIsLink)
         var files: [WorkflowFile] = []
         for dir in config.workflowDirectories {
             let base = dir.isEmpty ? root : (root as NSString).appendingPathComponent(dir)
@@ -19,6 +21,10 @@ extension WorkflowSet {
                 let path = dir.isEmpty ? relative : dir + "/" + relative
                 guard config.isWorkflowPath(path) else { continue }
                 let full = (root as NSString).appendingPathComponent(path)
+                if linkedComponent(of: path, in: root) {
+                    files.append(.symbolicLink(path: path))
+                    continue
+                }
                 var isDirectory: ObjCBool = false
                 guard fm.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
                 files.append(try workflowFile(at: full, path: path))
@@ -27,6 +33,23 @@ extension WorkflowSet {
         return WorkflowSet(
             config: config, configDiagnostics: configDiagnostics, files: files, commit: nil,
             configSource: configBytes.map { String(decoding: $0, as: UTF8.self) })
+    }
+
+    /// Whether `path` is a symbolic link itself (lstat: the link, not what it names).
+    static func isSymbolicLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK
+    }
+
+    /// Whether `path` (relative to `root`) or one of the directories leading to it is a
+    /// symbolic link.
+    static func linkedComponent(of path: String, in root: String) -> Bool {
+        var prefix = root
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            if isSymbolicLink(prefix) { return true }
+        }
+        return false
     }
 
     /// Reads a workflow file from disk (`full`, shown as `path`); a file too large is read only

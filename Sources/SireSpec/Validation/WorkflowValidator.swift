@@ -10,12 +10,21 @@ public struct WorkflowFile: Sendable, Hashable {
     public var bytes: [UInt8]
     /// The file's whole size in bytes.
     public var size: Int
+    /// The work tree holds a symbolic link here (or under a linked directory): it is reported
+    /// and never read, since it could point anywhere on the machine.
+    public var isSymbolicLink: Bool
 
-    public init(path: String, blob: String? = nil, bytes: [UInt8], size: Int? = nil) {
+    public init(path: String, blob: String? = nil, bytes: [UInt8], size: Int? = nil, isSymbolicLink: Bool = false) {
         self.path = path
         self.blob = blob
         self.bytes = bytes
         self.size = size ?? bytes.count
+        self.isSymbolicLink = isSymbolicLink
+    }
+
+    /// A symbolic link found at `path` in a work tree.
+    public static func symbolicLink(path: String) -> WorkflowFile {
+        WorkflowFile(path: path, bytes: [], isSymbolicLink: true)
     }
 }
 
@@ -46,7 +55,8 @@ public enum WorkflowValidator {
         var report = FileReport(
             path: file.path, blob: file.blob, workflowID: stem, idPosition: SourcePosition(line: 1, column: 1),
             workflow: nil, diagnostics: [])
-        let (decoder, root) = parse(file.bytes, size: file.size, path: file.path, what: "workflow file")
+        let (decoder, root) = parse(
+            file.bytes, size: file.size, path: file.path, what: "workflow file", isSymbolicLink: file.isSymbolicLink)
         guard let root else {
             report.diagnostics = decoder.diagnostics.sorted(by: Diagnostic.ordered)
             return report
@@ -69,12 +79,13 @@ public enum WorkflowValidator {
     /// Reads `sire.yaml` (nil content = no file: the defaults).
     /// Reads `sire.yaml` (`bytes`, of `size` bytes in all when only part was read); defaults
     /// when there is none.
-    public static func loadConfig(path: String = RepoConfig.fileName, bytes: [UInt8]?, size: Int? = nil)
-        -> (RepoConfig, [Diagnostic])
-    {
+    public static func loadConfig(
+        path: String = RepoConfig.fileName, bytes: [UInt8]?, size: Int? = nil, isSymbolicLink: Bool = false
+    ) -> (RepoConfig, [Diagnostic]) {
         guard let bytes else { return (RepoConfig(), []) }
         let (decoder, root) = parse(
-            bytes, size: size ?? bytes.count, path: path, what: "sire.yaml", emptyIsError: false)
+            bytes, size: size ?? bytes.count, path: path, what: "sire.yaml", emptyIsError: false,
+            isSymbolicLink: isSymbolicLink)
         guard let root else {
             return (RepoConfig(), decoder.diagnostics.sorted(by: Diagnostic.ordered))
         }
@@ -93,9 +104,17 @@ public enum WorkflowValidator {
 
     /// Decodes the bytes and composes the YAML; the decoder holds every problem found so far.
     private static func parse(
-        _ bytes: [UInt8], size: Int, path: String, what: String, emptyIsError: Bool = true
+        _ bytes: [UInt8], size: Int, path: String, what: String, emptyIsError: Bool = true, isSymbolicLink: Bool
     ) -> (NodeDecoder, YAMLNode?) {
         let origin = SourcePosition(line: 1, column: 1)
+        if isSymbolicLink {
+            let decoder = NodeDecoder(path: path, source: YAMLSource(""))
+            decoder.report(
+                Rule.symlink, at: origin,
+                "\(what) is a symbolic link in the work tree; sire-git does not follow it (it could point "
+                    + "anywhere): commit the file itself")
+            return (decoder, nil)
+        }
         if max(size, bytes.count) > maxFileSize {
             let decoder = NodeDecoder(path: path, source: YAMLSource(""))
             decoder.report(
