@@ -60,6 +60,17 @@ struct ControllerCommand: AsyncParsableCommand {
         options.drainGrace = try Self.duration(drainTimeout, option: "--drain-timeout")
         options.once = once
         options.secrets = try SecretsLoader.load(file: secrets)
+        // Every option is checked before anything starts (also with --once, which serves
+        // nothing but must not accept what a service would refuse).
+        var http: HTTPConfiguration?
+        if listen != "off" {
+            do {
+                http = try HTTPConfiguration.make(
+                    listen: listen, tokensFile: tokens, environment: ProcessInfo.processInfo.environment)
+            } catch {
+                throw CLIError.usage("\(error)")
+            }
+        }
         MetricsSetup.bootstrap()
         let controller = try Controller(options: options, logger: logger)
         if once {
@@ -67,14 +78,7 @@ struct ControllerCommand: AsyncParsableCommand {
             return
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: controller)]
-        if listen != "off" {
-            let http: HTTPConfiguration
-            do {
-                http = try HTTPConfiguration.make(
-                    listen: listen, tokensFile: tokens, environment: ProcessInfo.processInfo.environment)
-            } catch {
-                throw CLIError.usage("\(error)")
-            }
+        if let http {
             var httpLogger = logger
             httpLogger[metadataKey: "component"] = "http"
             services.append(
@@ -82,7 +86,14 @@ struct ControllerCommand: AsyncParsableCommand {
         }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            if let http, let reason = ListenFailure.reason(error) {
+                throw CLIError.usage("cannot listen on \(http.host):\(http.port): \(reason)")
+            }
+            throw error
+        }
     }
 
     static func duration(_ text: String, option: String) throws -> Duration {

@@ -81,39 +81,40 @@ struct RunCommand: AsyncParsableCommand {
         let bytes = set.files.first { $0.path == file.path }!.bytes
         let pinned = PinnedCommit(
             commit, ref: rev == "HEAD" ? repository.headBranchName.map { "refs/heads/\($0)" } : rev)
-        let finished: RunRecord
-        do {
-            let (record, _) = try await assembly.engine.submit(
-                NewRun(
-                    workflow: definition, path: file.path, blob: file.blob ?? "", definition: bytes, commit: pinned,
-                    trigger: RunTrigger(type: "manual", key: UUID().uuidString.lowercased()), inputs: resolved))
-            if watch { FileHandle.standardError.write(Data("run \(record.id)\n".utf8)) }
-            // Any engine start also finishes runs an earlier process left behind (a crash, a
-            // kill -9); runs another live process is executing are left to it.
-            let orphans = try assembly.store.snapshot { tx in try tx.unfinishedRuns() }.filter { $0.id != record.id }
-            let engine = assembly.engine
-            finished = try await withThrowingTaskGroup(of: RunRecord?.self) { group in
-                for orphan in orphans {
-                    group.addTask {
-                        guard let done = try? await engine.execute(orphan.id), done.status.isFinished else {
+        let finished = try await assembly.runtime.whileOpen { () async throws -> RunRecord in
+            do {
+                let (record, _) = try await assembly.engine.submit(
+                    NewRun(
+                        workflow: definition, path: file.path, blob: file.blob ?? "", definition: bytes, commit: pinned,
+                        trigger: RunTrigger(type: "manual", key: UUID().uuidString.lowercased()), inputs: resolved))
+                if watch { FileHandle.standardError.write(Data("run \(record.id)\n".utf8)) }
+                // Any engine start also finishes runs an earlier process left behind (a crash, a
+                // kill -9); runs another live process is executing are left to it.
+                let orphans = try assembly.store.snapshot { tx in try tx.unfinishedRuns() }.filter {
+                    $0.id != record.id
+                }
+                let engine = assembly.engine
+                return try await withThrowingTaskGroup(of: RunRecord?.self) { group in
+                    for orphan in orphans {
+                        group.addTask {
+                            guard let done = try? await engine.execute(orphan.id), done.status.isFinished else {
+                                return nil
+                            }
+                            FileHandle.standardError.write(
+                                Data(
+                                    "resumed interrupted run \(done.id) (\(done.workflowID)): \(done.status.rawValue)\n"
+                                        .utf8))
                             return nil
                         }
-                        FileHandle.standardError.write(
-                            Data(
-                                "resumed interrupted run \(done.id) (\(done.workflowID)): \(done.status.rawValue)\n"
-                                    .utf8))
-                        return nil
                     }
+                    let own = try await engine.execute(record.id)
+                    try await group.waitForAll()
+                    return own
                 }
-                let own = try await engine.execute(record.id)
-                try await group.waitForAll()
-                return own
+            } catch {
+                throw CLIError.internalError("\(error)")
             }
-        } catch {
-            await assembly.shutdown()
-            throw CLIError.internalError("\(error)")
         }
-        await assembly.shutdown()
         await assembly.recordInLedger()
         let steps = try assembly.store.snapshot { tx in try tx.steps(of: finished.id) }
         if json {

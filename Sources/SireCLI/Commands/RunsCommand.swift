@@ -162,19 +162,17 @@ struct RunsCommand: AsyncParsableCommand {
         func run() async throws {
             let assembly = try EngineAssembly.make(
                 global, secretsFile: secrets, observer: watch ? ProgressPrinter() : nil)
-            var finished: [RunRecord] = []
-            do {
-                if let id {
-                    let run = try RunsCommand.find(id, in: assembly.store)
-                    finished = [try await assembly.engine.execute(run.id)]
-                } else {
-                    finished = try await assembly.engine.resumeUnfinished()
+            let finished = try await assembly.runtime.whileOpen {
+                do {
+                    if let id {
+                        let run = try RunsCommand.find(id, in: assembly.store)
+                        return [try await assembly.engine.execute(run.id)]
+                    }
+                    return try await assembly.engine.resumeUnfinished()
+                } catch let error as EngineError {
+                    throw CLIError(message: error.message, exitCode: error.code == .notFound ? 2 : 1)
                 }
-            } catch let error as EngineError {
-                await assembly.shutdown()
-                throw CLIError(message: error.message, exitCode: error.code == .notFound ? 2 : 1)
             }
-            await assembly.shutdown()
             await assembly.recordInLedger()
             if finished.isEmpty { print("nothing to resume") }
             for run in finished {
@@ -198,17 +196,16 @@ struct RunsCommand: AsyncParsableCommand {
         func run() async throws {
             let assembly = try EngineAssembly.make(
                 global, secretsFile: secrets, observer: watch ? ProgressPrinter() : nil)
-            let original = try RunsCommand.find(id, in: assembly.store)
-            let new = try RerunPlan.make(original, on: on, gitDirectory: assembly.repository.gitDirectory)
-            let finished: RunRecord
-            do {
-                let (record, _) = try await assembly.engine.submit(new)
-                finished = try await assembly.engine.execute(record.id)
-            } catch {
-                await assembly.shutdown()
-                throw CLIError.internalError("\(error)")
+            let (new, finished) = try await assembly.runtime.whileOpen {
+                let original = try RunsCommand.find(id, in: assembly.store)
+                let new = try RerunPlan.make(original, on: on, gitDirectory: assembly.repository.gitDirectory)
+                do {
+                    let (record, _) = try await assembly.engine.submit(new)
+                    return (new, try await assembly.engine.execute(record.id))
+                } catch {
+                    throw CLIError.internalError("\(error)")
+                }
             }
-            await assembly.shutdown()
             await assembly.recordInLedger()
             let steps = try assembly.store.snapshot { tx in try tx.steps(of: finished.id) }
             print(RunOutput.summary(finished, steps: steps, order: new.workflow.steps.map(\.id)))

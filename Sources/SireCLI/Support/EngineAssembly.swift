@@ -50,7 +50,4 @@ struct EngineAssembly {
         return EngineAssembly(repository: repository, runtime: runtime)
     }
 
-    func shutdown() async {
-        await runtime.shutdown()
-    }
 }

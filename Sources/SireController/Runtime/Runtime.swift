@@ -52,6 +52,21 @@ package struct Runtime: Sendable {
             gitDirectory: gitDirectory, state: state, store: store, engine: engine, dispatcher: dispatcher, mcp: mcp)
     }
 
+    /// Runs `body`, then shuts the runtime down however `body` ended. A command's errors (a
+    /// run id or revision that does not resolve) are then reported as errors: an HTTP client
+    /// dropped without its shutdown stops the process with a crash instead.
+    package func whileOpen<T>(_ body: () async throws -> T) async throws -> T {
+        let result: T
+        do {
+            result = try await body()
+        } catch {
+            await shutdown()
+            throw error
+        }
+        await shutdown()
+        return result
+    }
+
     /// Stops the MCP servers and closes the tools' connections.
     package func shutdown() async {
         await mcp.shutdown()
