@@ -41,9 +41,14 @@ public final class Engine: Sendable {
             controller: configuration.owner)
         let steps = new.workflow.steps.map(\.id)
         do {
+            let owner = configuration.owner
+            let until = Date().addingTimeInterval(configuration.leaseDuration.seconds)
             return try await store.transaction { tx in
                 let result = try tx.insertRun(record, steps: steps)
                 if result.created {
+                    // The creator holds the run from the start: another process resuming
+                    // interrupted runs must never take one that is about to execute here.
+                    _ = try tx.claimRun(record.id, owner: owner, until: until)
                     try tx.appendEvent(
                         EventRecord(
                             runID: record.id, kind: "run.queued",
@@ -63,13 +68,13 @@ public final class Engine: Sendable {
     public func execute(_ runID: String) async throws -> RunRecord {
         let owner = configuration.owner
         let until = Date().addingTimeInterval(configuration.leaseDuration.seconds)
-        let stale = try staleOwners()
+        let (stale, alive) = try ownerLiveness()
         let claimed: (RunRecord, [StepRecord])?
         do {
             claimed = try await store.transaction { tx -> (RunRecord, [StepRecord])? in
                 guard let run = try tx.run(runID) else { return nil }
                 if run.status.isFinished { return (run, []) }
-                guard try tx.claimRun(runID, owner: owner, until: until, stale: stale) else {
+                guard try tx.claimRun(runID, owner: owner, until: until, stale: stale, alive: alive) else {
                     throw EngineError(.owned, "run \(runID) is being executed by another process")
                 }
                 return (run, try tx.steps(of: runID))
@@ -123,16 +128,20 @@ public final class Engine: Sendable {
         try await store.transaction { tx in try tx.requestCancel(runID) }
     }
 
-    /// Lease holders that are processes on this host that no longer exist: their runs can be
-    /// taken over at once instead of after the lease expires.
-    private func staleOwners() throws -> Set<String> {
+    /// The lease owners on this host whose process is gone (their runs may be taken at once)
+    /// and those whose process still runs (their runs are theirs even past a lease they were
+    /// too busy to renew). Owners on other hosts are judged by their lease alone.
+    private func ownerLiveness() throws -> (stale: Set<String>, alive: Set<String>) {
         let host = ProcessInfo.processInfo.hostName
-        return Set(
-            try store.snapshot { tx in try tx.leaseOwners() }.filter { owner in
-                let parts = owner.split(separator: ":")
-                guard parts.count >= 3, String(parts[0]) == host, let pid = Int32(parts[1]) else { return false }
-                return pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH
-            })
+        var stale: Set<String> = [], alive: Set<String> = []
+        for owner in try store.snapshot({ tx in try tx.leaseOwners() }) {
+            let parts = owner.split(separator: ":")
+            guard parts.count >= 3, String(parts[0]) == host, let pid = Int32(parts[1]), pid != getpid() else {
+                continue
+            }
+            if kill(pid, 0) != 0 && errno == ESRCH { stale.insert(owner) } else { alive.insert(owner) }
+        }
+        return (stale, alive)
     }
 
     /// Fails a run that can no longer execute, recording why.

@@ -40,7 +40,7 @@ public final class Store: Sendable {
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = FULL")
             }
-            try Schema.migrator.migrate(pool)
+            try Self.migrate(pool, path: path)
         } catch {
             throw StoreError(.open, "cannot open the index at \(path)", cause: error)
         }
@@ -50,6 +50,25 @@ public final class Store: Sendable {
 
     deinit {
         queue.stop()
+    }
+
+    /// Brings the schema up to date while holding an exclusive lock on `PATH.migrate-lock`:
+    /// GRDB reads which migrations are applied before its own transactions begin, so two
+    /// processes opening a new index at once both ran the first migration ("table runs
+    /// already exists"). The lock is the kernel's (flock), so a killed process releases it.
+    private static func migrate(_ pool: DatabasePool, path: String) throws {
+        let lock = open(path + ".migrate-lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard lock >= 0 else {
+            throw StoreError(
+                .open, "cannot open the migration lock \(path).migrate-lock: \(String(cString: strerror(errno)))")
+        }
+        defer { close(lock) }
+        while flock(lock, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                throw StoreError(.open, "cannot lock \(path).migrate-lock: \(String(cString: strerror(errno)))")
+            }
+        }
+        try Schema.migrator.migrate(pool)
     }
 
     /// Runs `work` in a write transaction, batched with other writes waiting at the same time.

@@ -69,17 +69,22 @@ public struct StoreTransaction {
     }
 
     /// Takes the lease on a run for `owner` until `until`, if nobody else holds a live one
-    /// (`stale` owners, e.g. processes known to be dead, count as expired). Returns whether
-    /// the caller now owns the run: only the owner executes it.
-    public func claimRun(_ id: String, owner: String, until: Date, now: Date = Date(), stale: Set<String> = []) throws
-        -> Bool
-    {
+    /// (`stale` owners, e.g. processes known to be dead, count as expired; `alive` owners, known
+    /// to be running, keep their runs even past their lease). Returns whether the caller now
+    /// owns the run: only the owner executes it.
+    public func claimRun(
+        _ id: String, owner: String, until: Date, now: Date = Date(), stale: Set<String> = [],
+        alive: Set<String> = []
+    ) throws -> Bool {
         let current = try Row.fetchOne(
             db.cachedStatement(sql: "SELECT owner, lease_until, finished_at FROM runs WHERE id = ?"), arguments: [id])
         guard let current, (current["finished_at"] as Int64?) == nil else { return false }
         let holder: String? = current["owner"]
         let expiry: Int64 = current["lease_until"] ?? 0
-        guard holder == nil || holder == owner || expiry < now.epochMilliseconds || stale.contains(holder!) else {
+        guard
+            holder == nil || holder == owner || stale.contains(holder!)
+                || (expiry < now.epochMilliseconds && !alive.contains(holder!))
+        else {
             return false
         }
         try db.cachedStatement(sql: "UPDATE runs SET owner = ?, lease_until = ? WHERE id = ?")

@@ -140,3 +140,32 @@ struct LaterStartResumesTests {
         #expect(counts.count == 12)
     }
 }
+
+/// Several processes sharing one index from its first open: none may migrate it twice or take
+/// over a run another live process has just started.
+@Suite("processes sharing one index")
+struct SharedIndexTests {
+    @Test func fourShellsRunningAtOnceAllSucceed() async throws {
+        let repo = try await GitFixture.committed([
+            "workflows/q.yaml":
+                "id: q\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: { message: hi }\n"
+        ])
+        let (shells, runs) = (4, 10)
+        var started: [ChildProcess] = []
+        for index in 0..<shells {
+            let log = repo.sandbox + "/shell-\(index).log"
+            started.append(
+                try await ChildProcess(
+                    "/bin/sh", ["-c", "for i in $(seq \(runs)); do \"$SIRE\" run q || exit 1; done"], in: repo.root,
+                    environment: SireBinary.environment(repo.root, ["SIRE": SireBinary.path]), output: log))
+        }
+        for (index, shell) in started.enumerated() {
+            let log = (try? String(contentsOfFile: repo.sandbox + "/shell-\(index).log", encoding: .utf8)) ?? ""
+            #expect(await shell.exit().code == 0, "shell \(index):\n\(log)")
+        }
+        let listed = try await repo.sire("runs", "list", "--json", "-n", "1000")
+        let all = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        #expect(all.count == shells * runs, "\(listed)")
+        #expect(all.allSatisfy { $0["status"] as? String == "succeeded" }, "\(listed)")
+    }
+}

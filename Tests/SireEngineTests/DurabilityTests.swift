@@ -84,7 +84,8 @@ extension EngineTests {
                 let id = record.id
                 let began = Date().addingTimeInterval(-1)
                 try await h.store.transaction { tx in
-                    _ = try tx.claimRun(id, owner: dead, until: Date().addingTimeInterval(3600))
+                    // The engine that created the run holds its lease: take it over as if that lease had run out.
+                    _ = try tx.claimRun(id, owner: dead, until: Date().addingTimeInterval(3600), now: .distantFuture)
                     try tx.setRunStatus(id, .running, at: began)
                     try tx.saveStep(
                         StepRecord(
@@ -126,7 +127,7 @@ extension EngineTests {
                 let id = record.id
                 let next = Date().addingTimeInterval(0.4)
                 try await h.store.transaction { tx in
-                    _ = try tx.claimRun(id, owner: dead, until: Date().addingTimeInterval(3600))
+                    _ = try tx.claimRun(id, owner: dead, until: Date().addingTimeInterval(3600), now: .distantFuture)
                     try tx.setRunStatus(id, .running)
                     try tx.saveStep(
                         StepRecord(
@@ -160,7 +161,7 @@ extension EngineTests {
                 let dead = try await Self.deadOwner()
                 let id = record.id
                 try await h.store.transaction { tx in
-                    _ = try tx.claimRun(id, owner: dead, until: Date().addingTimeInterval(3600))
+                    _ = try tx.claimRun(id, owner: dead, until: Date().addingTimeInterval(3600), now: .distantFuture)
                     try tx.setRunStatus(id, .running)
                     try tx.saveStep(
                         StepRecord(runID: id, stepID: "each", status: .running, attempts: 1, startedAt: Date()))
@@ -196,7 +197,7 @@ extension EngineTests {
                 let other = "\(ProcessInfo.processInfo.hostName):\(getpid()):someone"
                 let id = record.id
                 _ = try await h.store.transaction { tx in
-                    try tx.claimRun(id, owner: other, until: Date().addingTimeInterval(3600))
+                    try tx.claimRun(id, owner: other, until: Date().addingTimeInterval(3600), now: .distantFuture)
                 }
                 let refusal = await #expect(throws: EngineError.self) { try await h.engine.execute(id) }
                 #expect(refusal?.code == .owned, "refused with: \(refusal.map { "\($0)" } ?? "nothing")")
