@@ -120,8 +120,8 @@ step "git notes --ref=sire/runs show HEAD   (the ledger, readable by stock git)"
 git notes --ref=sire/runs show HEAD | head -3 | cut -c1-220
 
 if command -v curl >/dev/null; then
-  step "curl -s '127.0.0.1:$PORT/v1/workflows/hello/runs?wait=10s' -d '{\"inputs\":{\"who\":\"api\"}}'   (the HTTP API)"
-  curl -s "127.0.0.1:$PORT/v1/workflows/hello/runs?wait=10s" -d '{"inputs":{"who":"api"}}' | cut -c1-200; echo
+  step "curl -s '127.0.0.1:$PORT/v1/workflows/hello/runs?wait=10s' -H 'Content-Type: application/json' -d '{\"inputs\":{\"who\":\"api\"}}'   (the HTTP API)"
+  curl -s "127.0.0.1:$PORT/v1/workflows/hello/runs?wait=10s" -H "Content-Type: application/json" -d '{"inputs":{"who":"api"}}' | cut -c1-200; echo
   step "curl -s 127.0.0.1:$PORT/metrics | grep '^sire_runs_total'"
   curl -s "127.0.0.1:$PORT/metrics" | grep '^sire_runs_total'
 fi

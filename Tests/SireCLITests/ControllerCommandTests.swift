@@ -233,12 +233,14 @@ struct ControllerCommandTests {
         let base = "http://127.0.0.1:\(port)"
         #expect(await eventually(within: .seconds(10)) { (try? await Self.curl([base + "/readyz"]))?.status == 200 })
 
-        let bad = try await Self.curl(["-X", "POST", base + "/v1/workflows/ping/runs", "-d", #"{"inputs":{}}"#])
+        let json = ["-H", "Content-Type: application/json"]
+        let bad = try await Self.curl(json + ["-X", "POST", base + "/v1/workflows/ping/runs", "-d", #"{"inputs":{}}"#])
         #expect(bad.status == 422, "\(bad)")
         #expect(bad.body.contains(#""error""#))
-        let ran = try await Self.curl([
-            "-X", "POST", base + "/v1/workflows/ping/runs?wait=10s", "-d", #"{"inputs":{"who":"api"}}"#,
-        ])
+        let ran = try await Self.curl(
+            json + [
+                "-X", "POST", base + "/v1/workflows/ping/runs?wait=10s", "-d", #"{"inputs":{"who":"api"}}"#,
+            ])
         #expect(ran.status == 200 || ran.status == 201, "\(ran)")
         #expect(ran.body.contains("succeeded"), "\(ran)")
 

@@ -142,3 +142,52 @@ struct LogTests {
         #expect(!lines.contains { $0.contains("SECRET") })
     }
 }
+
+/// Without tokens the API trusts clients on this machine: a web page in a browser there must
+/// not borrow that trust (DNS rebinding, cross-site posts), on the REST routes and on /mcp.
+@Suite("no tokens: only requests a web page cannot forge")
+struct LocalRequestTests {
+    static let initialize =
+        #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#
+
+    @Test func foreignHostsOriginsAndNonJSONBodiesAreRefused() async throws {
+        let api = try await APIFixture(files: ["workflows/greet.yaml": Workflows.greet])
+        let run = "/v1/workflows/greet/runs"
+        let accept = ("Accept", "application/json, text/event-stream")
+
+        let rebound = try await api.request(.GET, "/v1/runs", headers: [("Host", "attacker.example:\(api.port)")])
+        #expect(rebound.status == 403, "\(rebound.text)")
+        let lookalike = try await api.request(
+            .POST, "/mcp", body: Self.initialize, headers: [("Host", "localhost.evil.example"), accept])
+        #expect(lookalike.status == 403, "\(lookalike.text)")
+        let crossSite = try await api.request(.POST, run, body: "{}", headers: [("Origin", "https://evil.example")])
+        #expect(crossSite.status == 403, "\(crossSite.text)")
+        let nullOrigin = try await api.request(.POST, run, body: "{}", headers: [("Origin", "null")])
+        #expect(nullOrigin.status == 403, "\(nullOrigin.text)")
+        let form = try await api.request(.POST, run, body: "{}", headers: [("Content-Type", "text/plain")])
+        #expect(form.status == 415, "\(form.text)")
+        #expect(form.errorCode == "unsupported_media_type")
+        #expect(try api.runCount() == 0)
+
+        // This machine's own clients, as curl or a local page would send them.
+        let local = try await api.request(
+            .POST, run, body: #"{"inputs":{"name":"local"}}"#,
+            headers: [("Host", "localhost:\(api.port)"), ("Origin", "http://127.0.0.1:\(api.port)")])
+        #expect(local.status == 201, "\(local.text)")
+        let bare = try await api.request(.GET, "/v1/runs", headers: [("Host", "[::1]:\(api.port)")])
+        #expect(bare.status == 200, "\(bare.text)")
+        let session = try await api.request(.POST, "/mcp", body: Self.initialize, headers: [accept])
+        #expect(session.status == 200, "\(session.text)")
+        await api.stop()
+    }
+
+    @Test func withTokensAForeignHostIsJudgedByItsToken() async throws {
+        let api = try await APIFixture(files: ["workflows/greet.yaml": Workflows.greet], tokens: AuthTests.tokens)
+        let token = try #require(AuthTests.tokens.first { $0.0 == .viewer }?.1)
+        let reply = try await api.request(
+            .GET, "/v1/runs", headers: [("Host", "sire.example.com"), ("Origin", "https://dash.example.com")],
+            token: token)
+        #expect(reply.status == 200, "\(reply.text)")
+        await api.stop()
+    }
+}

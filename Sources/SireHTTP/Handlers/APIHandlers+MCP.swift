@@ -18,6 +18,9 @@ extension APIHandlers {
             let name = field.name.canonicalName
             headers[name] = headers[name].map { "\($0), \(field.value)" } ?? field.value
         }
+        // HTTP/1.1's Host travels as the request's authority, not among the header fields: the
+        // SDK's own Host check needs it back.
+        if let authority = call.request.head.authority { headers["host"] = authority }
         headers[Toolbox.roleHeader] = (call.role ?? .viewer).rawValue
         let answer = await mcpSessions.handle(
             MCP.HTTPRequest(method: method.rawValue, headers: headers, body: body, path: call.request.uri.path))

@@ -83,6 +83,7 @@ package struct APIResponder: HTTPResponder {
             guard loopbackPeer else {
                 throw .unauthorized("no API tokens are configured: the API answers only clients on this machine")
             }
+            try LocalRequestGuard.check(request)
             return .admin
         }
         guard let header = request.headers[.authorization] else {
