@@ -28,6 +28,9 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
         case unbornBranch
         /// The repository is owned by another user and not listed in `safe.directory` (`GIT_EOWNER`).
         case unsafeOwner
+        /// A tree holds an entry no checkout may write (`..`, `.git`, a name with `/`, a
+        /// duplicate): the rules `git fsck` applies to tree entries.
+        case unsafePath
         /// Any other libgit2 failure; see `libgit2Code` and `libgit2Message`.
         case other
     }
@@ -128,6 +131,7 @@ extension GitError.Code {
         case .nonFastForward: "is not a fast-forward"
         case .unbornBranch: "has no commits yet"
         case .unsafeOwner: "is owned by another user"
+        case .unsafePath: "cannot be written safely"
         case .other: "failed"
         }
     }

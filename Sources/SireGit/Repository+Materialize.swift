@@ -14,9 +14,23 @@ extension Repository {
         let files = try files(in: commit, under: [""])
         let fm = FileManager.default
         var created = Set<String>()
+        // Entry names are checked as the tree is read (``TreeEntryName``); a symlink written
+        // here is never written through either, whatever the tree holds.
+        var links = Set<String>()
         for file in files {
             let target = directory + "/" + file.path
             let parent = (target as NSString).deletingLastPathComponent
+            var ancestor = file.path
+            while let slash = ancestor.lastIndex(of: "/") {
+                ancestor = String(ancestor[..<slash])
+                if links.contains(ancestor) {
+                    throw GitError(
+                        code: .unsafePath, subject: "tree entry '\(file.path)'", repository: displayPath,
+                        function: "materialize",
+                        message: "the tree holds an entry no checkout may write: '\(file.path)' lies under the "
+                            + "symbolic link '\(ancestor)'")
+                }
+            }
             do {
                 if !created.contains(parent) {
                     try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
@@ -28,6 +42,7 @@ extension Repository {
                     try? fm.removeItem(atPath: target)
                     try fm.createSymbolicLink(
                         atPath: target, withDestinationPath: String(decoding: bytes, as: UTF8.self))
+                    links.insert(file.path)
                 case .executable, .regular:
                     guard
                         fm.createFile(

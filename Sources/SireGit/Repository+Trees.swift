@@ -123,12 +123,66 @@ extension Repository {
         return try unwrap(blob, "git_blob_lookup", subject: "blob \(id)")
     }
 
+    /// Checks the entry names of every tree on the way to each of `paths` (one level each,
+    /// not whole trees): what a diff cannot show, a name holding `/` or a duplicate entry, is
+    /// found here, at a cost that grows with the changed directories.
+    ///
+    /// - Throws: ``GitError`` `unsafePath` naming the first entry no checkout may write.
+    public func checkEntries(along paths: [String], in commit: ObjectID) throws(GitError) {
+        let root = try lookupTree(of: commit)
+        defer { git_tree_free(root) }
+        var directories: Set<String> = [""]
+        for path in paths {
+            var directory = ""
+            for component in path.split(separator: "/").dropLast() {
+                directory += (directory.isEmpty ? "" : "/") + component
+                directories.insert(directory)
+            }
+        }
+        for directory in directories.sorted() {
+            var tree = root
+            var owned: OpaquePointer?
+            if !directory.isEmpty {
+                var entry: OpaquePointer?
+                try check(
+                    "git_tree_entry_bypath", subject: "path '\(directory)' in commit \(commit.short)",
+                    repository: displayPath, allowing: GIT_ENOTFOUND
+                ) { git_tree_entry_bypath(&entry, root, directory) }
+                guard let entry else { continue }
+                defer { git_tree_entry_free(entry) }
+                guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { continue }
+                owned = try lookupTree(ObjectID(git_tree_entry_id(entry)))
+                tree = owned!
+            }
+            defer { if let owned { git_tree_free(owned) } }
+            var names = Set<String>()
+            for index in 0..<git_tree_entrycount(tree) {
+                guard let entry = git_tree_entry_byindex(tree, index) else { continue }
+                let name = String(cString: git_tree_entry_name(entry))
+                try checkEntryName(name, path: directory.isEmpty ? name : directory + "/" + name, names: &names)
+            }
+        }
+    }
+
+    /// Throws when `name` (at `path`) is one ``TreeEntryName`` refuses or repeats a name in
+    /// `names`, the names seen so far in the same tree.
+    private func checkEntryName(_ name: String, path: String, names: inout Set<String>) throws(GitError) {
+        guard let problem = TreeEntryName.problem(name) ?? (names.insert(name).inserted ? nil : "a duplicate entry")
+        else { return }
+        throw GitError(
+            code: .unsafePath, subject: "tree entry '\(path)'", repository: displayPath, function: "checkEntries",
+            message: "the tree holds an entry no checkout may write: '\(path)' is \(problem) (git fsck refuses it too)")
+    }
+
     private func collect(
         _ tree: OpaquePointer, prefix: String, into found: inout [String: TreeFile]
     ) throws(GitError) {
+        var names = Set<String>()
         for index in 0..<git_tree_entrycount(tree) {
             guard let entry = git_tree_entry_byindex(tree, index) else { continue }
-            let path = prefix + String(cString: git_tree_entry_name(entry))
+            let name = String(cString: git_tree_entry_name(entry))
+            let path = prefix + name
+            try checkEntryName(name, path: path, names: &names)
             let id = ObjectID(git_tree_entry_id(entry))
             switch git_tree_entry_type(entry) {
             case GIT_OBJECT_TREE:

@@ -177,4 +177,24 @@ import Testing
         #expect(live.map(\.id) == ["a"])
         #expect(live.first?.workflow.triggers.schedules.count == 1)
     }
+
+    @Test func aCommitWhoseTreeNoCheckoutMayWriteIsRefused() async throws {
+        try repo.write("workflows/a.yaml", Self.workflow("a"))
+        try await repo.commit("a")
+        #expect(try await reconcile().refused == nil)
+        // A data push adding `data/x/..` (a crafted tree): refused whole, the last good kept.
+        let blob = try await repo.git(["hash-object", "-w", "--stdin"], input: "payload\n")
+        let leaf = try await repo.git(["mktree"], input: "100644 blob \(blob)\tconfig\n")
+        let up = try await repo.git(["mktree"], input: "040000 tree \(leaf)\t..\n")
+        let data = try await repo.git(["mktree"], input: "040000 tree \(up)\tx\n")
+        let base = try await repo.git(["ls-tree", "HEAD"])
+        let tree = try await repo.git(["mktree"], input: base + "\n040000 tree \(data)\tdata\n")
+        let crafted = try await repo.git(["commit-tree", tree, "-p", "HEAD", "-m", "crafted"])
+        try await repo.git(["update-ref", "refs/heads/main", crafted])
+        let outcome = try await reconcile()
+        #expect(
+            outcome.refused?.contains("'data/x/..' is a '..' entry") == true, "\(String(describing: outcome.refused))")
+        #expect(try await checkNote(crafted)?.refused?.contains("'data/x/..'") == true)
+        #expect(try deployment("a") != nil)
+    }
 }

@@ -35,11 +35,12 @@ public final class GitFixture {
         try? FileManager.default.removeItem(atPath: sandbox)
     }
 
-    /// Runs `git` in `directory` (default: the repository root) and returns its trimmed stdout.
+    /// Runs `git` in `directory` (default: the repository root), with `input` on its standard
+    /// input, and returns its trimmed stdout.
     @discardableResult
-    public func git(_ arguments: [String], in directory: String? = nil) async throws -> String {
+    public func git(_ arguments: [String], in directory: String? = nil, input: String? = nil) async throws -> String {
         let result = try await ChildProcess.run(
-            Self.gitPath, arguments, in: directory ?? root, environment: environment)
+            Self.gitPath, arguments, in: directory ?? root, environment: environment, input: input)
         guard result.status == 0 else {
             throw CommandFailed(
                 arguments: arguments, status: result.status,

@@ -70,11 +70,16 @@ package final class Reconciler: Sendable {
             } ?? true
         let pathChanges = try base.map { try repository.diff(from: $0, to: head, detectRenames: false) } ?? []
         let changedPaths = Array(Set(pathChanges.flatMap { [$0.oldPath, $0.newPath].compactMap { $0 } })).sorted()
+        // A tree no checkout may write (`..`, `.git`, `a/b` as one name, duplicates) is refused
+        // whole: the first commit's tree is read entirely, later ones by what they change.
+        let unsafe = Self.unsafeEntry(in: head, changes: base == nil ? nil : pathChanges, repository: repository)
 
         // Which workflow files to validate, and the live deployments whose file changed or left.
         var changedFiles: [TreeFile] = []
         let touched: [Deployment]
-        if configChanged {
+        if unsafe != nil {
+            touched = []
+        } else if configChanged {
             changedFiles = try repository.files(in: head, under: config.workflowDirectories)
                 .filter { config.isWorkflowPath($0.path) }
             touched = try store.snapshot { tx in try tx.deployments() }.filter { $0.retiredAt == nil }
@@ -143,7 +148,9 @@ package final class Reconciler: Sendable {
         let trustedVerify =
             base == nil || !configChanged
             ? config.verify : try WorkflowSet.loadConfig(repository: repository, commit: trusted).0.verify
-        if let reason = CommitVerifier.refusal(
+        if let unsafe {
+            refused = unsafe
+        } else if let reason = CommitVerifier.refusal(
             of: commit, config: trustedVerify, trusted: trusted, repository: repository)
         {
             refused = reason
@@ -310,5 +317,20 @@ package final class Reconciler: Sendable {
 
     static func decode(_ json: String) -> [Diagnostic] {
         (try? JSONDecoder().decode([Diagnostic].self, from: Data(json.utf8))) ?? []
+    }
+
+    /// The first entry of `head`'s tree that no checkout may write, as a refusal reason: among
+    /// the paths `changes` adds, or in the whole tree when there is no base (nil `changes`).
+    static func unsafeEntry(in head: ObjectID, changes: [TreeChange]?, repository: Repository) -> String? {
+        do {
+            if let changes {
+                try repository.checkEntries(along: changes.compactMap(\.newPath), in: head)
+            } else {
+                _ = try repository.files(in: head, under: [""])
+            }
+            return nil
+        } catch {
+            return error.code == .unsafePath ? error.message : nil
+        }
     }
 }
