@@ -45,7 +45,7 @@ public struct SireCommand: AsyncParsableCommand {
         case let error as ControllerError:
             FileHandle.standardError.write(Data("sire-git: \(error.message)\n".utf8))
             switch error.code {
-            case .usage, .notFound, .conflict: return 2
+            case .usage, .notFound, .conflict, .forbidden: return 2
             case .invalid: return 1
             case .io, .internal: return 3
             }

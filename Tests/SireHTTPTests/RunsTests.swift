@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
+import SireController
 import SireCore
+import SireTestSupport
 import Testing
 
 @testable import SireHTTP
@@ -112,9 +114,49 @@ struct RunsTests {
         let latest = try await api.request(.POST, "/v1/runs/\(id)/rerun?on=latest")
         #expect(latest.status == 201)
         let badRev = try await api.request(.POST, "/v1/runs/\(id)/rerun?on=no-such-rev")
-        #expect(badRev.status == 404)
+        #expect(badRev.status == 403)
         #expect(try api.runCount() == 3)
         if let newest = latest.string("id") { _ = try await api.controller.waitForRun(newest, timeout: .seconds(10)) }
+        await api.stop()
+    }
+
+    @Test("rerun over the API uses only versions the controller applied, of deployed workflows with on.http")
+    func rerunOnlyOnAppliedVersions() async throws {
+        let api = try await APIFixture(files: ["workflows/greet.yaml": Workflows.greet])
+        let first = try await api.request(.POST, "/v1/workflows/greet/runs?wait=10s", body: #"{"inputs":{"name":"a"}}"#)
+        let id = try #require(first.string("id"))
+        let head = try await api.git.git("rev-parse HEAD")
+
+        // Any revision but original/latest: refused, even the deployed commit itself.
+        for on in [head, "main", "HEAD~0"] {
+            let reply = try await api.request(.POST, "/v1/runs/\(id)/rerun?on=\(on)")
+            #expect(reply.status == 403, "\(on): \(reply.text)")
+        }
+        // A run of an unmerged branch's version, made outside the controller (as `sire-git runs
+        // rerun --on side` would): its original version was never applied here.
+        try await api.git.git("checkout -q -b side")
+        try api.git.write("workflows/greet.yaml", Workflows.greet.replacingOccurrences(of: "hello", with: "side"))
+        try await api.git.commit("side version")
+        try await api.git.git("checkout -q main")
+        let original = try #require(try api.controller.runtime.store.snapshot { tx in try tx.run(id) })
+        let side = try RerunPlan.make(original, on: "side", gitDirectory: api.git.root + "/.git")
+        let (sideRun, _) = try await api.controller.runtime.engine.submit(side)
+        let refused = try await api.request(.POST, "/v1/runs/\(sideRun.id)/rerun?on=original")
+        #expect(refused.status == 403, "\(refused.text)")
+        #expect(refused.errorCode == "forbidden")
+        let latest = try await api.request(.POST, "/v1/runs/\(sideRun.id)/rerun?on=latest&wait=10s")
+        #expect(latest.status == 201, "\(latest.text)")
+        #expect(latest.string("rerun_of") == sideRun.id)
+        #expect(latest.string("commit") == head || latest.text.contains(head), "\(latest.text)")
+
+        // Retired: nothing reruns.
+        try api.git.remove("workflows/greet.yaml")
+        try api.git.write(
+            "workflows/other.yaml", Workflows.greet.replacingOccurrences(of: "id: greet", with: "id: other"))
+        try await api.git.commit("retire greet")
+        #expect(await eventually { api.controller.liveWorkflow("greet") == nil })
+        let retired = try await api.request(.POST, "/v1/runs/\(id)/rerun?on=original")
+        #expect(retired.status == 409, "\(retired.text)")
         await api.stop()
     }
 

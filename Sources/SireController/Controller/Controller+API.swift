@@ -51,15 +51,61 @@ extension Controller {
         return try await runtime.engine.requestCancel(runID)
     }
 
-    /// Runs a run again (`on`: `original`, `latest` = the tracked branch head, or a revision),
-    /// honouring the workflow's concurrency policy.
+    /// Runs a run again over the API, honouring the workflow's concurrency policy, on a version
+    /// this controller applied: `original` (the run's own version, when the controller started
+    /// it from a trigger or it is the deployed one) or `latest` (the version deployed now). The
+    /// workflow must be deployed (not retired) with `on: { http: {} }`, as for a trigger. Any
+    /// other revision, which verification or review never passed, runs only from the command
+    /// line (`sire-git runs rerun --on REV`), which reads git itself.
+    /// - Throws: `ControllerError` `.notFound`, `.forbidden` (another revision, a version the
+    ///   controller never applied), `.conflict` (retired, no http trigger), `.invalid` (inputs).
     package func rerun(_ runID: String, on: String = "original") async throws -> LaunchOutcome {
         guard let original = try runtime.store.snapshot({ tx in try tx.run(runID) }) else {
             throw ControllerError(.notFound, "no run '\(runID)'")
         }
-        let new = try RerunPlan.make(
-            original, on: on, gitDirectory: source.gitDirectory, latest: "refs/heads/\(source.branch)")
-        return try await launcher.launch(new)
+        guard on == "original" || on == "latest" else {
+            throw ControllerError(
+                .forbidden,
+                "over the API a rerun uses a version this controller applied: on=original or on=latest "
+                    + "(`sire-git runs rerun --on \(on)` runs another revision from the command line)")
+        }
+        guard let live = liveWorkflow(original.workflowID) else {
+            throw ControllerError(
+                .conflict,
+                "workflow '\(original.workflowID)' is not deployed (retired or never applied): nothing reruns")
+        }
+        guard live.workflow.triggers.http else {
+            throw ControllerError(
+                .conflict,
+                "workflow '\(original.workflowID)' has no http trigger (add `on: { http: {} }` to allow runs over the API)"
+            )
+        }
+        let trigger = RunTrigger(type: "rerun", key: UUID().uuidString.lowercased())
+        if on == "original" {
+            let startedHere = ["schedule", "push", "http", "mcp"].contains(original.trigger.type)
+            guard startedHere || original.blob == live.blob else {
+                throw ControllerError(
+                    .forbidden,
+                    "run \(original.id) ran a version of '\(original.workflowID)' this controller did not start or "
+                        + "deploy (a '\(original.trigger.type)' run at \(original.commit.sha.prefix(7))): use on=latest"
+                )
+            }
+            return try await launcher.launch(
+                try RerunPlan.make(original, on: "original", gitDirectory: source.gitDirectory))
+        }
+        let inputs: [String: Value]
+        switch InputValidation.resolve(original.inputs, declared: live.workflow.inputs) {
+        case .success(let values): inputs = values
+        case .failure(let errors):
+            throw ControllerError(
+                .invalid,
+                "the original inputs do not fit the deployed '\(live.id)': \(errors.problems.joined(separator: "; "))")
+        }
+        return try await launcher.launch(
+            NewRun(
+                workflow: live.workflow, path: live.path, blob: live.blob, definition: live.definition,
+                commit: PinnedCommit(live.commit, ref: "refs/heads/\(source.branch)"), trigger: trigger,
+                inputs: inputs, rerunOf: original.id))
     }
 
     /// The same data as `sire-git status REV --json`, read from the controller's repository.

@@ -10,6 +10,9 @@ package struct ControllerError: Error, CustomStringConvertible, Sendable {
         case notFound
         /// The request contradicts the current state (e.g. a workflow without an HTTP trigger).
         case conflict
+        /// The caller may not have this, whatever the state (e.g. a revision the controller never
+        /// applied, asked for over the API).
+        case forbidden
         /// Git, the index or the file system failed.
         case io
         /// Anything else: a bug.

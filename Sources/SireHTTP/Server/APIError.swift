@@ -49,6 +49,7 @@ package struct APIError: Error, CustomStringConvertible, Sendable {
             case .invalid: return .invalid(error.message)
             case .notFound: return .notFound(error.message)
             case .conflict: return .conflict(error.message)
+            case .forbidden: return .forbidden(error.message)
             case .io, .internal: return APIError(.internalServerError, "internal", error.message)
             }
         default:
