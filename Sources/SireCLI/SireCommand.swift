@@ -47,7 +47,7 @@ public struct SireCommand: AsyncParsableCommand {
             switch error.code {
             case .usage, .notFound, .conflict, .forbidden: return 2
             case .invalid: return 1
-            case .io, .internal: return 3
+            case .io, .internal, .unavailable: return 3
             }
         case let error as ExitCode:
             return error.rawValue

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import SireCore
+import SireTestSupport
 import Testing
 
 @testable import SireHTTP
@@ -102,5 +103,36 @@ struct ServerBasicsTests {
     func badListen(text: String) {
         var configuration = HTTPConfiguration()
         #expect(throws: HTTPConfigurationError.self) { try configuration.listen(text) }
+    }
+}
+
+@Suite("a lost source")
+struct LostSourceTests {
+    @Test("a deleted branch makes the controller not ready and refuses triggers (503), said once in the log")
+    func deletedBranch() async throws {
+        let logs = LogCapture()
+        let api = try await APIFixture(files: ["workflows/greet.yaml": Workflows.greet], logs: logs)
+        let body = #"{"inputs":{"name":"x"}}"#
+        #expect(try await api.request(.POST, "/v1/workflows/greet/runs", body: body).status == 201)
+
+        try await api.git.git("checkout -q --detach")
+        try await api.git.git("update-ref -d refs/heads/main")
+        api.controller.poke()
+        #expect(await eventually { (try? await api.request(.GET, "/readyz"))?.status == 503 })
+        let ready = try await api.request(.GET, "/readyz")
+        #expect(ready.text.contains("the tracked branch 'main' does not exist"), "\(ready.text)")
+        let refused = try await api.request(.POST, "/v1/workflows/greet/runs", body: body)
+        #expect(refused.status == 503, "\(refused.text)")
+        #expect(try api.runCount() == 1)
+        try await Task.sleep(for: .milliseconds(2500))  // two more retries
+        let said = logs.all.filter { $0.contains("cannot reconcile the source") }
+        #expect(said.count == 1, "\(said)")
+
+        // Back: ready again, triggers work.
+        try await api.git.git("checkout -q -b main")
+        api.controller.poke()
+        #expect(await eventually { (try? await api.request(.GET, "/readyz"))?.status == 200 })
+        #expect(try await api.request(.POST, "/v1/workflows/greet/runs", body: body).status == 201)
+        await api.stop()
     }
 }

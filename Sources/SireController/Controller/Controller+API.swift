@@ -27,6 +27,7 @@ extension Controller {
     ) async throws
         -> LaunchOutcome
     {
+        try requireSource()
         guard let workflow = liveWorkflow(workflowID) else {
             throw ControllerError(.notFound, "no deployed workflow '\(workflowID)'")
         }
@@ -60,6 +61,7 @@ extension Controller {
     /// - Throws: `ControllerError` `.notFound`, `.forbidden` (another revision, a version the
     ///   controller never applied), `.conflict` (retired, no http trigger), `.invalid` (inputs).
     package func rerun(_ runID: String, on: String = "original") async throws -> LaunchOutcome {
+        try requireSource()
         guard let original = try runtime.store.snapshot({ tx in try tx.run(runID) }) else {
             throw ControllerError(.notFound, "no run '\(runID)'")
         }

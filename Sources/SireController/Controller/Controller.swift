@@ -38,6 +38,8 @@ package final class Controller: Service, Sendable {
         var poked = false
         /// After a failed reconcile, the next attempt waits until then (no log flood).
         var retryAt: ContinuousClock.Instant?
+        /// Why the source cannot be read now (repository gone, branch deleted), if so.
+        var sourceProblem: String?
     }
 
     private let state = Mutex(State())
@@ -170,12 +172,23 @@ package final class Controller: Service, Sendable {
         do {
             outcome = try await blocking.run { () -> ReconcileOutcome? in
                 if fetch { try source.refresh() }
-                guard let head = try source.head(), head != lastSeen else { return nil }
+                guard let head = try source.head() else {
+                    throw ControllerError(
+                        .unavailable, "the tracked branch '\(source.branch)' does not exist in \(source.location)")
+                }
+                guard head != lastSeen else { return nil }
                 return try reconciler.reconcile(head: head)
             }
+            sourceRecovered()
         } catch {
-            logger.error("reconcile failed (retrying in 1 s): \(error)")
-            state.withLock { $0.retryAt = ContinuousClock.now + .seconds(1) }
+            // Said once when it starts (and when it changes), not at every retry.
+            let problem = "\(error)"
+            let changed = state.withLock { state in
+                state.retryAt = ContinuousClock.now + .seconds(1)
+                defer { state.sourceProblem = problem }
+                return state.sourceProblem != problem
+            }
+            if changed { logger.warning("cannot reconcile the source (retrying every second): \(problem)") }
             return
         }
         guard let outcome else { return }
@@ -286,6 +299,26 @@ package final class Controller: Service, Sendable {
     /// The deployed version of a workflow, if any.
     package func liveWorkflow(_ id: String) -> LiveWorkflow? {
         state.withLock { $0.live[id] }
+    }
+
+    /// Why the source cannot be read now (the repository or the tracked branch is gone), if
+    /// so: the controller is then not ready, and nothing new is started over the API.
+    package var sourceProblem: String? {
+        state.withLock { $0.sourceProblem }
+    }
+
+    /// Throws `.unavailable` while the source is lost: a run started now would pin a commit
+    /// the controller can no longer follow, and its results would go nowhere.
+    package func requireSource() throws {
+        if let problem = sourceProblem { throw ControllerError(.unavailable, "the source is unavailable: \(problem)") }
+    }
+
+    private func sourceRecovered() {
+        let was = state.withLock { state in
+            defer { state.sourceProblem = nil }
+            return state.sourceProblem
+        }
+        if was != nil { logger.notice("the source can be read again") }
     }
 }
 

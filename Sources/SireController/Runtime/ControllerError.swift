@@ -13,6 +13,8 @@ package struct ControllerError: Error, CustomStringConvertible, Sendable {
         /// The caller may not have this, whatever the state (e.g. a revision the controller never
         /// applied, asked for over the API).
         case forbidden
+        /// What it needs is missing for now (the source repository or branch is gone).
+        case unavailable
         /// Git, the index or the file system failed.
         case io
         /// Anything else: a bug.

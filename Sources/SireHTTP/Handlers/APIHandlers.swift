@@ -39,8 +39,8 @@ struct APIHandlers: Sendable {
     // MARK: health
 
     @Sendable func ready(_ call: APICall) async throws -> Response {
-        guard readiness.isReady() else {
-            throw APIError(.serviceUnavailable, "not_ready", "the controller has not reconciled its branch yet")
+        if let problem = readiness.problem() {
+            throw APIError(.serviceUnavailable, "not_ready", problem)
         }
         return .json(.object(["status": .string("ready")]))
     }

@@ -50,6 +50,7 @@ package struct APIError: Error, CustomStringConvertible, Sendable {
             case .notFound: return .notFound(error.message)
             case .conflict: return .conflict(error.message)
             case .forbidden: return .forbidden(error.message)
+            case .unavailable: return APIError(.serviceUnavailable, "unavailable", error.message)
             case .io, .internal: return APIError(.internalServerError, "internal", error.message)
             }
         default:

@@ -11,6 +11,13 @@ final class Readiness: Sendable {
         self.controller = controller
     }
 
+    /// Why the controller is not ready, or nil when it is: not yet caught up (once), or its
+    /// source lost (whenever it is).
+    func problem() -> String? {
+        if let lost = controller.sourceProblem { return "the source is unavailable: \(lost)" }
+        return isReady() ? nil : "the controller has not reconciled its branch yet"
+    }
+
     func isReady() -> Bool {
         if ready.withLock({ $0 }) { return true }
         guard (try? controller.hasReconciledHead()) == true else { return false }
