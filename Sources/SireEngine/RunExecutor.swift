@@ -60,7 +60,8 @@ final class RunExecutor {
         let sha = run.commit.sha
         baseContext = [
             "inputs": .object(run.inputs),
-            "secrets": services.secrets.context,
+            // A run sees only the secrets its workflow names (`secrets.NAME`).
+            "secrets": services.secrets.context(only: workflow.secretNames),
             "git": .object([
                 "sha": .string(sha), "short_sha": .string(String(sha.prefix(7))),
                 "ref": run.commit.ref.map(Value.string) ?? .null, "message": .string(run.commit.message),

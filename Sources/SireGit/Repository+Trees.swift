@@ -21,15 +21,7 @@ extension Repository {
                 try collect(root, prefix: "", into: &found)
                 continue
             }
-            var entry: OpaquePointer?
-            try check(
-                "git_tree_entry_bypath", subject: "path '\(directory)' in commit \(commit.short)",
-                repository: displayPath, allowing: GIT_ENOTFOUND
-            ) { git_tree_entry_bypath(&entry, root, directory) }
-            guard let entry else { continue }
-            defer { git_tree_entry_free(entry) }
-            guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { continue }
-            let subtree = try lookupTree(ObjectID(git_tree_entry_id(entry)))
+            guard let subtree = try subtree(directory, of: root, in: commit) else { continue }
             defer { git_tree_free(subtree) }
             try collect(subtree, prefix: directory + "/", into: &found)
         }
@@ -140,21 +132,9 @@ extension Repository {
             }
         }
         for directory in directories.sorted() {
-            var tree = root
-            var owned: OpaquePointer?
-            if !directory.isEmpty {
-                var entry: OpaquePointer?
-                try check(
-                    "git_tree_entry_bypath", subject: "path '\(directory)' in commit \(commit.short)",
-                    repository: displayPath, allowing: GIT_ENOTFOUND
-                ) { git_tree_entry_bypath(&entry, root, directory) }
-                guard let entry else { continue }
-                defer { git_tree_entry_free(entry) }
-                guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { continue }
-                owned = try lookupTree(ObjectID(git_tree_entry_id(entry)))
-                tree = owned!
-            }
+            let owned = directory.isEmpty ? nil : try subtree(directory, of: root, in: commit)
             defer { if let owned { git_tree_free(owned) } }
+            guard let tree = directory.isEmpty ? root : owned else { continue }
             var names = Set<String>()
             for index in 0..<git_tree_entrycount(tree) {
                 guard let entry = git_tree_entry_byindex(tree, index) else { continue }
@@ -162,6 +142,22 @@ extension Repository {
                 try checkEntryName(name, path: directory.isEmpty ? name : directory + "/" + name, names: &names)
             }
         }
+    }
+
+    /// The tree at `directory` below `root` (a commit's root tree), or nil when there is no such
+    /// path or it is not a tree; the caller frees it with `git_tree_free`.
+    private func subtree(_ directory: String, of root: OpaquePointer, in commit: ObjectID) throws(GitError)
+        -> OpaquePointer?
+    {
+        var entry: OpaquePointer?
+        try check(
+            "git_tree_entry_bypath", subject: "path '\(directory)' in commit \(commit.short)",
+            repository: displayPath, allowing: GIT_ENOTFOUND
+        ) { git_tree_entry_bypath(&entry, root, directory) }
+        guard let entry else { return nil }
+        defer { git_tree_entry_free(entry) }
+        guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return nil }
+        return try lookupTree(ObjectID(git_tree_entry_id(entry)))
     }
 
     /// Throws when `name` (at `path`) is one ``TreeEntryName`` refuses or repeats a name in

@@ -78,6 +78,25 @@ struct CheckCommandTests {
         #expect(!result.stdout.contains("workflows/broken.yaml"))
     }
 
+    @Test("a change that starts using a secret says so, in text and json")
+    func secretsAdded() async throws {
+        let repo = try await GitFixture.committed([
+            "workflows/deploy.yaml":
+                "id: deploy\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: { message: \"{{ secrets.OLD }}\" }\n"
+        ])
+        let base = try await repo.git("rev-parse HEAD")
+        try repo.write(
+            "workflows/deploy.yaml",
+            "id: deploy\nsteps:\n  - id: a\n    tool: sire:local/log.write\n"
+                + "    params: { message: \"{{ secrets.OLD }} {{ secrets.CLOUD_KEY }} {{ secrets.API_TOKEN }}\" }\n")
+        try await repo.commit("use more secrets")
+        let text = try await repo.sire("check", "--base", base)
+        #expect(text.status == 0, "\(text)")
+        #expect(text.stdout.contains("starts using secrets: API_TOKEN, CLOUD_KEY"), "\(text)")
+        let json = try await repo.sire("check", "--base", base, "--format", "json")
+        #expect(json.stdout.contains(#""secrets_added""#) && json.stdout.contains("CLOUD_KEY"), "\(json)")
+    }
+
     @Test("--head defaults to HEAD")
     func headDefault() async throws {
         let scenario = try await Scenario()

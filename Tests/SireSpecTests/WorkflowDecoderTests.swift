@@ -503,3 +503,24 @@ extension Array {
     /// The element of a one-element array, or nil.
     var only: Element? { count == 1 ? first : nil }
 }
+
+@Suite("Secrets a workflow names")
+struct SecretNamesTests {
+    @Test func everyTemplateAndExpressionIsRead() throws {
+        let workflow = try decodeValid(
+            """
+            id: names
+            steps:
+              - id: a
+                tool: sire:local/log.write
+                params: { message: "{{ secrets.A }}", nested: [{ deep: "x {{ secrets['B'] }}" }] }
+              - id: b
+                when: "secrets.C != ''"
+                foreach: "{{ [secrets.D] }}"
+                tool: sire:local/log.write
+                params: { message: "{{ item }}" }
+                repeat: { until: "output.message == secrets.E", max_iterations: 2 }
+            """)
+        #expect(workflow.secretNames == ["A", "B", "C", "D", "E"])
+    }
+}

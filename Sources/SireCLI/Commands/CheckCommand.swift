@@ -142,6 +142,9 @@ struct CheckCommand: AsyncParsableCommand {
                 if let http = change.http {
                     out.append("      http trigger: \(http.before ? "on" : "off") → \(http.after ? "on" : "off")")
                 }
+                if !change.secretsAdded.isEmpty {
+                    out.append("      starts using secrets: \(change.secretsAdded.joined(separator: ", "))")
+                }
             }
         }
         if !result.newProblems.isEmpty {
@@ -190,6 +193,9 @@ struct CheckCommand: AsyncParsableCommand {
                     if let old = change.oldPath { object["old_path"] = .string(old) }
                     if let p = change.push {
                         object["push"] = .object(["before": push(p.before), "after": push(p.after)])
+                    }
+                    if !change.secretsAdded.isEmpty {
+                        object["secrets_added"] = .array(change.secretsAdded.map(Value.string))
                     }
                     if let h = change.http {
                         object["http"] = .object(["before": .bool(h.before), "after": .bool(h.after)])

@@ -33,6 +33,11 @@ public struct Secrets: Sendable, Hashable {
         .object(values.mapValues(Value.string))
     }
 
+    /// The `secrets` context of a run: only the secrets its workflow names.
+    public func context(only names: Set<String>) -> Value {
+        .object(values.filter { names.contains($0.key) }.mapValues(Value.string))
+    }
+
     public var isEmpty: Bool { hidden.isEmpty }
 
     /// `text` with every secret value replaced by `***`.

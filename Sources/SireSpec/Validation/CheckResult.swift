@@ -68,6 +68,8 @@ public struct CheckResult: Sendable {
                 if oldPush != newPush { change.push = (oldPush, newPush) }
                 let oldHTTP = oldWorkflow?.triggers.http ?? false, newHTTP = newWorkflow?.triggers.http ?? false
                 if oldHTTP != newHTTP { change.http = (oldHTTP, newHTTP) }
+                change.secretsAdded = (newWorkflow?.secretNames ?? []).subtracting(oldWorkflow?.secretNames ?? [])
+                    .sorted()
             }
             out.append(change)
         }
@@ -93,4 +95,6 @@ public struct WorkflowChange: Sendable {
     public var push: (before: PushTrigger?, after: PushTrigger?)?
     /// HTTP trigger before and after, when it changed.
     public var http: (before: Bool, after: Bool)?
+    /// Secrets the new version names that the old one did not (it will be given them).
+    public var secretsAdded: [String] = []
 }

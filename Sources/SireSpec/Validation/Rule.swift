@@ -42,6 +42,7 @@ public enum Rule {
     public static let mcpServerUnreachable = "mcp-server-unreachable"
     public static let shellTemplate = "shell-template"
     public static let symlink = "symlink"
+    public static let wholeSecrets = "whole-secrets"
 }
 
 extension Rule {
@@ -96,6 +97,7 @@ extension Rule {
         unknownMCPTool: "An MCP server does not list the tool a step calls (validate --online).",
         mcpParamSchema: "A literal param does not satisfy the MCP tool's inputSchema (validate --online).",
         mcpServerUnreachable: "An MCP server could not be reached or listed (validate --online).",
+        wholeSecrets: "The secrets object is used whole or by a computed name; name each secret (secrets.NAME).",
         symlink: "A workflow file or sire.yaml in the work tree is a symbolic link; it is not read.",
         shellTemplate: "A template is spliced unquoted into a shell command; quote it with shq().",
     ]

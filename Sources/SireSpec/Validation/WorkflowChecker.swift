@@ -180,7 +180,14 @@ struct WorkflowChecker {
                                 + Suggestion.hint(for: field.name, in: fields))
                     }
                 case "secrets":
-                    break
+                    // A run gets only the secrets its workflow names: the whole object, or one
+                    // chosen at run time, would hand over every secret of the host.
+                    if path.field(1) == nil {
+                        decoder.report(
+                            Rule.wholeSecrets, at: at(root.offset),
+                            "'secrets' must be followed by a secret's name (secrets.NAME): a workflow is given "
+                                + "only the secrets it names, not the whole object nor one chosen at run time")
+                    }
                 case "item", "index":
                     if !site.allowsItem {
                         decoder.report(
