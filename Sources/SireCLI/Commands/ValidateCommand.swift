@@ -73,19 +73,11 @@ struct ValidateCommand: AsyncParsableCommand {
         var configSource: String?
         let cwd = FileManager.default.currentDirectoryPath
         if let repository = try? Repository.discover(from: global.repo ?? cwd), let root = repository.workDirectory {
-            let configPath = (root as NSString).appendingPathComponent(RepoConfig.fileName)
-            let configIsLink = WorkflowSet.isSymbolicLink(configPath)
-            if let data = configIsLink ? Data() : FileManager.default.contents(atPath: configPath) {
-                (config, configDiagnostics) = WorkflowValidator.loadConfig(
-                    bytes: [UInt8](data), isSymbolicLink: configIsLink)
-                configSource = String(decoding: data, as: UTF8.self)
-            }
+            (config, configDiagnostics, configSource) = WorkflowSet.workTreeConfig(root: root)
         }
         var files: [WorkflowFile] = []
         for path in paths {
-            files.append(
-                WorkflowSet.isSymbolicLink(path)
-                    ? .symbolicLink(path: path) : try WorkflowSet.workflowFile(at: path, path: path))
+            files.append(try WorkflowSet.workflowFile(at: path, path: path))
         }
         return WorkflowSet(
             config: config, configDiagnostics: configDiagnostics, files: files, commit: nil, configSource: configSource)

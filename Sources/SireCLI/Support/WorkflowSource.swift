@@ -8,11 +8,7 @@ extension WorkflowSet {
     /// Reads `sire.yaml` and every workflow file from a work tree (or any directory).
     static func loadWorkTree(root: String) throws -> WorkflowSet {
         let fm = FileManager.default
-        let configPath = (root as NSString).appendingPathComponent(RepoConfig.fileName)
-        let configIsLink = isSymbolicLink(configPath)
-        let configBytes = configIsLink ? [] : fm.contents(atPath: configPath).map { [UInt8]($0) }
-        let (config, configDiagnostics) = WorkflowValidator.loadConfig(
-            bytes: configBytes, isSymbolicLink: configIsLink)
+        let (config, configDiagnostics, configSource) = workTreeConfig(root: root)
         var files: [WorkflowFile] = []
         for dir in config.workflowDirectories {
             let base = dir.isEmpty ? root : (root as NSString).appendingPathComponent(dir)
@@ -32,7 +28,19 @@ extension WorkflowSet {
         }
         return WorkflowSet(
             config: config, configDiagnostics: configDiagnostics, files: files, commit: nil,
-            configSource: configBytes.map { String(decoding: $0, as: UTF8.self) })
+            configSource: configSource)
+    }
+
+    /// Reads `sire.yaml` at the root of a work tree: defaults when there is none, a `symlink`
+    /// error (and nothing read) when it is a link.
+    static func workTreeConfig(root: String) -> (RepoConfig, [Diagnostic], source: String?) {
+        let path = (root as NSString).appendingPathComponent(RepoConfig.fileName)
+        let isLink = isSymbolicLink(path)
+        guard let data = isLink ? Data() : FileManager.default.contents(atPath: path) else {
+            return (RepoConfig(), [], nil)
+        }
+        let (config, diagnostics) = WorkflowValidator.loadConfig(bytes: [UInt8](data), isSymbolicLink: isLink)
+        return (config, diagnostics, String(decoding: data, as: UTF8.self))
     }
 
     /// Whether `path` is a symbolic link itself (lstat: the link, not what it names).
@@ -55,6 +63,7 @@ extension WorkflowSet {
     /// Reads a workflow file from disk (`full`, shown as `path`); a file too large is read only
     /// far enough to be refused by the validator's size limit, which judges its whole size.
     static func workflowFile(at full: String, path: String) throws -> WorkflowFile {
+        if isSymbolicLink(full) { return .symbolicLink(path: path) }
         guard let handle = FileHandle(forReadingAtPath: full) else {
             throw CLIError.usage("cannot read '\(full)': no such file or not readable")
         }
