@@ -2,7 +2,9 @@
 # Both install what they need when it is missing: Debian packages with apt-get, and (for the
 # tests) the pinned Python peers in a project-local virtual environment.
 
-SYSTEM_PACKAGES := libgit2-dev libsqlite3-dev libyaml-dev pkg-config
+# bubblewrap sandboxes workflow steps (controller --sandbox); util-linux's setpriv runs them as
+# --step-user.
+SYSTEM_PACKAGES := libgit2-dev libsqlite3-dev libyaml-dev pkg-config bubblewrap
 # Real peers the tests drive: curl against the HTTP API, ssh-keygen and gpg for signed commits,
 # GNU time for peak memory, python3 for the MCP, HTTP and schema peers (installed into
 # $(VENV), never into the system).

@@ -127,7 +127,10 @@ func benchShellOverhead(count: Int) async {
     try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let tools = Dispatcher()
-    var direct: [Double] = [], viaTool: [Double] = []
+    var direct: [Double] = [], viaTool: [Double] = [], sandboxed: [Double] = []
+    let sandbox = StepIsolation.executable(named: "bwrap").map {
+        StepIsolation(sandbox: .init(bubblewrap: $0, hiddenDirectories: ["/var/tmp"]))
+    }
     for i in 0..<count {
         var start = ContinuousClock.now
         let process = Process()
@@ -141,6 +144,14 @@ func benchShellOverhead(count: Int) async {
                 tool: .local("shell.run"), params: .object(["argv": .array([.string("true")])]), runID: "bench",
                 stepID: "s", attempt: i + 1, checkout: dir))
         viaTool.append(milliseconds(ContinuousClock.now - start))
+        if let sandbox {
+            start = ContinuousClock.now
+            _ = try! await tools.call(
+                ToolCall(
+                    tool: .local("shell.run"), params: .object(["argv": .array([.string("true")])]), runID: "bench",
+                    stepID: "s", attempt: i + 1, checkout: dir, isolation: sandbox))
+            sandboxed.append(milliseconds(ContinuousClock.now - start))
+        }
     }
     await tools.shutdown()
     direct.sort()
@@ -151,4 +162,11 @@ func benchShellOverhead(count: Int) async {
                 "(c) shell.run of `true`: p50 %.2f ms, p99 %.2f ms; spawning `true` directly p50 %.2f ms → overhead p50 %.2f ms (target ≤ 3 ms)",
             percentile(viaTool, 0.5), percentile(viaTool, 0.99), percentile(direct, 0.5),
             percentile(viaTool, 0.5) - percentile(direct, 0.5)))
+    sandboxed.sort()
+    if !sandboxed.isEmpty {
+        print(
+            String(
+                format: "(c') the same in a bubblewrap sandbox (--sandbox bubblewrap): p50 %.2f ms, p99 %.2f ms",
+                percentile(sandboxed, 0.5), percentile(sandboxed, 0.99)))
+    }
 }

@@ -24,7 +24,7 @@ public final class Engine: Sendable {
         self.configuration = configuration
         services = EngineServices(
             store: store, tools: tools, limiter: AsyncSemaphore(configuration.globalParallelism), secrets: secrets,
-            observer: observer, logger: logger)
+            isolation: configuration.isolation, observer: observer, logger: logger)
     }
 
     /// The identity an engine uses in leases: host, process and a random part.

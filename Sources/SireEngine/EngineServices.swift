@@ -9,6 +9,7 @@ struct EngineServices: Sendable {
     let tools: any ToolInvoker
     let limiter: AsyncSemaphore
     let secrets: Secrets
+    let isolation: StepIsolation
     let observer: (any RunObserver)?
     let logger: Logger
 

@@ -45,6 +45,8 @@ public struct EngineConfiguration: Sendable {
     /// How long a cancelled `shell.run` child gets between SIGTERM and SIGKILL is the tool's
     /// business; this is how long the engine waits for cancelled steps before giving up.
     public var cancelGrace: Duration
+    /// How the processes steps start are confined.
+    public var isolation: StepIsolation = .none
 
     public init(
         globalParallelism: Int = 64, defaultMaxParallel: Int = 2, cancelPollInterval: Duration = .milliseconds(250),

@@ -271,7 +271,7 @@ struct StepTask: Sendable {
         }
         let toolCall = ToolCall(
             tool: step.tool, params: params, runID: runID, stepID: callID, attempt: attempt, checkout: checkout,
-            timeout: timeout, log: log, secrets: services.secrets)
+            timeout: timeout, log: log, secrets: services.secrets, isolation: services.isolation)
         await services.limiter.acquire()
         let result = await Self.perform(toolCall, tools: services.tools, timeout: timeout)
         services.limiter.release()

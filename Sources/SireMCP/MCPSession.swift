@@ -45,7 +45,7 @@ final class MCPSession: Sendable {
         let onClose: @Sendable (String) -> Void = { [weak session] reason in session?.close(because: reason) }
         let transport: any Transport
         switch endpoint {
-        case .stdio(let command, let extra, let directory):
+        case .stdio(let command, let extra, let directory, let isolation):
             var environment: [String: String] = [:]
             let current = ProcessInfo.processInfo.environment
             for name in inheritedEnvironment {
@@ -54,7 +54,8 @@ final class MCPSession: Sendable {
             environment["PATH"] = environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
             environment.merge(extra) { _, new in new }
             transport = StdioProcessTransport(
-                command: command, environment: environment, directory: directory, logger: quiet, onClose: onClose)
+                command: command, environment: environment, directory: directory, isolation: isolation, logger: quiet,
+                onClose: onClose)
         case .http(let url, let headers):
             transport = StreamableHTTPTransport(
                 url: url, headers: headers, httpClient: httpClient, logger: quiet, onClose: onClose)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MCP
+import SireCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -20,6 +21,7 @@ actor StdioProcessTransport: Transport {
     private let command: [String]
     private let environment: [String: String]
     private let directory: String
+    private let isolation: StepIsolation
     private let onClose: @Sendable (String) -> Void
     private let messages: AsyncThrowingStream<Data, any Error>
     private let continuation: AsyncThrowingStream<Data, any Error>.Continuation
@@ -30,10 +32,11 @@ actor StdioProcessTransport: Transport {
     private let grace: Duration
 
     init(
-        command: [String], environment: [String: String], directory: String, grace: Duration = .seconds(2),
-        logger: Logger, onClose: @escaping @Sendable (String) -> Void
+        command: [String], environment: [String: String], directory: String, isolation: StepIsolation = .none,
+        grace: Duration = .seconds(2), logger: Logger, onClose: @escaping @Sendable (String) -> Void
     ) {
         self.command = command
+        self.isolation = isolation
         self.environment = environment
         self.directory = directory
         self.grace = grace
@@ -60,6 +63,12 @@ actor StdioProcessTransport: Transport {
             throw MCPTransportError("cannot start the server: '\(executable)' is not on PATH")
         }
         process.arguments = Array(command.dropFirst())
+        if !isolation.isNone, let path = process.executableURL?.path {
+            let line = isolation.commandLine(
+                [path] + Array(command.dropFirst()), directory: directory, writable: [directory])
+            process.executableURL = URL(fileURLWithPath: line[0])
+            process.arguments = Array(line.dropFirst())
+        }
         process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let input = Pipe()

@@ -4,7 +4,8 @@ import Foundation
 /// Content-addressed files for step outputs too large to keep inline (over 64 KiB).
 ///
 /// A file is written to a temporary name, fsynced and renamed into `ab/cdef…` before any row
-/// refers to it, so a crash never leaves a row pointing at a missing or partial file.
+/// refers to it, so a crash never leaves a row pointing at a missing or partial file. Files are
+/// readable by their owner only, like the index.
 public struct ArtifactStore: Sendable {
     public let directory: String
 
@@ -32,7 +33,7 @@ public struct ArtifactStore: Sendable {
         let folder = (final as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temporary = "\(final).tmp-\(UUID().uuidString)"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else { throw StoreError(.write, "cannot create artifact \(temporary): errno \(errno)") }
         var written = 0
         let ok = bytes.withUnsafeBytes { buffer -> Bool in

@@ -33,6 +33,10 @@ public final class Store: Sendable {
         configuration.label = "sire-index"
         // Another process (a CLI command beside the controller) may hold the write lock briefly.
         configuration.busyMode = .timeout(10)
+        // A new index is readable by its owner only (SQLite gives its -wal and -shm files the
+        // same mode): run outputs and inputs are not for other users of the machine.
+        let created = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if created >= 0 { close(created) }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             // DatabasePool sets NORMAL when it opens; a step's completion must survive power

@@ -73,7 +73,8 @@ extension BuiltinTools {
             directory: directory?.absolute ?? checkout.root,
             standardInput: try params.string("stdin"),
             timeout: [timeout, call.timeout].compactMap { $0 }.min(),
-            grace: try params.duration("grace") ?? Self.defaultGrace, stdout: stdout, stderr: stderr
+            grace: try params.duration("grace") ?? Self.defaultGrace, stdout: stdout, stderr: stderr,
+            isolation: call.isolation, writable: [checkout.root]
         )
         let outcome = try await process.run()
 

@@ -23,6 +23,9 @@ struct ProcessRun {
     var grace: Duration
     var stdout: OutputCapture
     var stderr: OutputCapture
+    /// The sandbox and user the process runs under; `writable` is what it may change.
+    var isolation: StepIsolation = .none
+    var writable: [String] = []
 
     /// How the process ended.
     enum Ending: Equatable {
@@ -111,16 +114,22 @@ struct ProcessRun {
         options.teardownSequence = [
             .gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: grace)
         ]
-        let target: Executable =
+        let path: String? =
             if executable.contains("/") {
-                .path(
-                    FilePath(executable.hasPrefix("/") ? executable : directory + "/" + executable))
-            } else if let found = Self.search(executable, in: environment["PATH"] ?? "") {
-                .path(FilePath(found))
+                executable.hasPrefix("/") ? executable : directory + "/" + executable
             } else {
-                // Let Subprocess fail with its own "executable not found" error.
-                .name(executable)
+                Self.search(executable, in: environment["PATH"] ?? "")
             }
+        var target = Executable.path(FilePath(path ?? executable))
+        var arguments = self.arguments
+        if let path, !isolation.isNone {
+            let line = isolation.commandLine([path] + arguments, directory: directory, writable: writable)
+            target = .path(FilePath(line[0]))
+            arguments = Array(line.dropFirst())
+        } else if path == nil {
+            // Let Subprocess fail with its own "executable not found" error.
+            target = .name(executable)
+        }
         let configuration = Configuration(
             executable: target, arguments: Arguments(arguments),
             environment: .custom(environmentKeys),

@@ -5,6 +5,7 @@ import SireCLI
 @main
 struct SireGitMain {
     static func main() async {
+        LaunchEnvironment.start()
         let status = await SireCommand.run(arguments: Array(CommandLine.arguments.dropFirst()))
         exit(status)
     }

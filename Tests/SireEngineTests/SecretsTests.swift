@@ -122,6 +122,25 @@ extension EngineTests {
                 }
             }
         }
+
+        @Test("the controller's own credentials are redacted but no template can name them")
+        func hiddenCredentials() async throws {
+            let secrets = Secrets(["TOKEN": "named-value-1"]).hiding(["api-token-77"]).merging(
+                Secrets(["X": "xx-value"]))
+            #expect(secrets.context == .object(["TOKEN": .string("named-value-1"), "X": .string("xx-value")]))
+            #expect(secrets.redact("a api-token-77 b named-value-1 c xx-value") == "a *** b *** c ***")
+            try await EngineHarness.with(secrets: secrets) { h in
+                let result = try await h.run(
+                    """
+                    id: finds
+                    steps:
+                      - id: echo
+                        tool: sire:local/shell.run
+                        params: { argv: [sh, -c, "echo found api-token-77"] }
+                    """)
+                #expect(result.outputs["echo"]?.at("stdout")?.string == "found ***\n")
+            }
+        }
     }
 }
 

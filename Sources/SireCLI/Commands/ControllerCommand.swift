@@ -5,6 +5,7 @@ import ServiceLifecycle
 import SireController
 import SireCore
 import SireHTTP
+import SireTools
 
 /// `sire-git controller [--repo PATH|URL] [--branch B] [--interval D] [--once]`
 struct ControllerCommand: AsyncParsableCommand {
@@ -45,6 +46,20 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "API tokens file (mode 0600): one `ROLE TOKEN` a line, roles viewer, operator, admin.")
     var tokens: String?
 
+    @Option(
+        help: """
+            How steps' processes are kept from the controller's state and credentials: bubblewrap, \
+            off, or auto (bubblewrap when it is installed and works, else off with a warning).
+            """)
+    var sandbox: SandboxMode = .auto
+
+    @Option(help: "Run steps' processes as this unprivileged user (the controller must run as root).")
+    var stepUser: String?
+
+    enum SandboxMode: String, ExpressibleByArgument, CaseIterable {
+        case auto, bubblewrap, off
+    }
+
     func run() async throws {
         let logger = LogSetup.bootstrap(global)
         let location = global.repo ?? FileManager.default.currentDirectoryPath
@@ -59,18 +74,22 @@ struct ControllerCommand: AsyncParsableCommand {
         options.interval = try Self.duration(interval, option: "--interval")
         options.drainGrace = try Self.duration(drainTimeout, option: "--drain-timeout")
         options.once = once
-        options.secrets = try SecretsLoader.load(file: secrets)
         // Every option is checked before anything starts (also with --once, which serves
         // nothing but must not accept what a service would refuse).
         var http: HTTPConfiguration?
         if listen != "off" {
             do {
                 http = try HTTPConfiguration.make(
-                    listen: listen, tokensFile: tokens, environment: ProcessInfo.processInfo.environment)
+                    listen: listen, tokensFile: tokens, environment: LaunchEnvironment.variables)
             } catch {
                 throw CLIError.usage("\(error)")
             }
         }
+        // The controller's own credentials are redacted from runs like secrets, but no
+        // template can name them.
+        options.secrets = try SecretsLoader.load(file: secrets, environment: LaunchEnvironment.variables)
+            .hiding(http?.credentials ?? [])
+        options.isolation = try await isolation(logger: logger)
         MetricsSetup.bootstrap()
         let controller = try Controller(options: options, logger: logger)
         if once {
@@ -94,6 +113,52 @@ struct ControllerCommand: AsyncParsableCommand {
             }
             throw error
         }
+    }
+
+    /// The step isolation `--sandbox` and `--step-user` ask for, checked by starting a process
+    /// under it. The tokens and secrets files are hidden from steps.
+    private func isolation(logger: Logger) async throws -> StepIsolation {
+        var isolation = StepIsolation()
+        if let stepUser {
+            guard geteuid() == 0 else {
+                throw CLIError.usage(
+                    "--step-user \(stepUser): the controller must run as root to run steps as another user")
+            }
+            guard let entry = getpwnam(stepUser) else { throw CLIError.usage("--step-user \(stepUser): no such user") }
+            guard entry.pointee.pw_uid != 0 else {
+                throw CLIError.usage("--step-user \(stepUser): the step user must not be root")
+            }
+            guard let setpriv = StepIsolation.executable(named: "setpriv") else {
+                throw CLIError.usage("--step-user needs setpriv (Debian package util-linux) on PATH")
+            }
+            isolation.user = StepIsolation.User(
+                name: stepUser, uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid, setpriv: setpriv)
+        }
+        if sandbox != .off {
+            if let bubblewrap = StepIsolation.executable(named: "bwrap") {
+                var sandboxed = isolation
+                sandboxed.sandbox = StepIsolation.Sandbox(
+                    bubblewrap: bubblewrap,
+                    hiddenFiles: [tokens, secrets].compactMap { $0 }.map(StateLocation.absolute))
+                if let problem = await sandboxed.probe() {
+                    if sandbox == .bubblewrap {
+                        throw CLIError.usage("--sandbox bubblewrap: \(bubblewrap) fails: \(problem)")
+                    }
+                    logger.warning("steps run without a sandbox: \(bubblewrap) fails here: \(problem)")
+                } else {
+                    isolation = sandboxed
+                }
+            } else if sandbox == .bubblewrap {
+                throw CLIError.usage("--sandbox bubblewrap: bwrap is not on PATH (Debian package bubblewrap)")
+            } else {
+                logger.warning(
+                    "steps run without a sandbox: bwrap is not on PATH (install the Debian package bubblewrap)")
+            }
+        }
+        if isolation.sandbox == nil, let problem = await isolation.probe() {
+            throw CLIError.usage("--step-user \(stepUser ?? ""): cannot start a process as that user: \(problem)")
+        }
+        return isolation
     }
 
     static func duration(_ text: String, option: String) throws -> Duration {

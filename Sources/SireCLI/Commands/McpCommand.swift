@@ -35,7 +35,8 @@ struct McpCommand: AsyncParsableCommand {
         let repository = try RepositoryLocator.open(global)
         let state = StateLocation.directory(global, repository: repository)
         let backend = try LocalBackend(
-            gitDirectory: repository.gitDirectory, state: state, secrets: try SecretsLoader.load(file: secrets),
+            gitDirectory: repository.gitDirectory, state: state,
+            secrets: try SecretsLoader.load(file: secrets, environment: LaunchEnvironment.variables),
             logger: logger)
         let service = StdioToolService(backend: backend, grace: grace, logger: logger)
         let group = ServiceGroup(

@@ -20,7 +20,7 @@ extension ValidateCommand {
         guard !servers.isEmpty else { return }
         var scratch: String?
         defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
-        let secrets = Secrets.fromEnvironment(ProcessInfo.processInfo.environment)
+        let secrets = Secrets.fromEnvironment(LaunchEnvironment.variables)
         var endpoints: [MCPToolChecker.Server: MCPEndpoint] = [:]
         var listings: [MCPToolChecker.Server: MCPToolChecker.Listing] = [:]
         for server in servers {

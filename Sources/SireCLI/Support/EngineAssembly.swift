@@ -40,7 +40,7 @@ struct EngineAssembly {
     ) throws -> EngineAssembly {
         let repository = try RepositoryLocator.open(options)
         let state = StateLocation.directory(options, repository: repository)
-        let secrets = try SecretsLoader.load(file: secretsFile)
+        let secrets = try SecretsLoader.load(file: secretsFile, environment: LaunchEnvironment.variables)
         var tools: (@Sendable (Dispatcher) -> any ToolInvoker)?
         if let mocks {
             tools = { @Sendable dispatcher in MockTools(outputs: mocks, fallback: dispatcher) }

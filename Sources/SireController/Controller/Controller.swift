@@ -57,7 +57,7 @@ package final class Controller: Service, Sendable {
             : try GitSource(localPath: options.location, branch: options.branch)
         runtime = try Runtime.make(
             gitDirectory: source.gitDirectory, state: options.state, secrets: options.secrets,
-            observer: MetricsRunObserver())
+            isolation: options.isolation, observer: MetricsRunObserver())
         reconciler = Reconciler(gitDirectory: source.gitDirectory, store: runtime.store)
         let ledger = LedgerService(
             writer: LedgerWriter(gitDirectory: source.gitDirectory, store: runtime.store, logger: logger))

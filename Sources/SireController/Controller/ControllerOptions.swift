@@ -18,6 +18,8 @@ package struct ControllerOptions: Sendable {
     /// (resumable) and the controller exits.
     package var drainGrace: Duration = .seconds(30)
     package var secrets = Secrets()
+    /// How steps' processes are kept from the controller's credentials and state.
+    package var isolation = StepIsolation.none
 
     package init(location: String, state: String) {
         self.location = location

@@ -1,4 +1,5 @@
 import Foundation
+import SireCore
 import SireEngine
 import SireGit
 import SireStore
@@ -7,10 +8,13 @@ import SireStore
 package struct GitCheckouts: CheckoutProvider {
     package let repositoryPath: String
     package let root: String
+    /// Who the checkouts are given to (the step user).
+    package let isolation: StepIsolation
 
-    package init(repositoryPath: String, root: String) {
+    package init(repositoryPath: String, root: String, isolation: StepIsolation = .none) {
         self.repositoryPath = repositoryPath
         self.root = root
+        self.isolation = isolation
     }
 
     package func checkout(for run: RunRecord) throws -> String {
@@ -24,6 +28,7 @@ package struct GitCheckouts: CheckoutProvider {
             throw ControllerError(.internal, "bad commit id \(run.commit.sha)")
         }
         try Repository(path: repositoryPath).materialize(commit, into: directory)
+        try isolation.handOver(directory)
         _ = FileManager.default.createFile(atPath: marker, contents: nil)
         return directory
     }

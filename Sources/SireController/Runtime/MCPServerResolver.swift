@@ -52,7 +52,9 @@ package final class MCPServerResolver: Sendable {
         }
         switch server {
         case .stdio(let command, let env):
-            return .stdio(command: command, environment: env, directory: try serverCheckout(sha))
+            return .stdio(
+                command: command, environment: env, directory: try serverCheckout(sha, for: call.isolation),
+                isolation: call.isolation)
         case .http(let url, let templates):
             var headers: [String: String] = [:]
             let context = EvaluationContext(variables: ["secrets": secrets.context])
@@ -88,7 +90,7 @@ package final class MCPServerResolver: Sendable {
     }
 
     /// `state/mcp/SHA`, materialised once; concurrent first uses race to a rename.
-    private func serverCheckout(_ sha: String) throws(ToolError) -> String {
+    private func serverCheckout(_ sha: String, for isolation: StepIsolation) throws(ToolError) -> String {
         let directory = "\(state)/mcp/\(sha)"
         if utimes(directory, nil) == 0 { return directory }
         pruneUnused(now: Date())
@@ -97,6 +99,7 @@ package final class MCPServerResolver: Sendable {
             guard let commit = ObjectID(sha) else { throw ToolError("bad commit id \(sha)") }
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
             _ = try Repository(path: gitDirectory).materialize(commit, into: scratch)
+            try isolation.handOver(scratch)
             if rename(scratch, directory) != 0 {
                 // Another call finished first: its checkout is as good as ours.
                 try? FileManager.default.removeItem(atPath: scratch)

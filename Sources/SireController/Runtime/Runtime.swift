@@ -22,7 +22,7 @@ package struct Runtime: Sendable {
     /// Opens (creating if needed) the index under `state` and assembles an engine. `tools`
     /// wraps the dispatcher when given (mocks); `SIRE_LEASE_SECONDS` shortens leases (tests).
     package static func make(
-        gitDirectory: String, state: String, secrets: Secrets,
+        gitDirectory: String, state: String, secrets: Secrets, isolation: StepIsolation = .none,
         tools: (@Sendable (Dispatcher) -> any ToolInvoker)? = nil, observer: (any RunObserver)? = nil,
         logger: Logger = Logger(label: "sire.engine")
     ) throws -> Runtime {
@@ -38,14 +38,16 @@ package struct Runtime: Sendable {
         }
         let dispatcher = Dispatcher(mcp: mcp)
         let invoker = tools?(dispatcher) ?? dispatcher
+        let isolation = isolation.protecting(state: state, gitDirectory: gitDirectory)
         var configuration = EngineConfiguration(
             defaultMaxParallel: ProcessInfo.processInfo.activeProcessorCount, owner: Engine.makeOwner())
+        configuration.isolation = isolation
         if let lease = ProcessInfo.processInfo.environment["SIRE_LEASE_SECONDS"].flatMap(Double.init) {
             configuration.leaseDuration = .milliseconds(Int(lease * 1000))
         }
         let engine = Engine(
             store: store, tools: invoker,
-            checkouts: GitCheckouts(repositoryPath: gitDirectory, root: state + "/checkouts"),
+            checkouts: GitCheckouts(repositoryPath: gitDirectory, root: state + "/checkouts", isolation: isolation),
             definitions: SpecDefinitions(repositoryPath: gitDirectory), secrets: secrets, observer: observer,
             configuration: configuration, logger: logger)
         return Runtime(

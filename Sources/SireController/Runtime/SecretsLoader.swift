@@ -5,8 +5,8 @@ import SireSpec
 /// Secrets from `SIRE_SECRET_*` and an optional `--secrets FILE` (mode 0600, `NAME=value` lines
 /// or a YAML/JSON mapping).
 package enum SecretsLoader {
-    package static func load(file: String?) throws -> Secrets {
-        let fromEnvironment = Secrets.fromEnvironment(ProcessInfo.processInfo.environment)
+    package static func load(file: String?, environment: [String: String]) throws -> Secrets {
+        let fromEnvironment = Secrets.fromEnvironment(environment)
         guard let file else { return fromEnvironment }
         var info = stat()
         guard stat(file, &info) == 0 else { throw ControllerError(.usage, "cannot read secrets file '\(file)'") }

@@ -2,6 +2,9 @@
 /// of everything sire-git stores or prints.
 public struct Secrets: Sendable, Hashable {
     public private(set) var values: [String: String]
+    /// Values that are redacted but cannot be named in a template (the controller's own
+    /// credentials).
+    private var unnamed: Set<String> = []
     /// Values to hide, longest first so a secret containing another is replaced whole.
     private var hidden: [String]
 
@@ -10,8 +13,20 @@ public struct Secrets: Sendable, Hashable {
 
     public init(_ values: [String: String] = [:]) {
         self.values = values
-        // One- and two-character values would mask ordinary text everywhere.
-        hidden = Set(values.values.filter { $0.count >= 3 }).sorted { $0.count > $1.count }
+        hidden = Self.hidden(Set(values.values))
+    }
+
+    /// One- and two-character values would mask ordinary text everywhere.
+    private static func hidden(_ values: Set<String>) -> [String] {
+        values.filter { $0.count >= 3 }.sorted { $0.count > $1.count }
+    }
+
+    /// These secrets, also redacting `values` without making them available to templates.
+    public func hiding(_ values: some Sequence<String>) -> Secrets {
+        var out = self
+        out.unnamed.formUnion(values)
+        out.hidden = Self.hidden(out.unnamed.union(self.values.values))
+        return out
     }
 
     /// Secrets from `SIRE_SECRET_<NAME>` variables of `environment`.
@@ -25,7 +40,7 @@ public struct Secrets: Sendable, Hashable {
 
     /// These secrets plus `other`'s (other wins on a name clash).
     public func merging(_ other: Secrets) -> Secrets {
-        Secrets(values.merging(other.values) { $1 })
+        Secrets(values.merging(other.values) { $1 }).hiding(unnamed.union(other.unnamed))
     }
 
     /// The `secrets` template context.

@@ -20,11 +20,13 @@ public struct ToolCall: Sendable {
     /// The secret values the engine will redact from the result: a tool that cuts its output
     /// short redacts first, so no part of a secret survives the cut.
     public var secrets: Secrets
+    /// How processes the call starts are confined (`shell.run` commands, stdio MCP servers).
+    public var isolation: StepIsolation
 
     public init(
         tool: ToolReference, params: Value, runID: String, stepID: String, attempt: Int,
         checkout: String, timeout: Duration? = nil, log: ToolLog = ToolLog { _ in },
-        secrets: Secrets = Secrets()
+        secrets: Secrets = Secrets(), isolation: StepIsolation = .none
     ) {
         self.tool = tool
         self.params = params
@@ -35,6 +37,7 @@ public struct ToolCall: Sendable {
         self.timeout = timeout
         self.log = log
         self.secrets = secrets
+        self.isolation = isolation
     }
 
     /// `RUN/STEP/ATTEMPT`: sent with every call so remote tools can deduplicate retries of a

@@ -6,10 +6,13 @@ import SireController
 ///
 /// Sources: a tokens file (`--tokens FILE`, mode 0600 or stricter: one `ROLE TOKEN` per line,
 /// `#` comments and blank lines ignored) and the `SIRE_API_TOKENS` environment variable
-/// (`role:token,role:token`). Only SHA-256 digests are kept, and a presented token is compared
-/// with every configured one in constant time. Tokens never appear in logs or errors.
+/// (`role:token,role:token`). Tokens are checked by SHA-256 digest, a presented token compared
+/// with every configured one in constant time; the values are kept only so that runs can redact
+/// them. Tokens never appear in logs or errors.
 package struct APITokens: Sendable {
     private var entries: [(role: APIRole, digest: [UInt8])] = []
+    /// The configured tokens, for redaction from run output.
+    package private(set) var values: [String] = []
 
     /// No tokens.
     package init() {}
@@ -23,6 +26,7 @@ package struct APITokens: Sendable {
     /// Adds a token for a role.
     package mutating func add(_ token: String, role: APIRole) {
         entries.append((role, Array(SHA256.hash(data: Data(token.utf8)))))
+        values.append(token)
     }
 
     /// The highest role among the configured tokens equal to `token`, or nil.

@@ -22,6 +22,11 @@ package struct HTTPConfiguration: Sendable {
     /// The longest an event stream waits between reads of the index while its run is unfinished
     /// (a commit by this process wakes it at once; this bounds the wait for other writers).
     package var eventPollInterval: Duration = .milliseconds(250)
+    /// The values of every configured token and hook secret: runs redact them from what they
+    /// store, so a step that finds one cannot show it to the API's viewers.
+    package var credentials: [String] {
+        tokens.values + [hookSecrets.github, hookSecrets.gitlab, hookSecrets.generic].compactMap { $0 }
+    }
     /// Called once the server is bound, with the actual port (useful with port 0).
     package var onListening: (@Sendable (_ port: Int) async -> Void)?
 
