@@ -127,6 +127,42 @@ struct StepIsolationTests {
         }
     }
 
+    @Test func stdioMCPServersRunInTheSandboxToo() async throws {
+        let repo = try await GitFixture.committed([
+            "tools/mcp_peer.py": try String(contentsOfFile: MCPPeerServer.script, encoding: .utf8),
+            "sire.yaml": """
+            servers:
+              local: { command: ["\(TestPython.path)", tools/mcp_peer.py, stdio] }
+
+            """,
+            "workflows/stats.yaml": """
+            id: stats
+            on:
+              push: { paths: ["data/**"] }
+            steps:
+              - id: stats
+                tool: mcp://local/stats
+
+            """,
+        ])
+        let arguments = ["controller", "--once", "--listen", "off", "--sandbox", "bubblewrap"]
+        let first = try await repo.sire(arguments)
+        #expect(first.status == 0, "\(first)")
+        try repo.write("data/a", "1\n")
+        _ = try await repo.commit("push data")
+        let second = try await repo.sire(arguments)
+        #expect(second.status == 0, "\(second)")
+        let list = try await repo.sire("runs", "list", "--json")
+        let runs = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        let id = try #require(runs.first?["id"] as? String, "\(list)")
+        let shown = try await repo.sire("runs", "show", id, "--json").jsonObject()
+        let step = try #require((shown["steps"] as? [String: Any])?["stats"] as? [String: Any], "\(shown)")
+        #expect(step["status"] as? String == "succeeded", "\(step)")
+        // In its own PID namespace the server is one of the first processes.
+        let pid = try #require((step["output"] as? [String: Any])?["pid"] as? Int, "\(step)")
+        #expect(pid < 10, "the server runs outside a PID namespace: pid \(pid)")
+    }
+
     @Test func badIsolationOptionsAreUsageErrors() async throws {
         let repo = try await GitFixture.committed(["workflows/peek.yaml": Self.peek])
         var cases: [([String], String)] = [(["--step-user", "no-such-user-sire"], "no such user")]
