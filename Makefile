@@ -7,8 +7,9 @@
 SYSTEM_PACKAGES := libgit2-dev libsqlite3-dev libyaml-dev pkg-config bubblewrap
 # Real peers the tests drive: curl against the HTTP API, ssh-keygen and gpg for signed commits,
 # GNU time for peak memory, python3 for the MCP, HTTP and schema peers (installed into
-# $(VENV), never into the system).
-TEST_PACKAGES := curl openssh-client gnupg time python3
+# $(VENV), never into the system); lighttpd (git http-backend over http and https, certificates
+# from openssl) and openssh-server for private remotes.
+TEST_PACKAGES := curl openssh-client gnupg time python3 lighttpd lighttpd-mod-openssl openssh-server openssl
 SWIFT ?= swift
 DEMO_DIR ?= $(CURDIR)/.build/demo-repo
 VENV := $(CURDIR)/.build/venv

@@ -43,7 +43,9 @@ let package = Package(
             name: "CLibGit2", pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]),
         // Repository, objects, revisions, diffs, walks.
-        .target(name: "SireGit", dependencies: ["CLibGit2"], swiftSettings: strict),
+        .target(
+            name: "SireGit", dependencies: ["CLibGit2", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
         // Built-in tools (files, HTTP, processes, data, logs, sleep), JSON-RPC, and the dispatcher.
         .target(
             name: "SireTools",

@@ -4,3 +4,8 @@
 static inline int sire_git_set_owner_validation(int enabled) {
     return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
 }
+
+/// Trust only the PEM certificates in `file` for https (replaces the default locations).
+static inline int sire_git_set_ssl_cert_file(const char *file) {
+    return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, (const char *)0);
+}

@@ -31,6 +31,12 @@ public struct GitError: Error, Sendable, CustomStringConvertible {
         /// A tree holds an entry no checkout may write (`..`, `.git`, a name with `/`, a
         /// duplicate): the rules `git fsck` applies to tree entries.
         case unsafePath
+        /// The remote refused the credentials, or asked for ones sire-git does not have
+        /// (`GIT_EAUTH`).
+        case authentication
+        /// The remote's identity could not be verified: an SSH host key not in `known_hosts`
+        /// (or changed), or an untrusted TLS certificate (`GIT_ECERTIFICATE`).
+        case certificate
         /// Any other libgit2 failure; see `libgit2Code` and `libgit2Message`.
         case other
     }
@@ -115,6 +121,8 @@ extension GitError.Code {
         case GIT_ENONFASTFORWARD.rawValue: self = .nonFastForward
         case GIT_EUNBORNBRANCH.rawValue: self = .unbornBranch
         case GIT_EOWNER.rawValue: self = .unsafeOwner
+        case GIT_EAUTH.rawValue: self = .authentication
+        case GIT_ECERTIFICATE.rawValue: self = .certificate
         default: self = .other
         }
     }
@@ -132,6 +140,8 @@ extension GitError.Code {
         case .unbornBranch: "has no commits yet"
         case .unsafeOwner: "is owned by another user"
         case .unsafePath: "cannot be written safely"
+        case .authentication: "was refused: authentication failed"
+        case .certificate: "could not be verified"
         case .other: "failed"
         }
     }

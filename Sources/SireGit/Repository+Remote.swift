@@ -11,16 +11,16 @@ extension Repository {
     ///
     /// Only the given refspecs are fetched (not the remote's configured ones), no tags are
     /// followed and `FETCH_HEAD` is left alone. A refspec starting with `+` may move its local
-    /// destination non-fast-forward, as in git. No credentials are offered beyond what libgit2
-    /// does by default, which is enough for `file://` URLs and local paths.
+    /// destination non-fast-forward, as in git. `access` gives the credentials and the
+    /// `known_hosts` an ssh server must be listed in.
     ///
     /// - Parameters:
     ///   - remote: a remote's name in the repository's config, else a URL or a path.
     ///   - refspecs: e.g. `+refs/notes/sire/*:refs/notes/sire-remote/origin/*`.
     /// - Throws: ``GitError`` `invalidSpec` for a malformed refspec, `notFound` when the remote
-    ///   cannot be reached, or what libgit2 reported (`git_remote_lookup`,
-    ///   `git_remote_create_anonymous`, `git_remote_fetch`).
-    public func fetch(remote: String, refspecs: [String]) throws(GitError) {
+    ///   cannot be reached, `authentication` / `certificate` with the reason, or what libgit2
+    ///   reported (`git_remote_lookup`, `git_remote_create_anonymous`, `git_remote_fetch`).
+    public func fetch(remote: String, refspecs: [String], access: RemoteAccess = RemoteAccess()) throws(GitError) {
         let handle = try openRemote(remote)
         defer { git_remote_free(handle) }
         var options = git_fetch_options()
@@ -29,9 +29,17 @@ extension Repository {
         }
         options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
         options.update_fetchhead = 0
-        try withStrings(refspecs) { (array: inout git_strarray) throws(GitError) in
-            try check("git_remote_fetch", subject: "fetch from '\(remote)'", repository: displayPath) {
-                git_remote_fetch(handle, &array, &options, "fetch: \(remote)")
+        let session = RemoteSession(access: access, url: Self.url(of: handle) ?? remote)
+        session.install(in: &options.callbacks)
+        try withExtendedLifetime(session) { () throws(GitError) in
+            try withStrings(refspecs) { (array: inout git_strarray) throws(GitError) in
+                do throws(GitError) {
+                    try check("git_remote_fetch", subject: "fetch from '\(remote)'", repository: displayPath) {
+                        git_remote_fetch(handle, &array, &options, "fetch: \(remote)")
+                    }
+                } catch {
+                    throw session.explain(error, operation: "fetch from \(session.url)")
+                }
             }
         }
     }
@@ -42,49 +50,45 @@ extension Repository {
     /// A refspec without `+` only fast-forwards: libgit2 refuses a non-fast-forward update
     /// before sending when it knows the remote's commit, and the remote may refuse it too —
     /// `git_remote_push` still returns 0 then, so each reference's status is read from the
-    /// `push_update_reference` callback. No credentials are offered beyond libgit2's defaults.
+    /// `push_update_reference` callback.
     ///
     /// - Throws: ``GitError`` `nonFastForward` when a reference was refused because the remote
-    ///   has commits the pushed one does not contain (fetch and merge first), `other` with the
-    ///   remote's reason for any other refusal, or what libgit2 reported (`git_remote_push`).
-    public func push(remote: String, refspecs: [String]) throws(GitError) {
+    ///   has commits the pushed one does not contain (fetch and merge first), `authentication` /
+    ///   `certificate` with the reason, `other` with the remote's reason for any other refusal,
+    ///   or what libgit2 reported (`git_remote_push`).
+    public func push(remote: String, refspecs: [String], access: RemoteAccess = RemoteAccess()) throws(GitError) {
         let handle = try openRemote(remote)
         defer { git_remote_free(handle) }
         var options = git_push_options()
         try check("git_push_options_init", subject: "push to '\(remote)'") {
             git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION))
         }
-        let statuses = PushStatuses()
-        let payload = Unmanaged.passRetained(statuses)
-        defer { payload.release() }
-        options.callbacks.payload = payload.toOpaque()
-        options.callbacks.push_update_reference = { name, status, payload in
-            guard let payload, let name else { return 0 }
-            let statuses = Unmanaged<PushStatuses>.fromOpaque(payload).takeUnretainedValue()
-            if let status { statuses.refused.append((String(cString: name), String(cString: status))) }
-            return 0
-        }
-        try withStrings(refspecs) { (array: inout git_strarray) throws(GitError) in
-            do throws(GitError) {
-                try check("git_remote_push", subject: "push to '\(remote)'", repository: displayPath) {
-                    git_remote_push(handle, &array, &options)
+        let session = RemoteSession(access: access, url: Self.url(of: handle) ?? remote)
+        session.install(in: &options.callbacks)
+        try withExtendedLifetime(session) { () throws(GitError) in
+            try withStrings(refspecs) { (array: inout git_strarray) throws(GitError) in
+                do throws(GitError) {
+                    try check("git_remote_push", subject: "push to '\(remote)'", repository: displayPath) {
+                        git_remote_push(handle, &array, &options)
+                    }
+                } catch {
+                    // libgit2 checks fast-forwards itself when it has the remote's commit (finding
+                    // no merge base when the histories are unrelated), and says "not present
+                    // locally" when it does not: all of them mean fetch first.
+                    let detail = error.libgit2Message ?? ""
+                    if session.failure == nil,
+                        error.code == .nonFastForward || detail.contains("not present locally")
+                            || detail.contains("non-fastforwardable") || detail.contains("merge base")
+                    {
+                        var refused = error
+                        refused.code = .nonFastForward
+                        throw refused
+                    }
+                    throw session.explain(error, operation: "push to \(session.url)")
                 }
-            } catch {
-                // libgit2 checks fast-forwards itself when it has the remote's commit (finding
-                // no merge base when the histories are unrelated), and says "not present
-                // locally" when it does not: all of them mean fetch first.
-                let detail = error.libgit2Message ?? ""
-                if error.code == .nonFastForward || detail.contains("not present locally")
-                    || detail.contains("non-fastforwardable") || detail.contains("merge base")
-                {
-                    var refused = error
-                    refused.code = .nonFastForward
-                    throw refused
-                }
-                throw error
             }
         }
-        if let (name, reason) = statuses.refused.first {
+        if let (name, reason) = session.refused.first {
             let nonFastForward = ["non-fast-forward", "fetch first", "rejected", "stale info"].contains {
                 reason.contains($0)
             }
@@ -93,6 +97,10 @@ extension Repository {
                 repository: remote, function: "git_remote_push",
                 message: "push of '\(name)' to '\(remote)' was refused by the remote: \(reason)")
         }
+    }
+
+    private static func url(of remote: OpaquePointer) -> String? {
+        git_remote_url(remote).map { String(cString: $0) }
     }
 
     /// Looks a remote up by name, else treats `remote` as a URL or path; the caller frees it.
@@ -137,10 +145,4 @@ extension Repository {
         }
         try result.get()
     }
-}
-
-/// The references a push callback reported as refused, with the remote's reason. Only touched
-/// on the pushing thread, during `git_remote_push`.
-private final class PushStatuses {
-    var refused: [(name: String, reason: String)] = []
 }

@@ -249,7 +249,8 @@ public final class ChildProcess: Sendable {
     /// The absolute path of `name` on `PATH` (Process needs a path, not a name).
     public static func which(_ name: String) -> String {
         if name.contains("/") { return name }
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        // Daemons (sshd, lighttpd) live in sbin, which a user's PATH may not name.
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") + ":/usr/sbin:/sbin"
         for directory in path.split(separator: ":") {
             let candidate = "\(directory)/\(name)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
