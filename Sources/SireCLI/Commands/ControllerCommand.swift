@@ -24,6 +24,7 @@ struct ControllerCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Private remotes") var remote: RemoteOptions
 
     @Option(help: "The tracked branch (default: sire.yaml's branch, else the repository's default branch).")
     var branch: String?
@@ -56,6 +57,13 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "Run steps' processes as this unprivileged user (the controller must run as root).")
     var stepUser: String?
 
+    @Option(help: "Push the ledger (refs/notes/sire/*) to a URL source's remote after writes: on or off.")
+    var ledgerPush: Switch = .on
+
+    enum Switch: String, ExpressibleByArgument, CaseIterable {
+        case on, off
+    }
+
     enum SandboxMode: String, ExpressibleByArgument, CaseIterable {
         case auto, bubblewrap, off
     }
@@ -74,6 +82,8 @@ struct ControllerCommand: AsyncParsableCommand {
         options.interval = try Self.duration(interval, option: "--interval")
         options.drainGrace = try Self.duration(drainTimeout, option: "--drain-timeout")
         options.once = once
+        options.access = try remote.access()
+        options.ledgerPush = ledgerPush == .on
         // Every option is checked before anything starts (also with --once, which serves
         // nothing but must not accept what a service would refuse).
         var http: HTTPConfiguration?
@@ -88,7 +98,7 @@ struct ControllerCommand: AsyncParsableCommand {
         // The controller's own credentials are redacted from runs like secrets, but no
         // template can name them.
         options.secrets = try SecretsLoader.load(file: secrets, environment: LaunchEnvironment.variables)
-            .hiding(http?.credentials ?? [])
+            .hiding((http?.credentials ?? []) + options.access.secrets)
         options.isolation = try await isolation(logger: logger)
         MetricsSetup.bootstrap()
         let controller = try Controller(options: options, logger: logger)
@@ -139,7 +149,7 @@ struct ControllerCommand: AsyncParsableCommand {
                 var sandboxed = isolation
                 sandboxed.sandbox = StepIsolation.Sandbox(
                     bubblewrap: bubblewrap,
-                    hiddenFiles: [tokens, secrets].compactMap { $0 }.map(StateLocation.absolute))
+                    hiddenFiles: [tokens, secrets].compactMap { $0 }.map(StateLocation.absolute) + remote.secretFiles)
                 if let problem = await sandboxed.probe() {
                     if sandbox == .bubblewrap {
                         throw CLIError.usage("--sandbox bubblewrap: \(bubblewrap) fails: \(problem)")

@@ -21,10 +21,11 @@ struct NotesCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Fetch the remote's ledger and merge it into the local one.")
         @OptionGroup var global: GlobalOptions
+        @OptionGroup(title: "Private remotes") var remoteOptions: RemoteOptions
         @Argument(help: "A remote name, URL or path.") var remote: String = "origin"
 
         func run() async throws {
-            let sync = try NotesCommand.sync(global)
+            let sync = try NotesCommand.sync(global, remoteOptions)
             NotesCommand.report(try sync.fetch(remote: remote), from: remote)
         }
     }
@@ -33,10 +34,11 @@ struct NotesCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Push the local ledger, merging the remote's new records first if it refuses.")
         @OptionGroup var global: GlobalOptions
+        @OptionGroup(title: "Private remotes") var remoteOptions: RemoteOptions
         @Argument(help: "A remote name, URL or path.") var remote: String = "origin"
 
         func run() async throws {
-            let sync = try NotesCommand.sync(global)
+            let sync = try NotesCommand.sync(global, remoteOptions)
             NotesCommand.report(try sync.push(remote: remote), to: remote)
         }
     }
@@ -44,18 +46,19 @@ struct NotesCommand: AsyncParsableCommand {
     struct Sync: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Fetch and merge, then push.")
         @OptionGroup var global: GlobalOptions
+        @OptionGroup(title: "Private remotes") var remoteOptions: RemoteOptions
         @Argument(help: "A remote name, URL or path.") var remote: String = "origin"
 
         func run() async throws {
-            let sync = try NotesCommand.sync(global)
+            let sync = try NotesCommand.sync(global, remoteOptions)
             let (fetched, pushed) = try sync.sync(remote: remote)
             NotesCommand.report(fetched, from: remote)
             NotesCommand.report(pushed, to: remote)
         }
     }
 
-    static func sync(_ global: GlobalOptions) throws -> LedgerSync {
-        LedgerSync(gitDirectory: try RepositoryLocator.open(global).gitDirectory)
+    static func sync(_ global: GlobalOptions, _ remote: RemoteOptions) throws -> LedgerSync {
+        LedgerSync(gitDirectory: try RepositoryLocator.open(global).gitDirectory, access: try remote.access())
     }
 
     static func report(_ merges: [LedgerSync.Merge], from remote: String) {

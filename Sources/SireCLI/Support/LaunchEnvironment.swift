@@ -9,8 +9,8 @@ import Synchronization
 ///
 /// Linux keeps a process's initial environment in its memory and shows it to every process of
 /// the same user in `/proc/PID/environ`; `unsetenv` does not change that copy. A workflow step
-/// reading `/proc/$PPID/environ` would find `SIRE_API_TOKENS`, the hook secrets and every
-/// `SIRE_SECRET_*` (also those its workflow does not name). So before anything else,
+/// reading `/proc/$PPID/environ` would find `SIRE_API_TOKENS`, the hook secrets, the git
+/// credentials and every `SIRE_SECRET_*` (also those its workflow does not name). So before anything else,
 /// ``start()`` writes those variables into a pipe and re-executes the same binary (same pid)
 /// with an environment without them and the pipe's read end in `SIRE_GIT_CREDENTIALS_FD`; the
 /// new image reads them back and closes it.
@@ -19,6 +19,7 @@ public enum LaunchEnvironment {
     /// Variables holding credentials: kept out of the process's environment block.
     static func isCredential(_ name: String) -> Bool {
         name == "SIRE_API_TOKENS" || name.hasPrefix("SIRE_HOOK_SECRET") || name.hasPrefix("SIRE_SECRET_")
+            || name == "SIRE_GIT_PASSWORD" || name == "SIRE_SSH_KEY_PASSPHRASE"
     }
 
     static let descriptorVariable = "SIRE_GIT_CREDENTIALS_FD"

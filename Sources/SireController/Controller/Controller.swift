@@ -19,6 +19,8 @@ package final class Controller: Service, Sendable {
     package let launcher: RunLauncher
     package let scheduler: Scheduler
     package let ledger: LedgerService
+    /// Pushes the ledger to a URL source's remote (nil for a local source or `--ledger-push off`).
+    package let pusher: LedgerPusher?
     let logger: Logger
     let clock: any ControllerClock
     let blocking = Blocking(label: "sire.controller.git")
@@ -53,14 +55,23 @@ package final class Controller: Service, Sendable {
         self.logger = logger
         source =
             GitSource.isURL(options.location)
-            ? try GitSource(url: options.location, state: options.state, branch: options.branch)
+            ? try GitSource(url: options.location, state: options.state, branch: options.branch, access: options.access)
             : try GitSource(localPath: options.location, branch: options.branch)
         runtime = try Runtime.make(
             gitDirectory: source.gitDirectory, state: options.state, secrets: options.secrets,
             isolation: options.isolation, observer: MetricsRunObserver())
         reconciler = Reconciler(gitDirectory: source.gitDirectory, store: runtime.store)
+        var pushLogger = logger
+        pushLogger[metadataKey: "component"] = "ledger-push"
+        let pusher =
+            source.remoteURL != nil && options.ledgerPush
+            ? LedgerPusher(
+                sync: LedgerSync(gitDirectory: source.gitDirectory, access: options.access), logger: pushLogger)
+            : nil
+        self.pusher = pusher
         let ledger = LedgerService(
-            writer: LedgerWriter(gitDirectory: source.gitDirectory, store: runtime.store, logger: logger))
+            writer: LedgerWriter(gitDirectory: source.gitDirectory, store: runtime.store, logger: logger)
+        ) { _ in pusher?.poke() }
         self.ledger = ledger
         launcher = RunLauncher(engine: runtime.engine) { _ in ledger.poke() }
         let fire = FireBox()
@@ -80,10 +91,17 @@ package final class Controller: Service, Sendable {
             metadata: ["source": "\(options.location)", "branch": "\(source.branch)", "state": "\(options.state)"])
         try await restore()
         try await launcher.resumeUnfinished()
-        await reconcileHead(fetch: false)
+        // A URL source whose first fetch failed is fetched again now (and its failure reported).
+        await reconcileHead(fetch: source.startupFetchFailed)
         if options.once {
+            // Nothing to wait for: a source that cannot be read is this run's result.
+            if let problem = sourceProblem {
+                await runtime.shutdown()
+                throw ControllerError(.io, problem)
+            }
             await launcher.waitUntilIdle()
             _ = try? await ledger.writer.drain()
+            await pusher?.pushIfNeeded()
             await runtime.shutdown()
             return
         }
@@ -91,6 +109,7 @@ package final class Controller: Service, Sendable {
             group.addTask { await self.scheduler.run() }
             group.addTask { await self.watch() }
             group.addTask { try? await self.ledger.run() }
+            if let pusher = self.pusher { group.addTask { await pusher.run() } }
             group.addTask { try? await gracefulShutdown() }
             // The first child to return is the shutdown signal (or cancellation).
             _ = await group.next()
@@ -99,6 +118,7 @@ package final class Controller: Service, Sendable {
         logger.info("controller stopping: draining executing runs")
         await launcher.drain(grace: options.drainGrace)
         _ = try? await ledger.writer.drain()
+        await pusher?.pushIfNeeded()
         await runtime.shutdown()
         logger.info("controller stopped")
     }
@@ -158,6 +178,9 @@ package final class Controller: Service, Sendable {
             }
             let fetch = source.remoteURL != nil && (poked || ContinuousClock.now - lastFetch >= options.interval)
             if fetch { lastFetch = ContinuousClock.now }
+            if fetch, options.access.skipHostKeyCheck {
+                logger.warning("fetching \(options.location) without checking the SSH host key (--insecure-skip-host-key-check)")
+            }
             await reconcileHead(fetch: fetch)
         }
     }
@@ -199,6 +222,7 @@ package final class Controller: Service, Sendable {
         if outcome.alreadyReconciled {
             return
         }
+        pusher?.poke()
         logger.info(
             "reconciled",
             metadata: [

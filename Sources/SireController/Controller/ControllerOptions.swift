@@ -1,4 +1,5 @@
 import SireCore
+import SireGit
 
 /// How a controller runs (`sire-git controller` options).
 package struct ControllerOptions: Sendable {
@@ -20,6 +21,10 @@ package struct ControllerOptions: Sendable {
     package var secrets = Secrets()
     /// How steps' processes are kept from the controller's credentials and state.
     package var isolation = StepIsolation.none
+    /// Credentials and host verification for a URL source (fetches and ledger pushes).
+    package var access = RemoteAccess()
+    /// Push the ledger to a URL source's remote after writes.
+    package var ledgerPush = true
 
     package init(location: String, state: String) {
         self.location = location

@@ -11,12 +11,17 @@ package final class LedgerService: Service {
     private let logger: Logger
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
+    /// Told how many records each drain wrote, when it wrote some.
+    private let onWritten: @Sendable (Int) -> Void
 
-    package init(writer: LedgerWriter, interval: Duration = .seconds(2), logger: Logger = Logger(label: "sire.ledger"))
-    {
+    package init(
+        writer: LedgerWriter, interval: Duration = .seconds(2), logger: Logger = Logger(label: "sire.ledger"),
+        onWritten: @escaping @Sendable (Int) -> Void = { _ in }
+    ) {
         self.writer = writer
         self.interval = interval
         self.logger = logger
+        self.onWritten = onWritten
         // One buffered wake-up is enough: a drain takes every run finished before it starts.
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -50,7 +55,8 @@ package final class LedgerService: Service {
 
     private func drain() async {
         do {
-            _ = try await writer.drain()
+            let written = try await writer.drain()
+            if written > 0 { onWritten(written) }
         } catch {
             logger.error("cannot write the runs ledger", metadata: ["error": "\(error)"])
         }

@@ -26,10 +26,13 @@ package struct LedgerSync: Sendable {
     package let gitDirectory: String
     /// How many times a push is tried in all (fetching and merging between tries).
     package var pushAttempts: Int
+    /// Credentials and host verification for the remote.
+    package var access: RemoteAccess
 
-    package init(gitDirectory: String, pushAttempts: Int = 5) {
+    package init(gitDirectory: String, pushAttempts: Int = 5, access: RemoteAccess = RemoteAccess()) {
         self.gitDirectory = gitDirectory
         self.pushAttempts = pushAttempts
+        self.access = access
     }
 
     /// Where the notes fetched from `remote` are kept: `refs/notes/sire-remote/<remote>`, with
@@ -59,6 +62,26 @@ package struct LedgerSync: Sendable {
         return try push(remote: remote, in: repository)
     }
 
+    /// How many notes (annotated commits) in the local ledger differ from what `remote` was
+    /// last seen to hold (its tracking refs, moved by every fetch and successful push): the
+    /// records not known to be on the remote. Read from the refs, so it survives restarts.
+    package func unpushed(remote: String) throws -> Int {
+        let repository = try open()
+        let prefix = Self.trackingPrefix(for: remote)
+        do {
+            var count = 0
+            for ref in try repository.referenceNames(matching: "refs/notes/sire/*") {
+                guard let local = try repository.referenceTarget(ref) else { continue }
+                let tracking = try repository.referenceTarget(prefix + "/" + ref.dropFirst("refs/notes/sire/".count))
+                if tracking == local { continue }
+                count += try repository.diff(from: tracking, to: local, detectRenames: false).count
+            }
+            return count
+        } catch {
+            throw ControllerError(.io, "cannot compare the ledger with '\(remote)': \(error)")
+        }
+    }
+
     /// Fetch and merge, then push.
     package func sync(remote: String) throws -> (fetched: [Merge], pushed: Push) {
         let repository = try open()
@@ -70,7 +93,7 @@ package struct LedgerSync: Sendable {
         let prefix = Self.trackingPrefix(for: remote)
         let author = LedgerIdentity.author(for: repository)
         do {
-            try repository.fetch(remote: remote, refspecs: ["+refs/notes/sire/*:\(prefix)/*"])
+            try repository.fetch(remote: remote, refspecs: ["+refs/notes/sire/*:\(prefix)/*"], access: access)
             var merges: [Merge] = []
             for tracking in try repository.referenceNames(matching: "\(prefix)/*") {
                 let ref = "refs/notes/sire/" + tracking.dropFirst(prefix.count + 1)
@@ -95,7 +118,14 @@ package struct LedgerSync: Sendable {
         var merges = 0
         while true {
             do {
-                try repository.push(remote: remote, refspecs: refs.map { "\($0):\($0)" })
+                let pushed = try refs.map { ref throws(GitError) in (ref, try repository.referenceTarget(ref)) }
+                try repository.push(remote: remote, refspecs: refs.map { "\($0):\($0)" }, access: access)
+                // The remote now holds what was pushed: remember it, as a fetch would.
+                let prefix = Self.trackingPrefix(for: remote)
+                for case (let ref, let id?) in pushed {
+                    try repository.setReference(
+                        prefix + "/" + ref.dropFirst("refs/notes/sire/".count), to: id, message: "sire-git: pushed")
+                }
                 return Push(refs: refs, merges: merges)
             } catch  where error.code == .nonFastForward && merges + 1 < pushAttempts {
                 // Someone pushed records we do not have: take them in, so ours descends from theirs.

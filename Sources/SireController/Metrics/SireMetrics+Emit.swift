@@ -78,6 +78,15 @@ extension SireMetrics {
             throw error
         }
     }
+    /// A push of the ledger ended with `result` (`ok`, `merged`, `error`).
+    package static func ledgerPushed(_ result: String) {
+        Counter(label: ledgerPushes, dimensions: [("result", result)], factory: current).increment()
+    }
+
+    /// `count` notes of the ledger are not on the remote yet.
+    package static func ledgerUnpushedRecords(_ count: Int) {
+        Gauge(label: ledgerUnpushed, factory: current).record(count)
+    }
 }
 
 extension SireMetrics.ReconcileResult {

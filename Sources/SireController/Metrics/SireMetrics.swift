@@ -43,11 +43,18 @@ package enum SireMetrics {
     /// Gauge: finished runs waiting in the outbox for their ledger record, as the last drain
     /// saw it (capped at the drain's batch size, 500: a value at the cap means at least that).
     package static let ledgerOutbox = "sire_ledger_outbox"
+    /// Counter `{result}`: pushes of the ledger to a URL source's remote: `ok`, `merged` (the
+    /// remote's new records were fetched and merged first) or `error`.
+    package static let ledgerPushes = "sire_ledger_pushes_total"
+    /// Gauge: notes (annotated commits) in the ledger whose records are not on the remote yet,
+    /// as the last push attempt saw it.
+    package static let ledgerUnpushed = "sire_ledger_unpushed_records"
 
     /// Every name above, for exporters and tests that check nothing is missing.
     package static let names: [String] = [
         runsTotal, runsStarted, runDuration, stepDuration, runsQueued, runsExecuting, scheduleLateness,
-        reconcileDuration, reconcilesTotal, ledgerWrites, ledgerWriteFailures, ledgerOutbox,
+        reconcileDuration, reconcilesTotal, ledgerWrites, ledgerWriteFailures, ledgerOutbox, ledgerPushes,
+        ledgerUnpushed,
     ]
 
     /// Histogram buckets per timer for a Prometheus exporter (its default buckets stop at 10 s,

@@ -1,6 +1,7 @@
 import Foundation
 import SireGit
 import SireSpec
+import Synchronization
 
 /// Where the controller reads the tracked branch from: a local repository, or a URL fetched
 /// into a bare mirror in the state directory.
@@ -11,8 +12,14 @@ package final class GitSource: Sendable {
     package let gitDirectory: String
     /// The remote URL when the source is fetched.
     package let remoteURL: String?
-    /// The branch whose head is the desired state.
-    package let branch: String
+    /// The branch whose head is the desired state. For a URL source that could not be fetched
+    /// yet it is a guess (`main`) until the first fetch that works.
+    package var branch: String { resolvedBranch.withLock { $0 } ?? "main" }
+    private let resolvedBranch: Mutex<String?>
+    /// The branch the user named, if any.
+    private let requestedBranch: String?
+    /// Credentials and host verification for the remote.
+    package let access: RemoteAccess
 
     /// True for `file://`, `ssh://`, `https://`, `git@host:path` and similar locations.
     package static func isURL(_ location: String) -> Bool {
@@ -36,35 +43,61 @@ package final class GitSource: Sendable {
             throw ControllerError(.usage, "not a git repository: \(localPath) (\(error))")
         }
         location = localPath
+        initialFetchFailure = Mutex(nil)
         gitDirectory = repository.gitDirectory
         remoteURL = nil
-        self.branch = branch ?? Self.trackedBranch(repository)
+        access = RemoteAccess()
+        requestedBranch = branch
+        resolvedBranch = Mutex(branch ?? Self.trackedBranch(repository))
     }
 
-    /// Opens (creating and fetching when needed) the bare mirror of `url` under `state`.
-    package init(url: String, state: String, branch: String?) throws {
+    /// Opens (creating when needed) the bare mirror of `url` under `state` and fetches it. A
+    /// failed fetch (a remote that is down, refused credentials) is not fatal: the controller
+    /// starts, reports it, and fetches again every interval.
+    /// - Throws: ``ControllerError`` when the mirror cannot be created.
+    package init(url: String, state: String, branch: String?, access: RemoteAccess = RemoteAccess()) throws {
         let mirror = state + "/mirror.git"
         let repository: Repository
         do {
             try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
             repository = try Repository.openOrInitMirror(at: mirror, url: url)
-            try repository.fetch(remote: "origin", refspecs: Self.mirrorRefspecs)
-        } catch let error as GitError {
-            throw ControllerError(.io, "cannot fetch \(url): \(error)")
+        } catch {
+            throw ControllerError(.io, "cannot create the mirror of \(url) in \(mirror): \(error)")
         }
+        self.access = access
         location = url
         gitDirectory = repository.gitDirectory
         remoteURL = url
-        // A new mirror's HEAD names libgit2's default branch, not the remote's: prefer main,
-        // then master, then the only branch there is.
+        requestedBranch = branch
+        resolvedBranch = Mutex(branch)
+        initialFetchFailure = Mutex(nil)
+        do {
+            try refresh()
+        } catch {
+            initialFetchFailure.withLock { $0 = error }
+        }
+    }
+
+    /// Why the fetch made when the controller started failed (it fetches again at the first
+    /// reconcile).
+    package var startupFetchFailed: Bool { initialFetchFailure.withLock { $0 != nil } }
+    private let initialFetchFailure: Mutex<(any Error)?>
+
+    /// After a fetch, settles the tracked branch if the user named none: the mirror's HEAD names
+    /// libgit2's default branch, not the remote's, so prefer main, then master, then the only
+    /// branch there is, then `sire.yaml`'s `branch` there.
+    private func settleBranch(_ repository: Repository) {
+        guard requestedBranch == nil, resolvedBranch.withLock({ $0 }) == nil else { return }
         if repository.headBranchName.map({ (try? repository.resolveCommit("refs/heads/\($0)")) == nil }) ?? true,
             let names = try? repository.branchNames(),
             let guess = ["main", "master"].first(where: names.contains) ?? (names.count == 1 ? names.first : nil)
         {
             try? repository.setHead(branch: guess)
         }
-        self.branch = branch ?? Self.trackedBranch(repository)
-        try? repository.setHead(branch: self.branch)
+        guard (try? repository.branchNames())?.isEmpty == false else { return }
+        let branch = Self.trackedBranch(repository)
+        resolvedBranch.withLock { $0 = branch }
+        try? repository.setHead(branch: branch)
     }
 
     /// Branches and the ledger: the mirror holds exactly what the remote has, and the remote's
@@ -74,11 +107,15 @@ package final class GitSource: Sendable {
     /// Fetches from the remote (no-op for a local source).
     package func refresh() throws {
         guard remoteURL != nil else { return }
+        let repository: Repository
         do {
-            try Repository(path: gitDirectory).fetch(remote: "origin", refspecs: Self.mirrorRefspecs)
+            repository = try Repository(path: gitDirectory)
+            try repository.fetch(remote: "origin", refspecs: Self.mirrorRefspecs, access: access)
         } catch {
             throw ControllerError(.io, "cannot fetch \(location): \(error)")
         }
+        initialFetchFailure.withLock { $0 = nil }
+        settleBranch(repository)
     }
 
     /// The tracked branch's head; nil while the branch does not exist.

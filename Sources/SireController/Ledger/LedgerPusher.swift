@@ -1,0 +1,111 @@
+import Logging
+import Synchronization
+import SireCore
+import SireGit
+
+/// Takes the ledger home: pushes `refs/notes/sire/*` from the controller's mirror to the source
+/// remote, so a developer's clone can fetch the records.
+///
+/// A push starts promptly after a ledger write (``poke()``), then at most once per
+/// `minimumInterval` while writes continue, and the refs are also compared every
+/// `checkInterval` (records written before a restart, or by another process). What is not on
+/// the remote yet is read from the refs (local against the remote-tracking ones), never kept in
+/// memory, so a crash loses nothing. When the remote refuses a non-fast-forward, its records
+/// are fetched and union-merged first (``LedgerSync``). Failures back off (1 s doubling to
+/// 60 s) and are logged once per change of reason.
+package final class LedgerPusher: Sendable {
+    let sync: LedgerSync
+    let remote: String
+    let minimumInterval: Duration
+    let checkInterval: Duration
+    private let logger: Logger
+    private let signal = ChangeSignal()
+    private let blocking = Blocking(label: "sire.ledger.push")
+    private let state = Mutex(State())
+
+    struct State {
+        var problem: String?
+        var pushed = 0
+    }
+
+    package init(
+        sync: LedgerSync, remote: String = "origin", minimumInterval: Duration = .seconds(1),
+        checkInterval: Duration = .seconds(5), logger: Logger
+    ) {
+        self.sync = sync
+        self.remote = remote
+        self.minimumInterval = minimumInterval
+        self.checkInterval = checkInterval
+        self.logger = logger
+    }
+
+    /// The ledger changed: push soon.
+    package func poke() {
+        signal.bump()
+    }
+
+    /// Why the last push failed, while it keeps failing.
+    package var problem: String? { state.withLock { $0.problem } }
+
+    /// Pushes until the task is cancelled (the controller pushes once more after its last
+    /// ledger write).
+    package func run() async {
+        let clock = ContinuousClock()
+        var generation: UInt64 = 0
+        var lastPush = clock.now - minimumInterval
+        var backoff: Duration?
+        while !Task.isCancelled {
+            await signal.wait(after: generation, timeout: checkInterval)
+            if Task.isCancelled { break }
+            generation = signal.generation
+            // Pokes while writes continue are gathered into one push a second.
+            let due = lastPush + (backoff ?? minimumInterval)
+            if clock.now < due {
+                try? await Task.sleep(until: due)
+                if Task.isCancelled { break }
+                generation = signal.generation
+            }
+            lastPush = clock.now
+            backoff = await pushIfNeeded() ? nil : min((backoff ?? .milliseconds(500)) * 2, .seconds(60))
+        }
+    }
+
+    /// Pushes when the local ledger has records the remote lacks; false when that failed.
+    @discardableResult
+    package func pushIfNeeded() async -> Bool {
+        let sync = self.sync, remote = self.remote
+        do {
+            let unpushed = try await blocking.run { try sync.unpushed(remote: remote) }
+            SireMetrics.ledgerUnpushedRecords(unpushed)
+            guard unpushed > 0 else { return true }
+            let push = try await blocking.run { try sync.push(remote: remote) }
+            SireMetrics.ledgerPushed(push.merges > 0 ? "merged" : "ok")
+            SireMetrics.ledgerUnpushedRecords((try? await blocking.run { try sync.unpushed(remote: remote) }) ?? 0)
+            let was = state.withLock { state in
+                defer {
+                    state.problem = nil
+                    state.pushed += 1
+                }
+                return state.problem
+            }
+            if was != nil { logger.notice("the ledger is pushed to \(sync.remoteDescription(remote)) again") }
+            return true
+        } catch {
+            SireMetrics.ledgerPushed("error")
+            let problem = "\(error)"
+            let changed = state.withLock { state in
+                defer { state.problem = problem }
+                return state.problem != problem
+            }
+            if changed { logger.warning("cannot push the ledger (retrying with backoff): \(problem)") }
+            return false
+        }
+    }
+}
+
+extension LedgerSync {
+    /// `remote` as a message shows it: the URL when it is a remote's name in the repository.
+    func remoteDescription(_ remote: String) -> String {
+        (try? Repository(path: gitDirectory))?.remoteURL(remote) ?? remote
+    }
+}
