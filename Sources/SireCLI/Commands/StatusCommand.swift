@@ -19,6 +19,7 @@ struct StatusCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Private remotes") var remoteOptions: RemoteOptions
 
     @Argument(help: "The commit to show.")
     var revision: String = "HEAD"
@@ -29,6 +30,12 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: "Compute next fire times after this RFC 3339 time instead of now.")
     var at: String?
 
+    @Flag(help: "First fetch the ledger from --remote and merge it in (as `sire-git notes fetch`).")
+    var fetch = false
+
+    @Option(help: "The remote --fetch reads.")
+    var remote: String = "origin"
+
     func run() async throws {
         var now = Date()
         if let at {
@@ -38,9 +45,20 @@ struct StatusCommand: AsyncParsableCommand {
             now = date
         }
         let repository = try RepositoryLocator.open(global)
+        if fetch {
+            let sync = LedgerSync(gitDirectory: repository.gitDirectory, access: try remoteOptions.access())
+            NotesCommand.report(try sync.fetch(remote: remote), from: remote)
+        }
         let reader = CommitStatusReader(
             repository: repository, stateDirectory: StateLocation.directory(global, repository: repository))
         let status = try reader.status(of: revision, now: now)
         print(json ? StatusOutput.json(status) : StatusOutput.text(status, now: now), terminator: "")
+        // A clone without the ledger shows nothing the controller did: say how to get it.
+        if !json, (try? repository.referenceNames(matching: "refs/notes/sire/*"))?.isEmpty ?? true {
+            print(
+                "\nno ledger in this repository: fetch it with `sire-git notes fetch` (or `sire-git status --fetch`);"
+                    + "\na clone that writes no records can also use git fetch origin 'refs/notes/sire/*:refs/notes/sire/*'"
+            )
+        }
     }
 }

@@ -18,7 +18,8 @@ struct RemoteOptions: ParsableArguments {
     @Option(help: "The private key for ssh (passphrase from SIRE_SSH_KEY_PASSPHRASE); default: the ssh-agent.")
     var sshKey: String?
 
-    @Option(help: "The OpenSSH known_hosts file ssh servers' host keys are checked against (default ~/.ssh/known_hosts).")
+    @Option(
+        help: "The OpenSSH known_hosts file ssh servers' host keys are checked against (default ~/.ssh/known_hosts).")
     var knownHosts: String?
 
     @Flag(help: "Accept any ssh host key (logged as a warning at every fetch). Only for testing.")
@@ -69,7 +70,8 @@ struct RemoteOptions: ParsableArguments {
         }
         if info.st_mode & 0o077 != 0 {
             throw CLIError.usage(
-                "\(option) \(path) is readable by others (mode \(String(info.st_mode & 0o777, radix: 8))); chmod 600 it")
+                "\(option) \(path) is readable by others (mode \(String(info.st_mode & 0o777, radix: 8))); chmod 600 it"
+            )
         }
         var text = String(decoding: data, as: UTF8.self)
         while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }

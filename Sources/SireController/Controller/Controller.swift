@@ -179,7 +179,8 @@ package final class Controller: Service, Sendable {
             let fetch = source.remoteURL != nil && (poked || ContinuousClock.now - lastFetch >= options.interval)
             if fetch { lastFetch = ContinuousClock.now }
             if fetch, options.access.skipHostKeyCheck {
-                logger.warning("fetching \(options.location) without checking the SSH host key (--insecure-skip-host-key-check)")
+                logger.warning(
+                    "fetching \(options.location) without checking the SSH host key (--insecure-skip-host-key-check)")
             }
             await reconcileHead(fetch: fetch)
         }

@@ -1,7 +1,7 @@
 import Logging
-import Synchronization
 import SireCore
 import SireGit
+import Synchronization
 
 /// Takes the ledger home: pushes `refs/notes/sire/*` from the controller's mirror to the source
 /// remote, so a developer's clone can fetch the records.

@@ -1,0 +1,115 @@
+import Foundation
+import SireTestSupport
+import Testing
+
+/// The controller on a private remote served by lighttpd + `git http-backend` with basic
+/// authentication: it deploys and runs what is pushed, the ledger goes back to the remote, and a
+/// developer's fresh clone sees the same status. A wrong password is a clear, reported error.
+@Suite("controller on a private remote")
+struct RemoteControllerTests {
+    static let workflow = """
+        id: hello
+        on:
+          push: { paths: ["data/**"] }
+        steps:
+          - id: greet
+            tool: sire:local/log.write
+            params: { message: "hello from the remote" }
+
+        """
+
+    /// A work clone with the workflow, pushed to the server's `origin`.
+    static func seed(_ server: GitHTTPServer) async throws -> (GitFixture, String) {
+        let work = try await GitFixture.committed(["workflows/hello.yaml": workflow])
+        _ = try await work.git(["init", "--quiet", "--bare", server.path("origin")])
+        _ = try await work.git(["-C", server.path("origin"), "config", "http.receivepack", "true"])
+        _ = try await work.git(["push", "-q", server.path("origin"), "main"])
+        return (work, try await work.git("rev-parse HEAD"))
+    }
+
+    static func push(_ work: GitFixture, _ server: GitHTTPServer, _ file: String) async throws -> String {
+        try work.write(file, "\(UUID())\n")
+        let sha = try await work.commit("change \(file)")
+        _ = try await work.git(["push", "-q", server.path("origin"), "main"])
+        return sha
+    }
+
+    @Test func theLedgerReachesTheRemoteAndAFreshCloneSeesIt() async throws {
+        let server = try await GitHTTPServer()
+        let (work, first) = try await Self.seed(server)
+        let state = work.sandbox + "/state"
+        let arguments = [
+            "controller", "--repo", server.url("origin"), "--state", state, "--once", "--listen", "off",
+            "--git-username", server.username,
+        ]
+        let environment = ["SIRE_GIT_PASSWORD": server.password]
+        let applied = try await SireBinary.run(arguments, in: work.sandbox, environment: environment)
+        #expect(applied.status == 0, "\(applied)")
+        #expect(!applied.stderr.contains(server.password), "the password was logged")
+        let second = try await Self.push(work, server, "data/a")
+        let ran = try await SireBinary.run(arguments, in: work.sandbox, environment: environment)
+        #expect(ran.status == 0, "\(ran)")
+
+        // The remote holds the checks of both commits and the run's record.
+        let remote = server.path("origin")
+        let runs = try await work.git(["--git-dir", remote, "notes", "--ref=sire/runs", "show", second])
+        #expect(runs.contains(#""workflow":"hello""#) && runs.contains(#""status":"succeeded""#), "\(runs)")
+        let checks = try await work.git(["--git-dir", remote, "notes", "--ref=sire/checks", "show", first])
+        #expect(checks.contains(#""valid":true"#), "\(checks)")
+        #expect(!runs.contains(server.password) && !checks.contains(server.password))
+
+        // A developer's fresh clone over smart HTTP, after fetching the notes, shows the run.
+        let developer = try await GitFixture()
+        let clone = developer.sandbox + "/clone"
+        let authenticated = server.url("origin").replacingOccurrences(
+            of: "http://", with: "http://\(server.username):\(server.password)@")
+        _ = try await developer.git(["clone", "-q", authenticated, clone], in: developer.sandbox)
+        _ = try await developer.git(["remote", "set-url", "origin", server.url("origin")], in: clone)
+        let before = try await SireBinary.run(["status", second], in: clone)
+        #expect(before.stdout.contains("sire-git notes fetch"), "no hint to fetch the ledger: \(before)")
+        let status = try await SireBinary.run(
+            ["status", "--fetch", "--git-username", server.username, second], in: clone, environment: environment)
+        #expect(status.status == 0, "\(status)")
+        #expect(status.stdout.contains("hello"), "\(status)")
+        #expect(status.stdout.contains("runs (1)") && status.stdout.contains("✓  20"), "\(status)")
+        #expect(!status.stdout.contains("no ledger in this repository"), "\(status)")
+    }
+
+    @Test func aWrongPasswordIsReportedAndTheRemoteGetsNothing() async throws {
+        let server = try await GitHTTPServer()
+        let (work, _) = try await Self.seed(server)
+        let log = work.sandbox + "/controller.log"
+        let controller = try await SireBinary.start(
+            [
+                "controller", "--repo", server.url("origin"), "--state", work.sandbox + "/state", "--listen",
+                "127.0.0.1:0", "--interval", "1s", "--git-username", server.username,
+            ], in: work.sandbox, environment: ["SIRE_GIT_PASSWORD": "wrong-\(server.password)"], output: log)
+        defer { controller.signal(SIGKILL) }
+        var port = 0
+        _ = await eventually(within: .seconds(15)) {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            guard let range = text.range(of: #"http.address=127\.0\.0\.1:(\d+)"#, options: .regularExpression) else {
+                return false
+            }
+            port = Int(text[range].split(separator: ":").last ?? "") ?? 0
+            return port > 0
+        }
+        let text = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        #expect(port > 0, "no listening line; log:\n\(text())")
+        var ready: (status: Int, body: String) = (0, "")
+        _ = await eventually(within: .seconds(10)) {
+            ready = (try? await ControllerCommandTests.curl(["http://127.0.0.1:\(port)/readyz"])) ?? (0, "")
+            return ready.status == 503
+        }
+        #expect(ready.status == 503, "\(ready)")
+        #expect(ready.body.contains("refused the password for user 'alice'"), "\(ready)")
+        // Fetched every second, said once.
+        try await Task.sleep(for: .seconds(3))
+        let said = text().components(separatedBy: "refused the password").count - 1
+        #expect(said >= 1 && said <= 2, "logged \(said) times:\n\(text())")
+        #expect(!text().contains(server.password), "the password was logged")
+        #expect(controller.isRunning, "the controller stopped:\n\(text())")
+        let refs = try await work.git(["--git-dir", server.path("origin"), "for-each-ref", "refs/notes"])
+        #expect(refs.isEmpty, "\(refs)")
+    }
+}
