@@ -112,4 +112,85 @@ struct RemoteControllerTests {
         let refs = try await work.git(["--git-dir", server.path("origin"), "for-each-ref", "refs/notes"])
         #expect(refs.isEmpty, "\(refs)")
     }
+
+    /// The port a controller's log says its API listens on.
+    static func listeningPort(_ log: String) async -> Int {
+        var port = 0
+        _ = await eventually(within: .seconds(15)) {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            guard let range = text.range(of: #"http.address=127\.0\.0\.1:(\d+)"#, options: .regularExpression) else {
+                return false
+            }
+            port = Int(text[range].split(separator: ":").last ?? "") ?? 0
+            return port > 0
+        }
+        return port
+    }
+
+    @Test func twoControllersOnOneRemoteLoseNoRecordWhileItIsDown() async throws {
+        let server = try await GitHTTPServer()
+        let work = try await GitFixture.committed([
+            "workflows/h.yaml": """
+            id: h
+            on:
+              http: {}
+            steps:
+              - id: say
+                tool: sire:local/log.write
+                params: { message: "hi" }
+
+            """
+        ])
+        _ = try await work.git(["init", "--quiet", "--bare", server.path("origin")])
+        _ = try await work.git(["-C", server.path("origin"), "config", "http.receivepack", "true"])
+        _ = try await work.git(["push", "-q", server.path("origin"), "main"])
+        let head = try await work.git("rev-parse HEAD")
+        var controllers: [ChildProcess] = []
+        var ports: [Int] = []
+        for name in ["a", "b"] {
+            let log = work.sandbox + "/\(name).log"
+            let controller = try await SireBinary.start(
+                [
+                    "controller", "--repo", server.url("origin"), "--state", work.sandbox + "/state-\(name)",
+                    "--listen", "127.0.0.1:0", "--interval", "1s", "--git-username", server.username,
+                ], in: work.sandbox, environment: ["SIRE_GIT_PASSWORD": server.password], output: log)
+            controllers.append(controller)
+            ports.append(await Self.listeningPort(log))
+        }
+        defer { for controller in controllers { controller.signal(SIGKILL) } }
+        for port in ports {
+            #expect(port > 0)
+            let ready = await eventually(within: .seconds(15)) {
+                (try? await ControllerCommandTests.curl(["http://127.0.0.1:\(port)/readyz"]))?.status == 200
+            }
+            #expect(ready)
+        }
+        let json = ["-H", "Content-Type: application/json", "-X", "POST", "-d", "{}"]
+        for port in ports {
+            for _ in 0..<50 {
+                let created = try await ControllerCommandTests.curl(
+                    json + ["http://127.0.0.1:\(port)/v1/workflows/h/runs"])
+                #expect(created.status == 201, "\(created)")
+            }
+        }
+        // The remote goes down for 10 s while records are still being pushed.
+        await server.stop()
+        try await Task.sleep(for: .seconds(10))
+        try await server.restart()
+        func records() async -> Int {
+            let text =
+                (try? await work.git(["--git-dir", server.path("origin"), "notes", "--ref=sire/runs", "show", head]))
+                ?? ""
+            return text.split(separator: "\n").count
+        }
+        let all = await eventually(within: .seconds(60)) { await records() == 100 }
+        let count = await records()
+        #expect(all, "the remote holds \(count) of 100 records")
+        let ids = Set(
+            ((try? await work.git(["--git-dir", server.path("origin"), "notes", "--ref=sire/runs", "show", head])) ?? "")
+                .split(separator: "\n").compactMap { line in
+                    (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["run"] as? String
+                })
+        #expect(ids.count == 100, "\(ids.count) distinct runs")
+    }
 }

@@ -85,6 +85,21 @@ public final class GitHTTPServer: @unchecked Sendable {
         process = nil
     }
 
+    /// Starts the stopped server again on the same port.
+    public func restart() async throws {
+        let config = directory + "/lighttpd-\(port).conf"
+        for _ in 0..<20 {
+            let child = try await ChildProcess(
+                ChildProcess.which("lighttpd"), ["-D", "-f", config], output: directory + "/lighttpd.out")
+            if await waitForListener(port, within: .seconds(2)), child.isRunning {
+                process = child
+                return
+            }
+            _ = await child.stop()
+        }
+        throw ServerStartFailed(description: "lighttpd did not start again on port \(port)")
+    }
+
     /// The URL of repository `name` (without credentials).
     public func url(_ name: String) -> String {
         // mbedTLS (libgit2's TLS on Debian) matches DNS names only, not IP addresses.
