@@ -22,7 +22,7 @@ package struct LocalBackend: ToolBackend {
     /// Opens the index under `state` and assembles an engine over the repository.
     package init(gitDirectory: String, state: String, secrets: Secrets, logger: Logger) throws {
         let runtime = try Runtime.make(gitDirectory: gitDirectory, state: state, secrets: secrets, logger: logger)
-        let ledger = LedgerWriter(gitDirectory: gitDirectory, store: runtime.store)
+        let ledger = LedgerWriter(gitDirectory: gitDirectory, store: runtime.store, secrets: runtime.secrets)
         self.runtime = runtime
         self.ledger = ledger
         launcher = RunLauncher(engine: runtime.engine, logger: logger) { _ in

@@ -24,6 +24,10 @@ public struct RunTrigger: Sendable, Hashable {
     public var type: String
     public var key: String
 
+    /// The type of a run whose tools were mocked (`sire-git run --mock-file`): never recorded
+    /// in the ledger.
+    public static let mock = "mock"
+
     public init(type: String, key: String) {
         self.type = type
         self.key = key
@@ -68,6 +72,9 @@ public struct RunRecord: Sendable, Hashable {
     public var cancelRequested: Bool
     /// Who runs it (host and process), for the ledger.
     public var controller: String
+    /// Inputs whose values the ledger record had redacted (a run imported by `reindex`): their
+    /// values in ``inputs`` are the mask, and a rerun must be given them again.
+    public var redactedInputs: [String] = []
 
     public init(
         id: String, workflowID: String, path: String, blob: String, commit: PinnedCommit,

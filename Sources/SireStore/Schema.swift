@@ -113,6 +113,9 @@ enum Schema {
                     CREATE INDEX runs_active ON runs (workflow_id, status) WHERE finished_at IS NULL;
                     """)
         }
+        migrator.registerMigration("v3: inputs a run was imported with but whose values were redacted") { db in
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN redacted_inputs TEXT NOT NULL DEFAULT '[]'")
+        }
         return migrator
     }
 }

@@ -35,8 +35,8 @@ public struct StoreTransaction {
             sql: """
                 INSERT \(ifAbsent ? "OR IGNORE " : "")INTO runs (id, workflow_id, path, blob, commit_sha, tree_sha, ref,
                   git_message, git_author, trigger_type, trigger_key, inputs, definition, status, rerun_of, created_at,
-                  started_at, finished_at, error, cancel_requested, controller)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  started_at, finished_at, error, cancel_requested, controller, redacted_inputs)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             run.id, run.workflowID, run.path, run.blob, run.commit.sha, run.commit.tree, run.commit.ref,
@@ -44,6 +44,7 @@ public struct StoreTransaction {
             Value.object(run.inputs).jsonString(), Data(run.definition), run.status.rawValue, run.rerunOf,
             run.createdAt.epochMilliseconds, run.startedAt?.epochMilliseconds, run.finishedAt?.epochMilliseconds,
             run.error, run.cancelRequested, run.controller,
+            Value.array(run.redactedInputs.map(Value.string)).jsonString(),
         ])
     }
 
@@ -282,7 +283,11 @@ public struct StoreTransaction {
         let inputs: [String: Value]
         if case .object(let object) = try Value.parseJSON(row["inputs"]) { inputs = object } else { inputs = [:] }
         let definition: Data = row["definition"]
-        return RunRecord(
+        var redacted: [String] = []
+        if case .array(let names) = try Value.parseJSON(row["redacted_inputs"]) {
+            redacted = names.compactMap { if case .string(let name) = $0 { name } else { nil } }
+        }
+        var record = RunRecord(
             id: row["id"], workflowID: row["workflow_id"], path: row["path"], blob: row["blob"],
             commit: PinnedCommit(
                 sha: row["commit_sha"], tree: row["tree_sha"], ref: row["ref"], message: row["git_message"],
@@ -293,6 +298,8 @@ public struct StoreTransaction {
             startedAt: (row["started_at"] as Int64?).map(Date.init(epochMilliseconds:)),
             finishedAt: (row["finished_at"] as Int64?).map(Date.init(epochMilliseconds:)), error: row["error"],
             cancelRequested: row["cancel_requested"], controller: row["controller"])
+        record.redactedInputs = redacted
+        return record
     }
 }
 

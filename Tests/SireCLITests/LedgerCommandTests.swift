@@ -154,6 +154,60 @@ struct LedgerCommandTests {
         #expect(again.stdout.contains("imported 0 runs, skipped 2"))
     }
 
+    @Test("records carry inputs with secrets redacted; a rerun after reindex reuses them and asks for the hidden one")
+    func inputsSurviveReindex() async throws {
+        let secret = "tok-\(UUID().uuidString.prefix(8))"
+        let fixture = try await GitFixture.committed([
+            "workflows/greet.yaml": """
+            id: greet
+            inputs:
+              who: { type: string, default: world }
+              times: { type: integer, default: 2 }
+              token: { type: string, default: none }
+            steps:
+              - id: say
+                tool: sire:local/log.write
+                params: { message: "hi {{ inputs.who }} x{{ inputs.times }} {{ len(inputs.token) }}" }
+
+            """
+        ])
+        let ran = try await SireBinary.run(
+            ["run", "greet", "--input", "who=ada", "--input", "token=\(secret)"], in: fixture.root,
+            environment: ["SIRE_SECRET_TOKEN": secret])
+        #expect(ran.status == 0, "\(ran)")
+        let note = try #require(await Self.notes(fixture, "HEAD").first)
+        #expect(!note.contains(secret), "the secret reached the ledger: \(note)")
+        let record = try #require(try? JSONSerialization.jsonObject(with: Data(note.utf8)) as? [String: Any])
+        let inputs = try #require(record["inputs"] as? [String: Any], "\(note)")
+        #expect(
+            inputs["who"] as? String == "ada" && inputs["times"] as? Int == 2 && inputs["token"] as? String == "***")
+        #expect(record["redacted_inputs"] as? [String] == ["token"], "\(note)")
+
+        // A fresh state (as in another clone): reindex, then rerun.
+        let state = fixture.sandbox + "/fresh-state"
+        #expect(try await fixture.sire("reindex", "--state", state).status == 0)
+        let id = try #require(Self.field(note, "run"))
+        let refused = try await fixture.sire("runs", "rerun", "--state", state, id)
+        #expect(refused.status == 2, "\(refused)")
+        #expect(refused.stderr.contains("'token'") && refused.stderr.contains("--input token=VALUE"), "\(refused)")
+        let rerun = try await fixture.sire("runs", "rerun", "--state", state, id, "--input", "token=abc")
+        #expect(rerun.status == 0, "\(rerun)")
+        let rerunID = try #require(rerun.stdout.split(separator: " ").dropFirst().first.map(String.init), "\(rerun)")
+        let logs = try await fixture.sire("runs", "logs", "--state", state, rerunID)
+        #expect(logs.stdout.contains("hi ada x2 3"), "\(logs)")
+    }
+
+    @Test("runs with mocked tools are never recorded in the ledger")
+    func mockedRunsAreNotRecorded() async throws {
+        let fixture = try await GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])
+        try fixture.write("mocks.yaml", "greet: { ok: true }\n")
+        let mocked = try await fixture.sire("run", "hello", "--mock-file", fixture.root + "/mocks.yaml")
+        #expect(mocked.status == 0, "\(mocked)")
+        #expect(await Self.notes(fixture, "HEAD").isEmpty)
+        #expect(try await fixture.sire("run", "hello").status == 0)
+        #expect(await Self.notes(fixture, "HEAD").count == 1)
+    }
+
     @Test("reindex refuses forged records: a bad run id, an unfinished status, a record on another commit")
     func reindexRefusesForgedRecords() async throws {
         let fixture = try await GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])

@@ -86,7 +86,9 @@ struct RunCommand: AsyncParsableCommand {
                 let (record, _) = try await assembly.engine.submit(
                     NewRun(
                         workflow: definition, path: file.path, blob: file.blob ?? "", definition: bytes, commit: pinned,
-                        trigger: RunTrigger(type: "manual", key: UUID().uuidString.lowercased()), inputs: resolved))
+                        trigger: RunTrigger(
+                            type: mocks == nil ? "manual" : RunTrigger.mock, key: UUID().uuidString.lowercased()),
+                        inputs: resolved))
                 if watch { FileHandle.standardError.write(Data("run \(record.id)\n".utf8)) }
                 // Any engine start also finishes runs an earlier process left behind (a crash, a
                 // kill -9); runs another live process is executing are left to it.
@@ -216,7 +218,8 @@ extension EngineAssembly {
     /// but does not fail the command: the records stay in the outbox for the next writer.
     func recordInLedger() async {
         do {
-            _ = try await LedgerWriter(gitDirectory: repository.gitDirectory, store: store).drain()
+            _ = try await LedgerWriter(gitDirectory: repository.gitDirectory, store: store, secrets: runtime.secrets)
+                .drain()
         } catch {
             FileHandle.standardError.write(Data("sire-git: warning: \(error)\n".utf8))
         }

@@ -192,13 +192,20 @@ struct RunsCommand: AsyncParsableCommand {
         @Option(help: "original (the run's own commit), latest (HEAD), or a revision.") var on: String = "original"
         @Option(help: "A file of secrets (mode 0600).") var secrets: String?
         @Flag(help: "Show each step as it starts and ends.") var watch = false
+        @Option(
+            name: .customLong("input"),
+            help: "NAME=VALUE: an input to change (required for inputs the ledger record hides).")
+        var inputs: [String] = []
 
         func run() async throws {
             let assembly = try EngineAssembly.make(
                 global, secretsFile: secrets, observer: watch ? ProgressPrinter() : nil)
+            let inputs = self.inputs
             let (new, finished) = try await assembly.runtime.whileOpen {
                 let original = try RunsCommand.find(id, in: assembly.store)
-                let new = try RerunPlan.make(original, on: on, gitDirectory: assembly.repository.gitDirectory)
+                let new = try RerunPlan.make(original, on: on, gitDirectory: assembly.repository.gitDirectory) {
+                    try RunCommand.parseInputs(inputs, file: nil, declared: $0)
+                }
                 do {
                     let (record, _) = try await assembly.engine.submit(new)
                     return (new, try await assembly.engine.execute(record.id))

@@ -70,7 +70,8 @@ package final class Controller: Service, Sendable {
             : nil
         self.pusher = pusher
         let ledger = LedgerService(
-            writer: LedgerWriter(gitDirectory: source.gitDirectory, store: runtime.store, logger: logger)
+            writer: LedgerWriter(
+                gitDirectory: source.gitDirectory, store: runtime.store, secrets: runtime.secrets, logger: logger)
         ) { _ in pusher?.poke() }
         self.ledger = ledger
         launcher = RunLauncher(engine: runtime.engine) { _ in ledger.poke() }

@@ -88,14 +88,16 @@ package enum LedgerReindex {
             commit: PinnedCommit(sha: note.commit, tree: note.tree),
             trigger: RunTrigger(
                 type: note.trigger.type, key: note.trigger.key),
-            inputs: [:], definition: definition, status: RunStatus(rawValue: note.status) ?? .failed,
+            inputs: note.inputs ?? [:], definition: definition, status: RunStatus(rawValue: note.status) ?? .failed,
             rerunOf: note.rerun_of, createdAt: created, startedAt: started, finishedAt: finished, error: note.error,
             controller: note.controller)
+        var imported = run
+        imported.redactedInputs = note.redacted_inputs ?? []
         let steps = note.steps.sorted { $0.key < $1.key }.map { id, step in
             StepRecord(
                 runID: note.run, stepID: id, status: StepStatus(rawValue: step.status) ?? .failed,
                 attempts: step.attempts, durationMs: step.duration_ms, error: step.error)
         }
-        return (run, steps)
+        return (imported, steps)
     }
 }

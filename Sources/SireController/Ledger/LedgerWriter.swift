@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SireCore
 import SireGit
 import SireStore
 
@@ -18,12 +19,17 @@ package final class LedgerWriter: Sendable {
     package let gitDirectory: String
     /// The index holding the outbox.
     package let store: Store
+    /// Redacted from the inputs records carry.
+    package let secrets: Secrets
     private let logger: Logger
     private let blocking = Blocking(label: "sire.ledger.writer")
 
-    package init(gitDirectory: String, store: Store, logger: Logger = Logger(label: "sire.ledger")) {
+    package init(
+        gitDirectory: String, store: Store, secrets: Secrets = Secrets(), logger: Logger = Logger(label: "sire.ledger")
+    ) {
         self.gitDirectory = gitDirectory
         self.store = store
+        self.secrets = secrets
         self.logger = logger
     }
 
@@ -61,11 +67,16 @@ package final class LedgerWriter: Sendable {
                     recorded.append(id)
                     continue
                 }
+                // Runs with mocked tools (`run --mock-file`) did not really happen: not recorded.
+                if run.trigger.type == RunTrigger.mock {
+                    recorded.append(id)
+                    continue
+                }
                 guard let commit = ObjectID(run.commit.sha) else {
                     failures.append((id, "pinned commit '\(run.commit.sha)' is not a full object id"))
                     continue
                 }
-                lines[commit, default: []].append(RunNote.make(run: run, steps: steps).line())
+                lines[commit, default: []].append(RunNote.make(run: run, steps: steps, secrets: secrets).line())
                 recorded.append(id)
             }
             if !lines.isEmpty {

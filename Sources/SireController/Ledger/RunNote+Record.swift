@@ -10,7 +10,7 @@ extension RunNote {
     /// with milliseconds; steps are keyed by step id, foreach items folded into their step's
     /// own row (its status, attempts and duration); errors are copied as stored, which the
     /// engine has already redacted.
-    package static func make(run: RunRecord, steps: [StepRecord]) -> RunNote {
+    package static func make(run: RunRecord, steps: [StepRecord], secrets: Secrets = Secrets()) -> RunNote {
         let finished = run.finishedAt ?? run.startedAt ?? run.createdAt
         let start = run.startedAt ?? run.createdAt
         var note = RunNote(
@@ -20,6 +20,15 @@ extension RunNote {
             duration_ms: milliseconds(from: start, to: finished), steps: folded(steps), error: run.error,
             controller: run.controller, rerun_of: run.rerunOf)
         note.created_at = timestamp(run.createdAt)
+        var inputs: [String: Value] = [:]
+        var redacted = Set(run.redactedInputs)
+        for (name, value) in run.inputs {
+            let shown = secrets.redact(value)
+            if shown != value { redacted.insert(name) }
+            inputs[name] = redacted.contains(name) ? .string(Secrets.mask) : shown
+        }
+        note.inputs = inputs
+        note.redacted_inputs = redacted.isEmpty ? nil : redacted.sorted()
         return note
     }
 

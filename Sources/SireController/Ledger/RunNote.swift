@@ -1,4 +1,5 @@
 import Foundation
+import SireCore
 
 /// One run's record in `refs/notes/sire/runs` (SPEC §6): one JSON line, immutable, attached to
 /// the commit the run was pinned to. Encoded with sorted keys so the same run always gives the
@@ -52,6 +53,11 @@ package struct RunNote: Codable, Sendable, Hashable {
     package var controller: String
     /// The run this one re-ran, when it is a rerun.
     package var rerun_of: String?
+    /// The inputs the run had, secrets replaced by `***`, so a rerun in another clone (after
+    /// `reindex`) uses the same ones.
+    package var inputs: [String: Value]?
+    /// Inputs whose values were redacted: a rerun must be given them again.
+    package var redacted_inputs: [String]?
 
     package init(
         run: String, workflow: String, path: String, blob: String, commit: String, tree: String, trigger: Trigger,

@@ -18,6 +18,8 @@ package struct Runtime: Sendable {
     package let dispatcher: Dispatcher
     /// The MCP sessions (stdio servers are child processes): stopped by ``shutdown()``.
     package let mcp: MCPToolInvoker
+    /// What runs redact (the ledger's inputs too).
+    package let secrets: Secrets
 
     /// Opens (creating if needed) the index under `state` and assembles an engine. `tools`
     /// wraps the dispatcher when given (mocks); `SIRE_LEASE_SECONDS` shortens leases (tests).
@@ -51,7 +53,8 @@ package struct Runtime: Sendable {
             definitions: SpecDefinitions(repositoryPath: gitDirectory), secrets: secrets, observer: observer,
             configuration: configuration, logger: logger)
         return Runtime(
-            gitDirectory: gitDirectory, state: state, store: store, engine: engine, dispatcher: dispatcher, mcp: mcp)
+            gitDirectory: gitDirectory, state: state, store: store, engine: engine, dispatcher: dispatcher, mcp: mcp,
+            secrets: secrets)
     }
 
     /// Runs `body`, then shuts the runtime down however `body` ended. A command's errors (a
