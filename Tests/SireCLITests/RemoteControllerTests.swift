@@ -193,4 +193,46 @@ struct RemoteControllerTests {
                 })
         #expect(ids.count == 100, "\(ids.count) distinct runs")
     }
+
+    @Test func anOutageOfTheRemoteIsReportedAfterThreeIntervalsAndClearsWhenItIsBack() async throws {
+        let server = try await GitHTTPServer()
+        let (work, _) = try await Self.seed(server)
+        let state = work.sandbox + "/state"
+        let log = work.sandbox + "/controller.log"
+        let controller = try await SireBinary.start(
+            [
+                "controller", "--repo", server.url("origin"), "--state", state, "--listen", "127.0.0.1:0",
+                "--interval", "1s", "--git-username", server.username,
+            ], in: work.sandbox, environment: ["SIRE_GIT_PASSWORD": server.password], output: log)
+        defer { controller.signal(SIGKILL) }
+        let port = await Self.listeningPort(log)
+        let readyz = "http://127.0.0.1:\(port)/readyz"
+        #expect(
+            await eventually(within: .seconds(15)) { (try? await ControllerCommandTests.curl([readyz]))?.status == 200 }
+        )
+
+        await server.stop()
+        var down: (status: Int, body: String) = (0, "")
+        let reported = await eventually(within: .seconds(15)) {
+            down = (try? await ControllerCommandTests.curl([readyz])) ?? (0, "")
+            return down.status == 503
+        }
+        #expect(reported, "\(down)")
+        #expect(down.body.contains("cannot fetch"), "\(down)")
+        let status = try await SireBinary.run(
+            ["status", "--repo", state + "/mirror.git", "--state", state, "main"], in: work.sandbox)
+        #expect(status.stdout.contains("the controller cannot read its source since"), "\(status)")
+        let metrics = try await ControllerCommandTests.curl(["http://127.0.0.1:\(port)/metrics"])
+        #expect(metrics.body.contains(#"sire_source_fetches_total{result="error"}"#), "\(metrics.body)")
+
+        try await server.restart()
+        #expect(
+            await eventually(within: .seconds(15)) { (try? await ControllerCommandTests.curl([readyz]))?.status == 200 }
+        )
+        let after = try await SireBinary.run(
+            ["status", "--repo", state + "/mirror.git", "--state", state, "main"], in: work.sandbox)
+        #expect(!after.stdout.contains("cannot read its source"), "\(after)")
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(text.contains("the source can be read again"), "\(text)")
+    }
 }

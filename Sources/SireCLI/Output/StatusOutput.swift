@@ -21,6 +21,12 @@ enum StatusOutput {
         } else {
             out.append("  not reconciled: no controller record for this commit")
         }
+        if let problem = status.sourceProblem {
+            let (since, reason) =
+                problem.firstIndex(of: " ").map { (problem[..<$0], problem[$0...].dropFirst()) }
+                ?? ("", Substring(problem))
+            out.append("  ✗ the controller cannot read its source since \(since): \(reason)")
+        }
         if !status.configDiagnostics.isEmpty {
             out.append("")
             out.append("sire.yaml")

@@ -40,8 +40,13 @@ package final class Controller: Service, Sendable {
         var poked = false
         /// After a failed reconcile, the next attempt waits until then (no log flood).
         var retryAt: ContinuousClock.Instant?
-        /// Why the source cannot be read now (repository gone, branch deleted), if so.
+        /// Why the source cannot be read now (a failed fetch, the repository or branch gone).
         var sourceProblem: String?
+        /// The problem means the source is gone (repository or tracked branch deleted), not
+        /// that a fetch failed for a while.
+        var sourceGone = false
+        /// When the source was last read (fetched, for a URL) successfully.
+        var lastGoodRead: ContinuousClock.Instant?
     }
 
     private let state = Mutex(State())
@@ -196,24 +201,40 @@ package final class Controller: Service, Sendable {
         let outcome: ReconcileOutcome?
         do {
             outcome = try await blocking.run { () -> ReconcileOutcome? in
-                if fetch { try source.refresh() }
+                if fetch {
+                    do {
+                        try source.refresh()
+                        SireMetrics.sourceFetched("ok")
+                    } catch {
+                        SireMetrics.sourceFetched("error")
+                        throw SourceFailure.fetch(error)
+                    }
+                }
                 guard let head = try source.head() else {
-                    throw ControllerError(
-                        .unavailable, "the tracked branch '\(source.branch)' does not exist in \(source.location)")
+                    throw SourceFailure.gone(
+                        ControllerError(
+                            .unavailable, "the tracked branch '\(source.branch)' does not exist in \(source.location)"))
                 }
                 guard head != lastSeen else { return nil }
                 return try reconciler.reconcile(head: head)
             }
-            sourceRecovered()
+            await sourceRecovered()
         } catch {
-            // Said once when it starts (and when it changes), not at every retry.
+            // A local source that cannot be read is gone; a URL source that cannot be fetched
+            // may be back soon.
+            let gone = source.remoteURL == nil || !(error is SourceFailure) || error.isGone
             let problem = "\(error)"
+            // Said once when it starts (and when it changes), not at every retry.
             let changed = state.withLock { state in
                 state.retryAt = ContinuousClock.now + .seconds(1)
+                state.sourceGone = gone
                 defer { state.sourceProblem = problem }
                 return state.sourceProblem != problem
             }
-            if changed { logger.warning("cannot reconcile the source (retrying every second): \(problem)") }
+            if changed {
+                logger.warning("cannot reconcile the source (retrying every second): \(problem)")
+                await recordSourceProblem(problem)
+            }
             return
         }
         guard let outcome else { return }
@@ -327,11 +348,36 @@ package final class Controller: Service, Sendable {
         state.withLock { $0.live[id] }
     }
 
-    /// Why the source cannot be read now (the repository or the tracked branch is gone), if
-    /// so: the controller is then not ready, and nothing new is started over the API.
+    /// Why the source cannot be followed now, if so: the controller is then not ready, and
+    /// nothing new is started over the API. That is at once when the repository or the tracked
+    /// branch is gone (or was never read), and after three `--interval`s of failed fetches
+    /// since the last good one (a short outage of the remote changes nothing).
     package var sourceProblem: String? {
+        let interval = options.interval
+        return state.withLock { state in
+            guard let problem = state.sourceProblem else { return nil }
+            if state.sourceGone { return problem }
+            guard let good = state.lastGoodRead else { return problem }
+            return ContinuousClock.now - good > interval * 3 ? problem : nil
+        }
+    }
+
+    /// The last reconcile's failure to read the source, however recent.
+    package var sourceFailure: String? {
         state.withLock { $0.sourceProblem }
     }
+
+    /// Keeps the problem in the index (`sire-git status` shows it), or clears it.
+    private func recordSourceProblem(_ problem: String?) async {
+        let store = runtime.store
+        let value = problem.map { "\(RunNote.timestamp(Date())) \($0)" }
+        try? await blocking.run {
+            try store.transactionNow { tx in try tx.setControllerValue(Self.sourceProblemKey, value) }
+        }
+    }
+
+    /// The index key of the source problem: `TIME REASON`.
+    package static let sourceProblemKey = "source_problem"
 
     /// Throws `.unavailable` while the source is lost: a run started now would pin a commit
     /// the controller can no longer follow, and its results would go nowhere.
@@ -339,12 +385,19 @@ package final class Controller: Service, Sendable {
         if let problem = sourceProblem { throw ControllerError(.unavailable, "the source is unavailable: \(problem)") }
     }
 
-    private func sourceRecovered() {
+    private func sourceRecovered() async {
         let was = state.withLock { state in
-            defer { state.sourceProblem = nil }
+            defer {
+                state.sourceProblem = nil
+                state.sourceGone = false
+                state.lastGoodRead = ContinuousClock.now
+            }
             return state.sourceProblem
         }
-        if was != nil { logger.notice("the source can be read again") }
+        if was != nil {
+            logger.notice("the source can be read again")
+            await recordSourceProblem(nil)
+        }
     }
 }
 
@@ -357,5 +410,25 @@ private final class FireBox: Sendable {
     var controller: Controller? {
         get { box.withLock { $0.controller } }
         set { box.withLock { $0.controller = newValue } }
+    }
+}
+
+/// Why reading the source failed: its fetch (the remote is unreachable or refuses us), or it
+/// is gone (the tracked branch does not exist).
+enum SourceFailure: Error, CustomStringConvertible {
+    case fetch(any Error)
+    case gone(any Error)
+
+    var description: String {
+        switch self {
+        case .fetch(let error), .gone(let error): "\(error)"
+        }
+    }
+}
+
+extension Error {
+    fileprivate var isGone: Bool {
+        if case .gone = self as? SourceFailure { return true }
+        return false
     }
 }

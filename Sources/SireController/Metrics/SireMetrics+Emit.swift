@@ -78,6 +78,11 @@ extension SireMetrics {
             throw error
         }
     }
+    /// A fetch of the URL source ended with `result` (`ok`, `error`).
+    package static func sourceFetched(_ result: String) {
+        Counter(label: sourceFetches, dimensions: [("result", result)], factory: current).increment()
+    }
+
     /// A push of the ledger ended with `result` (`ok`, `merged`, `error`).
     package static func ledgerPushed(_ result: String) {
         Counter(label: ledgerPushes, dimensions: [("result", result)], factory: current).increment()

@@ -49,12 +49,15 @@ package enum SireMetrics {
     /// Gauge: notes (annotated commits) in the ledger whose records are not on the remote yet,
     /// as the last push attempt saw it.
     package static let ledgerUnpushed = "sire_ledger_unpushed_records"
+    /// Counter `{result}`: fetches of a URL source, `ok` or `error` (authentication, host key,
+    /// TLS, network).
+    package static let sourceFetches = "sire_source_fetches_total"
 
     /// Every name above, for exporters and tests that check nothing is missing.
     package static let names: [String] = [
         runsTotal, runsStarted, runDuration, stepDuration, runsQueued, runsExecuting, scheduleLateness,
         reconcileDuration, reconcilesTotal, ledgerWrites, ledgerWriteFailures, ledgerOutbox, ledgerPushes,
-        ledgerUnpushed,
+        ledgerUnpushed, sourceFetches,
     ]
 
     /// Histogram buckets per timer for a Prometheus exporter (its default buckets stop at 10 s,

@@ -181,10 +181,14 @@ package struct CommitStatus: Codable, Sendable, Hashable {
     package var runs: [Run]
     /// Unfinished runs on this commit known to this host's index (empty without an index).
     package var inProgress: [LocalRun]
+    /// Why the controller using this host's index cannot read its source now (`TIME REASON`):
+    /// a failed fetch or a deleted repository or branch; nil when it can, or without an index.
+    package var sourceProblem: String?
 
     enum CodingKeys: String, CodingKey {
         case commit, branch, at, reconcile, workflows, retired, runs
         case configDiagnostics = "config_diagnostics"
         case inProgress = "in_progress"
+        case sourceProblem = "source_problem"
     }
 }

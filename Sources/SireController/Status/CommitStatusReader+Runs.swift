@@ -43,11 +43,7 @@ extension CommitStatusReader {
     /// Unfinished runs pinned to `commit` in this host's index, oldest first; none when the
     /// state directory has no index (one is never created just to look).
     func unfinishedRuns(on commit: ObjectID) throws -> [CommitStatus.LocalRun] {
-        guard let stateDirectory else { return [] }
-        let index = (stateDirectory as NSString).appendingPathComponent("index.sqlite")
-        guard FileManager.default.fileExists(atPath: index) else { return [] }
-        do {
-            let store = try Store(directory: stateDirectory)
+        try localIndex { store in
             // Few runs are unfinished at any time; a commit can have any number of finished ones.
             let sha = commit.description
             let runs = try store.snapshot { tx in try tx.unfinishedRuns() }.filter {
@@ -60,6 +56,17 @@ extension CommitStatusReader {
                     createdAt: RFC3339.format(run.createdAt, in: Self.utc, milliseconds: true),
                     startedAt: run.startedAt.map { RFC3339.format($0, in: Self.utc, milliseconds: true) })
             }
+        } ?? []
+    }
+
+    /// `read` over this host's index; nil when the state directory has none (one is never
+    /// created just to look).
+    func localIndex<T>(_ read: (Store) throws -> T) throws -> T? {
+        guard let stateDirectory else { return nil }
+        let index = (stateDirectory as NSString).appendingPathComponent("index.sqlite")
+        guard FileManager.default.fileExists(atPath: index) else { return nil }
+        do {
+            return try read(try Store(directory: stateDirectory))
         } catch {
             throw ControllerError(.io, "cannot read the index in \(stateDirectory): \(error)")
         }

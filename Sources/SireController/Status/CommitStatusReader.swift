@@ -68,7 +68,10 @@ package struct CommitStatusReader {
             workflows: workflows,
             retired: (note?.retired ?? []).sorted(),
             runs: runs,
-            inProgress: try unfinishedRuns(on: commit.id))
+            inProgress: try unfinishedRuns(on: commit.id),
+            sourceProblem: try localIndex { store in
+                try store.snapshot { tx in try tx.controllerValue(Controller.sourceProblemKey) }
+            } ?? nil)
     }
 
     // MARK: - Pieces
