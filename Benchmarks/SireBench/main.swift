@@ -163,6 +163,7 @@ if which == "all" || which == "status" { StatusBench.run() }
 if which == "all" || which == "mcp" { await MCPBench.run() }
 if which == "all" || which == "mcpserve" { await MCPServeBench.run() }
 if which == "all" || which == "push" { await benchPushToFirstStep() }
+if which == "all" || which == "remote" { await RemoteBench.run() }
 if which == "all" || which == "http" { await HTTPBench.run() }
 if which == "all" || which == "engine" {
     await benchSequentialSteps(count: 1000)

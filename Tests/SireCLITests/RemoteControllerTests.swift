@@ -235,4 +235,41 @@ struct RemoteControllerTests {
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         #expect(text.contains("the source can be read again"), "\(text)")
     }
+
+    @Test func overSSHWithAPassphraseKeyAndKnownHosts() async throws {
+        let server = try await SSHServer(passphrase: "correct horse")
+        let work = try await GitFixture.committed(["workflows/hello.yaml": Self.workflow])
+        let bare = server.directory + "/origin.git"
+        _ = try await work.git(["init", "--quiet", "--bare", bare])
+        _ = try await work.git(["push", "-q", bare, "main"])
+        let knownHosts = work.sandbox + "/known_hosts"
+        try server.knownHostsLine.write(toFile: knownHosts, atomically: true, encoding: .utf8)
+        let arguments = [
+            "controller", "--repo", server.url(bare), "--state", work.sandbox + "/state", "--once", "--listen", "off",
+            "--ssh-key", server.clientKey, "--known-hosts", knownHosts,
+        ]
+        let environment = ["SIRE_SSH_KEY_PASSPHRASE": "correct horse"]
+        let applied = try await SireBinary.run(arguments, in: work.sandbox, environment: environment)
+        #expect(applied.status == 0, "\(applied)\n\(server.log)")
+        try work.write("data/a", "1\n")
+        let second = try await work.commit("data")
+        _ = try await work.git(["push", "-q", bare, "main"])
+        let ran = try await SireBinary.run(arguments, in: work.sandbox, environment: environment)
+        #expect(ran.status == 0, "\(ran)")
+        let runs = try await work.git(["--git-dir", bare, "notes", "--ref=sire/runs", "show", second])
+        #expect(runs.contains(#""status":"succeeded""#), "\(runs)")
+        #expect(!ran.stderr.contains("correct horse"))
+
+        // Another key listed for the host: refused, with the fingerprint the server showed.
+        let impostor = try await SSHServer()
+        try impostor.knownHostsLine.replacingOccurrences(
+            of: "[127.0.0.1]:\(impostor.port)", with: "[127.0.0.1]:\(server.port)"
+        )
+        .write(toFile: knownHosts, atomically: true, encoding: .utf8)
+        let refused = try await SireBinary.run(
+            arguments.map { $0 == work.sandbox + "/state" ? work.sandbox + "/state2" : $0 }, in: work.sandbox,
+            environment: environment)
+        #expect(refused.status != 0, "\(refused)")
+        #expect(refused.stderr.contains("has CHANGED") && refused.stderr.contains("SHA256:"), "\(refused)")
+    }
 }

@@ -6,8 +6,9 @@ import Synchronization
 /// Takes the ledger home: pushes `refs/notes/sire/*` from the controller's mirror to the source
 /// remote, so a developer's clone can fetch the records.
 ///
-/// A push starts promptly after a ledger write (``poke()``), then at most once per
-/// `minimumInterval` while writes continue, and the refs are also compared every
+/// A push starts promptly after a ledger write (``poke()``: after `gather`, 100 ms, so the
+/// writes of one change — its check record, then its runs' records — go in one push), then at
+/// most once per `minimumInterval` while writes continue, and the refs are also compared every
 /// `checkInterval` (records written before a restart, or by another process). What is not on
 /// the remote yet is read from the refs (local against the remote-tracking ones), never kept in
 /// memory, so a crash loses nothing. When the remote refuses a non-fast-forward, its records
@@ -18,6 +19,7 @@ package final class LedgerPusher: Sendable {
     let remote: String
     let minimumInterval: Duration
     let checkInterval: Duration
+    let gather: Duration
     private let logger: Logger
     private let signal = ChangeSignal()
     private let blocking = Blocking(label: "sire.ledger.push")
@@ -30,8 +32,9 @@ package final class LedgerPusher: Sendable {
 
     package init(
         sync: LedgerSync, remote: String = "origin", minimumInterval: Duration = .seconds(1),
-        checkInterval: Duration = .seconds(5), logger: Logger
+        checkInterval: Duration = .seconds(5), gather: Duration = .milliseconds(100), logger: Logger
     ) {
+        self.gather = gather
         self.sync = sync
         self.remote = remote
         self.minimumInterval = minimumInterval
@@ -59,7 +62,7 @@ package final class LedgerPusher: Sendable {
             if Task.isCancelled { break }
             generation = signal.generation
             // Pokes while writes continue are gathered into one push a second.
-            let due = lastPush + (backoff ?? minimumInterval)
+            let due = max(clock.now + gather, lastPush + (backoff ?? minimumInterval))
             if clock.now < due {
                 try? await Task.sleep(until: due)
                 if Task.isCancelled { break }
