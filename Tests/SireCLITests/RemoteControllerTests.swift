@@ -73,6 +73,32 @@ struct RemoteControllerTests {
         #expect(status.stdout.contains("hello"), "\(status)")
         #expect(status.stdout.contains("runs (1)") && status.stdout.contains("✓  20"), "\(status)")
         #expect(!status.stdout.contains("no ledger in this repository"), "\(status)")
+
+        // The clone's status says what the controller's API says of the same commit.
+        let log = work.sandbox + "/controller.log"
+        let controller = try await SireBinary.start(
+            [
+                "controller", "--repo", server.url("origin"), "--state", state, "--listen", "127.0.0.1:0",
+                "--git-username", server.username,
+            ], in: work.sandbox, environment: environment, output: log)
+        defer { controller.signal(SIGKILL) }
+        let port = await Self.listeningPort(log)
+        let api = try await ControllerCommandTests.curl(["http://127.0.0.1:\(port)/v1/commits/\(second)/status"])
+        #expect(api.status == 200, "\(api)")
+        let local = try await SireBinary.run(["status", "--json", second], in: clone)
+        func essence(_ json: String) -> [String] {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+                return ["unreadable: \(json)"]
+            }
+            let runs = (object["runs"] as? [[String: Any]] ?? []).map { "run \($0["id"] ?? "") \($0["status"] ?? "")" }
+            let workflows = (object["workflows"] as? [[String: Any]] ?? []).map { workflow in
+                "workflow \(workflow["id"] ?? "") \((workflow["deployment"] as? [String: Any])?["state"] ?? "")"
+            }
+            let reconcile = (object["reconcile"] as? [String: Any]).map { "reconciled \($0["base"] ?? "")" } ?? "none"
+            return runs.sorted() + workflows.sorted() + [reconcile]
+        }
+        #expect(essence(api.body) == essence(local.stdout), "API: \(api.body)\nclone: \(local.stdout)")
+        #expect(essence(local.stdout).contains { $0.hasPrefix("run ") }, "\(local.stdout)")
     }
 
     @Test func aWrongPasswordIsReportedAndTheRemoteGetsNothing() async throws {
@@ -108,6 +134,14 @@ struct RemoteControllerTests {
         let said = text().components(separatedBy: "refused the password").count - 1
         #expect(said >= 1 && said <= 2, "logged \(said) times:\n\(text())")
         #expect(!text().contains(server.password), "the password was logged")
+        let metrics = try await ControllerCommandTests.curl(["http://127.0.0.1:\(port)/metrics"])
+        #expect(!metrics.body.contains(server.password) && metrics.body.contains("sire_source_fetches_total"))
+        for file in (try? FileManager.default.contentsOfDirectory(atPath: work.sandbox + "/state")) ?? [] {
+            let path = work.sandbox + "/state/" + file
+            if let data = FileManager.default.contents(atPath: path) {
+                #expect(!String(decoding: data, as: UTF8.self).contains(server.password), "\(file) holds the password")
+            }
+        }
         #expect(controller.isRunning, "the controller stopped:\n\(text())")
         let refs = try await work.git(["--git-dir", server.path("origin"), "for-each-ref", "refs/notes"])
         #expect(refs.isEmpty, "\(refs)")
