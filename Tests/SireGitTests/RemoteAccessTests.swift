@@ -163,6 +163,38 @@ struct RemoteAccessTests {
         #expect(try repository.resolveCommit("refs/heads/main").id.description == head)
     }
 
+    @Test("ssh: without --ssh-key the ssh-agent's keys are used, and without an agent the error says what to give")
+    func sshAgent() async throws {
+        let server = try await SSHServer()
+        let (_, head) = try await Self.seed(server.directory + "/origin.git")
+        let url = server.url(server.directory + "/origin.git")
+        let knownHosts = server.directory + "/known_hosts"
+        try server.knownHostsLine.write(toFile: knownHosts, atomically: true, encoding: .utf8)
+        let clone = try await GitFixture(bare: true)
+        let repository = try Repository(path: clone.root)
+        let none = Self.error {
+            try repository.fetch(
+                remote: url, refspecs: ["+refs/heads/*:refs/heads/*"], access: RemoteAccess(knownHosts: knownHosts))
+        }
+        #expect(none?.code == .authentication, "\(String(describing: none))")
+        #expect(none?.message.contains("--ssh-key") == true, "\(String(describing: none))")
+
+        let socket = server.directory + "/agent.sock"
+        let agent = try await ChildProcess(ChildProcess.which("ssh-agent"), ["-D", "-a", socket])
+        defer { agent.signal(SIGKILL) }
+        #expect(await eventually(within: .seconds(5)) { FileManager.default.fileExists(atPath: socket) })
+        let added = try await ChildProcess.run(
+            ChildProcess.which("ssh-add"), [server.clientKey], environment: ["SSH_AUTH_SOCK": socket])
+        #expect(added.status == 0, "\(added)")
+        // libssh2 finds the agent through the process's environment, as ssh does.
+        setenv("SSH_AUTH_SOCK", socket, 1)
+        defer { unsetenv("SSH_AUTH_SOCK") }
+        try repository.fetch(
+            remote: url, refspecs: ["+refs/heads/*:refs/heads/*"],
+            access: RemoteAccess(agent: true, knownHosts: knownHosts))
+        #expect(try repository.resolveCommit("refs/heads/main").id.description == head)
+    }
+
     @Test("known_hosts patterns: ports, wildcards, negation, revoked keys")
     func knownHostsPatterns() {
         let key: [UInt8] = [0, 0, 0, 11] + Array("ssh-ed25519".utf8) + [1, 2, 3]

@@ -21,11 +21,14 @@ enum StatusOutput {
         } else {
             out.append("  not reconciled: no controller record for this commit")
         }
-        if let problem = status.sourceProblem {
+        for (problem, what) in [
+            (status.sourceProblem, "read its source"), (status.ledgerPushProblem, "push its ledger"),
+        ] {
+            guard let problem else { continue }
             let (since, reason) =
                 problem.firstIndex(of: " ").map { (problem[..<$0], problem[$0...].dropFirst()) }
                 ?? ("", Substring(problem))
-            out.append("  ✗ the controller cannot read its source since \(since): \(reason)")
+            out.append("  ✗ the controller cannot \(what) since \(since): \(reason)")
         }
         if !status.configDiagnostics.isEmpty {
             out.append("")

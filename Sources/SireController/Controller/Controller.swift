@@ -71,7 +71,11 @@ package final class Controller: Service, Sendable {
         let pusher =
             source.remoteURL != nil && options.ledgerPush
             ? LedgerPusher(
-                sync: LedgerSync(gitDirectory: source.gitDirectory, access: options.access), logger: pushLogger)
+                sync: LedgerSync(gitDirectory: source.gitDirectory, access: options.access), logger: pushLogger
+            ) { [store = runtime.store] problem in
+                let value = problem.map { "\(RunNote.timestamp(Date())) \($0)" }
+                try? store.transactionNow { tx in try tx.setControllerValue(Self.ledgerPushProblemKey, value) }
+            }
             : nil
         self.pusher = pusher
         let ledger = LedgerService(
@@ -378,6 +382,8 @@ package final class Controller: Service, Sendable {
 
     /// The index key of the source problem: `TIME REASON`.
     package static let sourceProblemKey = "source_problem"
+    /// The index key of the ledger push problem: `TIME REASON`.
+    package static let ledgerPushProblemKey = "ledger_push_problem"
 
     /// Throws `.unavailable` while the source is lost: a run started now would pin a commit
     /// the controller can no longer follow, and its results would go nowhere.

@@ -21,6 +21,8 @@ package final class LedgerPusher: Sendable {
     let checkInterval: Duration
     let gather: Duration
     private let logger: Logger
+    /// Told when pushing starts failing (the reason) and when it works again (nil).
+    private let onProblem: @Sendable (String?) async -> Void
     private let signal = ChangeSignal()
     private let blocking = Blocking(label: "sire.ledger.push")
     private let state = Mutex(State())
@@ -32,8 +34,10 @@ package final class LedgerPusher: Sendable {
 
     package init(
         sync: LedgerSync, remote: String = "origin", minimumInterval: Duration = .seconds(1),
-        checkInterval: Duration = .seconds(5), gather: Duration = .milliseconds(100), logger: Logger
+        checkInterval: Duration = .seconds(5), gather: Duration = .milliseconds(100), logger: Logger,
+        onProblem: @escaping @Sendable (String?) async -> Void = { _ in }
     ) {
+        self.onProblem = onProblem
         self.gather = gather
         self.sync = sync
         self.remote = remote
@@ -91,7 +95,10 @@ package final class LedgerPusher: Sendable {
                 }
                 return state.problem
             }
-            if was != nil { logger.notice("the ledger is pushed to \(sync.remoteDescription(remote)) again") }
+            if was != nil {
+                logger.notice("the ledger is pushed to \(sync.remoteDescription(remote)) again")
+                await onProblem(nil)
+            }
             return true
         } catch {
             SireMetrics.ledgerPushed("error")
@@ -100,7 +107,10 @@ package final class LedgerPusher: Sendable {
                 defer { state.problem = problem }
                 return state.problem != problem
             }
-            if changed { logger.warning("cannot push the ledger (retrying with backoff): \(problem)") }
+            if changed {
+                logger.warning("cannot push the ledger (retrying with backoff): \(problem)")
+                await onProblem(problem)
+            }
             return false
         }
     }

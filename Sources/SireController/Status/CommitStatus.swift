@@ -184,11 +184,14 @@ package struct CommitStatus: Codable, Sendable, Hashable {
     /// Why the controller using this host's index cannot read its source now (`TIME REASON`):
     /// a failed fetch or a deleted repository or branch; nil when it can, or without an index.
     package var sourceProblem: String?
+    /// Why that controller cannot push its ledger to the remote now (`TIME REASON`), if so.
+    package var ledgerPushProblem: String?
 
     enum CodingKeys: String, CodingKey {
         case commit, branch, at, reconcile, workflows, retired, runs
         case configDiagnostics = "config_diagnostics"
         case inProgress = "in_progress"
         case sourceProblem = "source_problem"
+        case ledgerPushProblem = "ledger_push_problem"
     }
 }

@@ -71,6 +71,9 @@ package struct CommitStatusReader {
             inProgress: try unfinishedRuns(on: commit.id),
             sourceProblem: try localIndex { store in
                 try store.snapshot { tx in try tx.controllerValue(Controller.sourceProblemKey) }
+            } ?? nil,
+            ledgerPushProblem: try localIndex { store in
+                try store.snapshot { tx in try tx.controllerValue(Controller.ledgerPushProblemKey) }
             } ?? nil)
     }
 
