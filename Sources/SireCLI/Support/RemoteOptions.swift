@@ -57,9 +57,14 @@ struct RemoteOptions: ParsableArguments {
         return access
     }
 
-    /// Files a step must not read (hidden by the sandbox).
+    /// Files a step must not read (hidden by the sandbox): the password file, the key, and the
+    /// ssh-agent's socket (a step that reached it could use the controller's keys).
     var secretFiles: [String] {
-        [gitPasswordFile, sshKey].compactMap { $0 }.map(StateLocation.absolute)
+        var files = [gitPasswordFile, sshKey].compactMap { $0 }.map(StateLocation.absolute)
+        if sshKey == nil, let socket = LaunchEnvironment.variables["SSH_AUTH_SOCK"], !socket.isEmpty {
+            files.append(socket)
+        }
+        return files
     }
 
     /// The content of a mode-0600 file, without its final newline.

@@ -43,7 +43,7 @@ package final class GitSource: Sendable {
             throw ControllerError(.usage, "not a git repository: \(localPath) (\(error))")
         }
         location = localPath
-        initialFetchFailure = Mutex(nil)
+        initialFetchFailed = Mutex(false)
         gitDirectory = repository.gitDirectory
         remoteURL = nil
         access = RemoteAccess()
@@ -70,18 +70,18 @@ package final class GitSource: Sendable {
         remoteURL = url
         requestedBranch = branch
         resolvedBranch = Mutex(branch)
-        initialFetchFailure = Mutex(nil)
+        initialFetchFailed = Mutex(false)
         do {
             try refresh()
         } catch {
-            initialFetchFailure.withLock { $0 = error }
+            initialFetchFailed.withLock { $0 = true }
         }
     }
 
-    /// Why the fetch made when the controller started failed (it fetches again at the first
-    /// reconcile).
-    package var startupFetchFailed: Bool { initialFetchFailure.withLock { $0 != nil } }
-    private let initialFetchFailure: Mutex<(any Error)?>
+    /// The fetch made when the controller started failed (it fetches again at the first
+    /// reconcile, which reports why).
+    package var startupFetchFailed: Bool { initialFetchFailed.withLock { $0 } }
+    private let initialFetchFailed: Mutex<Bool>
 
     /// After a fetch, settles the tracked branch if the user named none: the mirror's HEAD names
     /// libgit2's default branch, not the remote's, so prefer main, then master, then the only
@@ -114,7 +114,7 @@ package final class GitSource: Sendable {
         } catch {
             throw ControllerError(.io, "cannot fetch \(location): \(error)")
         }
-        initialFetchFailure.withLock { $0 = nil }
+        initialFetchFailed.withLock { $0 = false }
         settleBranch(repository)
     }
 
