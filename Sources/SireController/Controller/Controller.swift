@@ -101,6 +101,9 @@ package final class Controller: Service, Sendable {
             metadata: ["source": "\(options.location)", "branch": "\(source.branch)", "state": "\(options.state)"])
         try await restore()
         try await launcher.resumeUnfinished()
+        if source.remoteURL != nil, !source.startupFetchFailed {
+            state.withLock { $0.lastGoodRead = ContinuousClock.now }
+        }
         // A URL source whose first fetch failed is fetched again now (and its failure reported).
         await reconcileHead(fetch: source.startupFetchFailed)
         if options.once {
@@ -222,7 +225,9 @@ package final class Controller: Service, Sendable {
                 guard head != lastSeen else { return nil }
                 return try reconciler.reconcile(head: head)
             }
-            await sourceRecovered()
+            // For a URL source only a fetch tells whether the remote can be read again: the
+            // reads of the mirror in between always work.
+            if fetch || source.remoteURL == nil { await sourceRecovered() }
         } catch {
             // A local source that cannot be read is gone; a URL source that cannot be fetched
             // may be back soon.
