@@ -116,6 +116,16 @@ enum Schema {
         migrator.registerMigration("v3: inputs a run was imported with but whose values were redacted") { db in
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN redacted_inputs TEXT NOT NULL DEFAULT '[]'")
         }
+        migrator.registerMigration("v4: unfinished runs found without walking finished ones") { db in
+            // The concurrency check and the resume list order by created_at: indexes of only the
+            // unfinished rows, in that order, so their cost follows the active runs, not history.
+            try db.execute(
+                sql: """
+                    DROP INDEX runs_active;
+                    CREATE INDEX runs_active ON runs (workflow_id, created_at) WHERE finished_at IS NULL;
+                    CREATE INDEX runs_unfinished ON runs (created_at) WHERE finished_at IS NULL;
+                    """)
+        }
         return migrator
     }
 }

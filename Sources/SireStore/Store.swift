@@ -18,19 +18,25 @@ public final class Store: Sendable {
     private let commits = ChangeSignal()
 
     /// Opens (creating and migrating as needed) `index.sqlite` in `directory`.
-    public convenience init(directory: String) throws {
+    /// `trace` receives every SQL statement run, with its arguments (for query-plan audits).
+    public convenience init(directory: String, trace: (@Sendable (String) -> Void)? = nil) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try self.init(
             path: (directory as NSString).appendingPathComponent("index.sqlite"),
-            artifacts: (directory as NSString).appendingPathComponent("artifacts"))
+            artifacts: (directory as NSString).appendingPathComponent("artifacts"), trace: trace)
     }
 
     /// Opens the database at `path`, with artifacts under `artifacts`.
-    public init(path: String, artifacts: String) throws {
+    public init(path: String, artifacts: String, trace: (@Sendable (String) -> Void)? = nil) throws {
         self.path = path
         self.artifacts = ArtifactStore(directory: artifacts)
         var configuration = Configuration()
         configuration.label = "sire-index"
+        if let trace {
+            configuration.prepareDatabase { db in
+                db.trace(options: .statement) { event in trace(event.expandedDescription) }
+            }
+        }
         // Another process (a CLI command beside the controller) may hold the write lock briefly.
         configuration.busyMode = .timeout(10)
         // A new index is readable by its owner only (SQLite gives its -wal and -shm files the
@@ -50,6 +56,14 @@ public final class Store: Sendable {
         }
         let commits = self.commits
         queue = WriteQueue(pool: pool) { commits.bump() }
+    }
+
+    /// SQLite's plan for `sql` (`EXPLAIN QUERY PLAN`), one detail line per step, for audits
+    /// that hot-path statements never walk history.
+    public func queryPlan(of sql: String) throws -> [String] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }
+        }
     }
 
     deinit {

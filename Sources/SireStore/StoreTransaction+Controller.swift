@@ -117,7 +117,11 @@ extension StoreTransaction {
         try Row.fetchAll(
             db.cachedStatement(
                 // rowid breaks ties in insertion order: runs queued in one millisecond stay FIFO.
-                sql: "SELECT * FROM runs WHERE workflow_id = ? AND finished_at IS NULL ORDER BY created_at, rowid"),
+                // INDEXED BY: the partial index of unfinished runs, whatever the planner guesses.
+                sql: """
+                    SELECT * FROM runs INDEXED BY runs_active
+                    WHERE workflow_id = ? AND finished_at IS NULL ORDER BY created_at, rowid
+                    """),
             arguments: [workflowID]
         ).map(Self.run)
     }

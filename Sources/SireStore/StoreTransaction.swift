@@ -95,15 +95,20 @@ public struct StoreTransaction {
 
     /// Extends the leases `owner` holds on unfinished runs.
     public func renewLeases(owner: String, until: Date) throws {
-        try db.cachedStatement(sql: "UPDATE runs SET lease_until = ? WHERE owner = ? AND finished_at IS NULL")
-            .execute(arguments: [until.epochMilliseconds, owner])
+        try db.cachedStatement(
+            sql: "UPDATE runs INDEXED BY runs_unfinished SET lease_until = ? WHERE owner = ? AND finished_at IS NULL"
+        )
+        .execute(arguments: [until.epochMilliseconds, owner])
     }
 
     /// The owners holding leases on unfinished runs.
     public func leaseOwners() throws -> Set<String> {
         Set(
             try String.fetchAll(
-                db, sql: "SELECT DISTINCT owner FROM runs WHERE finished_at IS NULL AND owner IS NOT NULL"))
+                db,
+                sql:
+                    "SELECT DISTINCT owner FROM runs INDEXED BY runs_unfinished WHERE finished_at IS NULL AND owner IS NOT NULL"
+            ))
     }
 
     /// Asks the process running `id` to cancel it (it polls for this).
@@ -156,7 +161,9 @@ public struct StoreTransaction {
 
     /// Runs that have not finished: what a restarted engine resumes.
     public func unfinishedRuns() throws -> [RunRecord] {
-        try Row.fetchAll(db, sql: "SELECT * FROM runs WHERE finished_at IS NULL ORDER BY created_at").map(Self.run)
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM runs INDEXED BY runs_unfinished WHERE finished_at IS NULL ORDER BY created_at"
+        ).map(Self.run)
     }
 
     /// Run ids whose cancellation was requested and that have not finished.
