@@ -164,6 +164,7 @@ if which == "all" || which == "mcp" { await MCPBench.run() }
 if which == "all" || which == "mcpserve" { await MCPServeBench.run() }
 if which == "all" || which == "push" { await benchPushToFirstStep() }
 if which == "all" || which == "remote" { await RemoteBench.run() }
+if which == "history" { await HistoryBench.run() }
 if which == "all" || which == "http" { await HTTPBench.run() }
 if which == "all" || which == "engine" {
     await benchSequentialSteps(count: 1000)
