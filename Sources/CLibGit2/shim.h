@@ -9,3 +9,6 @@ static inline int sire_git_set_owner_validation(int enabled) {
 static inline int sire_git_set_ssl_cert_file(const char *file) {
     return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, (const char *)0);
 }
+
+#include <git2/sys/odb_backend.h>
+#include <git2/sys/mempack.h>

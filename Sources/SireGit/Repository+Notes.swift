@@ -20,7 +20,9 @@ extension Repository {
     /// a note that stock git wrote flat (`abcdef…` at the root) is merged and moved into the
     /// fan-out. The ref is moved by compare-and-swap against the target read at the start, and
     /// the whole read-merge-write is retried when another writer got there first, so
-    /// concurrent writers never lose a line.
+    /// concurrent writers never lose a line. Each notes commit with its trees and blobs is
+    /// written as one pack (libgit2's mempack backend), not as loose objects, so a busy ledger
+    /// does not leave thousands of small files behind.
     ///
     /// - Parameters:
     ///   - lines: the records to add, by annotated commit (any object id works, as in git).
@@ -41,9 +43,13 @@ extension Repository {
         var lastConflict: GitError?
         for attempt in 0..<Self.notesWriteAttempts {
             let old = try notesTarget(ref)
+            // A handle of its own, whose object database gets the in-memory backend for this
+            // one write: the objects leave it as a single pack.
+            let writer = try Repository(path: gitDirectory)
             guard
-                let new = try writeNotesCommit(
-                    additions, parent: old, ref: ref, author: author, message: message)
+                let new = try writer.packed({ () throws(GitError) in
+                    try writer.writeNotesCommit(additions, parent: old, ref: ref, author: author, message: message)
+                })
             else { return old ?? .zero }
             do {
                 try moveNotesRef(ref, to: new, from: old, message: message)
@@ -60,6 +66,44 @@ extension Repository {
         }
         throw lastConflict
             ?? GitError(code: .modified, subject: "notes ref '\(ref)'", function: "appendNotes")
+    }
+
+    /// Runs `write` with every object it creates kept in memory, then stores them as one pack.
+    /// - Throws: ``GitError`` from `write`, or when the pack cannot be built or stored.
+    func packed<T>(_ write: () throws(GitError) -> T) throws(GitError) -> T {
+        var odb: OpaquePointer?
+        try check("git_repository_odb", subject: "objects of \(gitDirectory)") { git_repository_odb(&odb, handle) }
+        defer { git_odb_free(odb) }
+        var mempack: UnsafeMutablePointer<git_odb_backend>?
+        try check("git_mempack_new", subject: "objects of \(gitDirectory)") { git_mempack_new(&mempack) }
+        // The object database owns the backend from here on (freed with this handle).
+        try check("git_odb_add_backend", subject: "objects of \(gitDirectory)") {
+            git_odb_add_backend(odb, mempack, 999)
+        }
+        defer { git_mempack_reset(mempack) }
+        let result = try write()
+        var pack = git_buf()
+        defer { git_buf_dispose(&pack) }
+        try check("git_mempack_dump", subject: "objects of \(gitDirectory)") {
+            git_mempack_dump(&pack, handle, mempack)
+        }
+        guard pack.size > 0, let data = pack.ptr else { return result }
+        var writepack: UnsafeMutablePointer<git_odb_writepack>?
+        try check("git_odb_write_pack", subject: "objects of \(gitDirectory)") {
+            git_odb_write_pack(&writepack, odb, nil, nil)
+        }
+        guard let writepack else {
+            throw GitError(code: .other, subject: "objects of \(gitDirectory)", function: "git_odb_write_pack")
+        }
+        defer { writepack.pointee.free(writepack) }
+        var stats = git_indexer_progress()
+        try check("git_odb_writepack.append", subject: "objects of \(gitDirectory)") {
+            writepack.pointee.append(writepack, data, pack.size, &stats)
+        }
+        try check("git_odb_writepack.commit", subject: "objects of \(gitDirectory)") {
+            writepack.pointee.commit(writepack, &stats)
+        }
+        return result
     }
 
     /// The lines of a commit's note in the given notes ref, in stored order; `[]` when the

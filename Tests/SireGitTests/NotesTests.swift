@@ -51,6 +51,35 @@ struct NotesTests {
         #expect(try repository.notedCommits(ref: Self.runs) == commits.sorted())
     }
 
+    @Test("each notes write is one pack: no loose objects pile up, and git fsck --strict is clean")
+    func writesArePacks() async throws {
+        let (fixture, commits) = try await Self.repository(commits: 3)
+        let repository = try Repository(path: fixture.root)
+        let objects = fixture.root + "/.git/objects"
+        func loose() -> Int {
+            ((try? FileManager.default.contentsOfDirectory(atPath: objects)) ?? []).filter { $0.count == 2 }
+                .reduce(0) {
+                    $0 + ((try? FileManager.default.contentsOfDirectory(atPath: objects + "/" + $1))?.count ?? 0)
+                }
+        }
+        let before = loose()
+        for batch in 0..<20 {
+            try repository.appendNotes(
+                [commits[batch % 3]: ["{\"run\":\"r\(batch)\"}"]], ref: Self.runs, author: Self.author,
+                message: "batch \(batch)")
+        }
+        #expect(loose() == before, "the ledger left loose objects")
+        let packs = try FileManager.default.contentsOfDirectory(atPath: objects + "/pack").filter {
+            $0.hasSuffix(".pack")
+        }
+        #expect(packs.count == 20, "\(packs)")
+        #expect(try repository.notes(for: commits[0], ref: Self.runs).count == 7)
+        let fsck = try await fixture.git(["fsck", "--strict", "--no-progress"])
+        #expect(fsck.isEmpty, "\(fsck)")
+        let shown = try await fixture.git(["notes", "--ref=sire/runs", "show", commits[1].description])
+        #expect(shown.contains("r19"), "\(shown)")
+    }
+
     @Test("appending keeps earlier lines, adds new ones once, and chains notes commits")
     func appendMerges() async throws {
         let (fixture, commits) = try await Self.repository(commits: 1)

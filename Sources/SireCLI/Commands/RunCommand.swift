@@ -1,11 +1,13 @@
 import ArgumentParser
 import Foundation
+import Logging
 import SireController
 import SireCore
 import SireEngine
 import SireGit
 import SireSpec
 import SireStore
+import SireTools
 
 /// `sire-git run WORKFLOW [--rev REV] [--input K=V]... [--dry-run] [--mock-file F] [--watch]`
 struct RunCommand: AsyncParsableCommand {
@@ -220,6 +222,12 @@ extension EngineAssembly {
         do {
             _ = try await LedgerWriter(gitDirectory: repository.gitDirectory, store: store, secrets: runtime.secrets)
                 .drain()
+            // Each write is a pack: past the limit, consolidate them before exiting.
+            let housekeeping = LedgerHousekeeping(
+                gitDirectory: repository.gitDirectory, logger: Logger(label: "sire.ledger"))
+            if housekeeping.packCount >= housekeeping.packLimit, let git = StepIsolation.executable(named: "git") {
+                await housekeeping.consolidate(git: git)
+            }
         } catch {
             FileHandle.standardError.write(Data("sire-git: warning: \(error)\n".utf8))
         }

@@ -21,6 +21,8 @@ package final class Controller: Service, Sendable {
     package let ledger: LedgerService
     /// Pushes the ledger to a URL source's remote (nil for a local source or `--ledger-push off`).
     package let pusher: LedgerPusher?
+    /// Consolidates the ledger's packs in the background.
+    let housekeeping: LedgerHousekeeping
     let logger: Logger
     let clock: any ControllerClock
     let blocking = Blocking(label: "sire.controller.git")
@@ -78,10 +80,15 @@ package final class Controller: Service, Sendable {
             }
             : nil
         self.pusher = pusher
+        let housekeeping = LedgerHousekeeping(gitDirectory: source.gitDirectory, logger: logger)
+        self.housekeeping = housekeeping
         let ledger = LedgerService(
             writer: LedgerWriter(
                 gitDirectory: source.gitDirectory, store: runtime.store, secrets: runtime.secrets, logger: logger)
-        ) { _ in pusher?.poke() }
+        ) { _ in
+            pusher?.poke()
+            housekeeping.afterWrite()
+        }
         self.ledger = ledger
         launcher = RunLauncher(engine: runtime.engine) { _ in ledger.poke() }
         let fire = FireBox()
@@ -255,6 +262,7 @@ package final class Controller: Service, Sendable {
             return
         }
         pusher?.poke()
+        housekeeping.afterWrite()
         logger.info(
             "reconciled",
             metadata: [
