@@ -142,6 +142,7 @@ struct ControllerCommandTests {
         await #expect(Self.runNotes(repo, pushed).isEmpty)
 
         // Restarted, it resumes the run: the completed step does not run again; one record.
+        _ = FileManager.default.createFile(atPath: stepLog + ".go", contents: nil)
         controller = try await SireBinary.start(["controller", "--once"], in: repo.root, output: log)
         let finished = await controller.exit(within: .seconds(30))
         #expect(finished?.code == 0)
@@ -181,8 +182,11 @@ struct ControllerCommandTests {
             await eventually(within: .seconds(15)) {
                 ((try? String(contentsOfFile: stepLog, encoding: .utf8)) ?? "").contains("first")
             })
-        // SIGTERM while `second` sleeps: the controller waits for the run, records it, exits 0.
-        #expect(await Self.stop(controller) == 0)
+        // SIGTERM while `second` runs: the controller waits for the run, records it, exits 0.
+        controller.signal(SIGTERM)
+        try await Task.sleep(for: .milliseconds(200))
+        _ = FileManager.default.createFile(atPath: stepLog + ".go", contents: nil)
+        #expect(await controller.exit(within: .seconds(30))?.code == 0)
         let lines = ((try? String(contentsOfFile: stepLog, encoding: .utf8)) ?? "").split(separator: "\n")
         #expect(lines == ["first", "second"])
         let notes = await Self.runNotes(repo, pushed)
@@ -303,7 +307,9 @@ struct ControllerCommandTests {
         #expect(interval.stderr.contains("--interval"), "\(interval)")
     }
 
-    /// A push-triggered workflow whose steps append to a log outside the repository.
+    /// A push-triggered workflow whose steps append to a log outside the repository; `second`
+    /// waits (at most 30 s) until the test creates `LOG.go`, so it is surely running when the
+    /// test stops the controller.
     /// The status of step `step` in the newest run, read from the index by another process.
     static func stepStatus(_ repo: GitFixture, _ step: String) async -> String? {
         func json(_ arguments: String...) async -> Any? {
@@ -332,7 +338,7 @@ struct ControllerCommandTests {
           - id: second
             needs: [first]
             tool: sire:local/shell.run
-            params: { argv: [sh, -c, "sleep 2; echo second >> \\"$0\\"", "{{ inputs.log }}"] }
+            params: { argv: [sh, -c, "for i in $(seq 600); do [ -e \\"$0.go\\" ] && break; sleep 0.05; done; echo second >> \\"$0\\"", "{{ inputs.log }}"] }
 
         """
     }
