@@ -140,6 +140,8 @@ let package = Package(
                 "SireCore", "SireSpec", "SireGit", "SireCLI", "SireStore", "SireEngine", "SireTools", "SireController",
                 "SireHTTP",
                 "SireMCP",
+                // Real servers (lighttpd + git http-backend) for `SireBench remote`.
+                "SireTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

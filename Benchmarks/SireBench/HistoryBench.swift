@@ -11,17 +11,8 @@ enum HistoryBench {
     static func run(rounds: Int = 4, perRound: Int = 2_500, callers: Int = 20) async {
         print("history, in process (\(callers) callers):")
         await measure(rounds: rounds, perRound: perRound) { controller, _, round in
-            await withTaskGroup(of: Void.self) { group in
-                for caller in 0..<callers {
-                    group.addTask {
-                        var index = caller
-                        while index < perRound {
-                            _ = try? await controller.triggerHTTP(
-                                workflowID: "noop", inputs: [:], requestKey: "r\(round)-\(index)")
-                            index += callers
-                        }
-                    }
-                }
+            await spread(perRound, over: callers) { index in
+                _ = try? await controller.triggerHTTP(workflowID: "noop", inputs: [:], requestKey: "r\(round)-\(index)")
             }
         }
         print("history, over HTTP (\(callers) connections):")
@@ -30,26 +21,30 @@ enum HistoryBench {
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: callers)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         await measure(rounds: rounds, perRound: perRound) { _, port, round in
-            await withTaskGroup(of: Void.self) { group in
-                for caller in 0..<callers {
-                    group.addTask {
-                        var index = caller
-                        while index < perRound {
-                            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/workflows/noop/runs")
-                            request.method = .POST
-                            request.headers.add(name: "Content-Type", value: "application/json")
-                            request.headers.add(name: "Idempotency-Key", value: "r\(round)-\(index)")
-                            request.body = .bytes(ByteBuffer(string: #"{"inputs":{}}"#))
-                            if let response = try? await client.execute(request, timeout: .seconds(30)) {
-                                _ = try? await response.body.collect(upTo: 1 << 20)
-                            }
-                            index += callers
-                        }
-                    }
+            await spread(perRound, over: callers) { index in
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/workflows/noop/runs")
+                request.method = .POST
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.headers.add(name: "Idempotency-Key", value: "r\(round)-\(index)")
+                request.body = .bytes(ByteBuffer(string: #"{"inputs":{}}"#))
+                if let response = try? await client.execute(request, timeout: .seconds(30)) {
+                    _ = try? await response.body.collect(upTo: 1 << 20)
                 }
             }
         }
         try? await client.shutdown()
+    }
+
+    /// Calls `work` for 0..<count from `callers` concurrent tasks, each taking every
+    /// `callers`-th index.
+    private static func spread(_ count: Int, over callers: Int, _ work: @escaping @Sendable (Int) async -> Void) async {
+        await withTaskGroup(of: Void.self) { group in
+            for caller in 0..<callers {
+                group.addTask {
+                    for index in stride(from: caller, to: count, by: callers) { await work(index) }
+                }
+            }
+        }
     }
 
     private static func measure(

@@ -78,18 +78,11 @@ public struct KnownHosts: Sendable {
     /// field) for `host` on `port`.
     public func verdict(host: String, port: Int, key: [UInt8]) -> Verdict {
         let name = Self.name(host: host, port: port)
-        var other: Entry?
-        for entry in entries where Self.matches(name, entry.patterns) {
-            if entry.key == key {
-                if entry.revoked { return .revoked(line: entry.line) }
-            } else if !entry.revoked, other == nil {
-                other = entry
-            }
-        }
-        for entry in entries where !entry.revoked && entry.key == key && Self.matches(name, entry.patterns) {
-            return .known(line: entry.line)
-        }
-        if let other {
+        let named = entries.filter { Self.matches(name, $0.patterns) }
+        if let revoked = named.first(where: { $0.revoked && $0.key == key }) { return .revoked(line: revoked.line) }
+        let listed = named.filter { !$0.revoked }
+        if let known = listed.first(where: { $0.key == key }) { return .known(line: known.line) }
+        if let other = listed.first {
             return .changed(line: other.line, keyType: other.keyType, fingerprint: Self.fingerprint(other.key))
         }
         return .unknown
@@ -97,12 +90,7 @@ public struct KnownHosts: Sendable {
 
     /// OpenSSH's fingerprint of a key blob: `SHA256:` and the unpadded base64 of its digest.
     public static func fingerprint(_ key: [UInt8]) -> String {
-        fingerprint(sha256: Array(SHA256.hash(data: key)))
-    }
-
-    /// The fingerprint of a key known only by its SHA-256 digest.
-    public static func fingerprint(sha256 digest: [UInt8]) -> String {
-        "SHA256:" + Data(digest).base64EncodedString().replacingOccurrences(of: "=", with: "")
+        "SHA256:" + Data(SHA256.hash(data: key)).base64EncodedString().replacingOccurrences(of: "=", with: "")
     }
 
     /// The key type a blob names (its first SSH string, e.g. `ssh-ed25519`).

@@ -126,3 +126,18 @@ func diagnosticLines(_ output: String) -> [String] {
             options: .regularExpression) != nil
     }
 }
+
+/// The port a controller's log (written with `--listen 127.0.0.1:0`) says its API listens on;
+/// 0 when it says none within 15 s.
+func listeningPort(_ log: String) async -> Int {
+    var port = 0
+    _ = await eventually(within: .seconds(15)) {
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        guard let range = text.range(of: #"http.address=127\.0\.0\.1:(\d+)"#, options: .regularExpression) else {
+            return false
+        }
+        port = Int(text[range].split(separator: ":").last ?? "") ?? 0
+        return port > 0
+    }
+    return port
+}

@@ -224,15 +224,7 @@ struct ControllerCommandTests {
         let controller = try await SireBinary.start(
             ["controller", "--listen", "127.0.0.1:0"], in: repo.root, output: log)
         defer { controller.signal(SIGKILL) }
-        var port = 0
-        _ = await eventually(within: .seconds(15)) {
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            guard let range = text.range(of: #"http.address=127\.0\.0\.1:(\d+)"#, options: .regularExpression) else {
-                return false
-            }
-            port = Int(text[range].split(separator: ":").last ?? "") ?? 0
-            return port > 0
-        }
+        let port = await listeningPort(log)
         #expect(port > 0, "no listening line; log:\n\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         let base = "http://127.0.0.1:\(port)"
         #expect(await eventually(within: .seconds(10)) { (try? await Self.curl([base + "/readyz"]))?.status == 200 })

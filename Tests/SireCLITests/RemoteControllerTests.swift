@@ -82,7 +82,7 @@ struct RemoteControllerTests {
                 "--git-username", server.username,
             ], in: work.sandbox, environment: environment, output: log)
         defer { controller.signal(SIGKILL) }
-        let port = await Self.listeningPort(log)
+        let port = await listeningPort(log)
         let api = try await ControllerCommandTests.curl(["http://127.0.0.1:\(port)/v1/commits/\(second)/status"])
         #expect(api.status == 200, "\(api)")
         let local = try await SireBinary.run(["status", "--json", second], in: clone)
@@ -111,15 +111,7 @@ struct RemoteControllerTests {
                 "127.0.0.1:0", "--interval", "1s", "--git-username", server.username,
             ], in: work.sandbox, environment: ["SIRE_GIT_PASSWORD": "wrong-\(server.password)"], output: log)
         defer { controller.signal(SIGKILL) }
-        var port = 0
-        _ = await eventually(within: .seconds(15)) {
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            guard let range = text.range(of: #"http.address=127\.0\.0\.1:(\d+)"#, options: .regularExpression) else {
-                return false
-            }
-            port = Int(text[range].split(separator: ":").last ?? "") ?? 0
-            return port > 0
-        }
+        let port = await listeningPort(log)
         let text = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
         #expect(port > 0, "no listening line; log:\n\(text())")
         var ready: (status: Int, body: String) = (0, "")
@@ -145,20 +137,6 @@ struct RemoteControllerTests {
         #expect(controller.isRunning, "the controller stopped:\n\(text())")
         let refs = try await work.git(["--git-dir", server.path("origin"), "for-each-ref", "refs/notes"])
         #expect(refs.isEmpty, "\(refs)")
-    }
-
-    /// The port a controller's log says its API listens on.
-    static func listeningPort(_ log: String) async -> Int {
-        var port = 0
-        _ = await eventually(within: .seconds(15)) {
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            guard let range = text.range(of: #"http.address=127\.0\.0\.1:(\d+)"#, options: .regularExpression) else {
-                return false
-            }
-            port = Int(text[range].split(separator: ":").last ?? "") ?? 0
-            return port > 0
-        }
-        return port
     }
 
     @Test func twoControllersOnOneRemoteLoseNoRecordWhileItIsDown() async throws {
@@ -189,7 +167,7 @@ struct RemoteControllerTests {
                     "--listen", "127.0.0.1:0", "--interval", "1s", "--git-username", server.username,
                 ], in: work.sandbox, environment: ["SIRE_GIT_PASSWORD": server.password], output: log)
             controllers.append(controller)
-            ports.append(await Self.listeningPort(log))
+            ports.append(await listeningPort(log))
         }
         defer { for controller in controllers { controller.signal(SIGKILL) } }
         for port in ports {
@@ -239,7 +217,7 @@ struct RemoteControllerTests {
                 "--interval", "1s", "--git-username", server.username,
             ], in: work.sandbox, environment: ["SIRE_GIT_PASSWORD": server.password], output: log)
         defer { controller.signal(SIGKILL) }
-        let port = await Self.listeningPort(log)
+        let port = await listeningPort(log)
         let readyz = "http://127.0.0.1:\(port)/readyz"
         #expect(
             await eventually(within: .seconds(15)) { (try? await ControllerCommandTests.curl([readyz]))?.status == 200 }

@@ -19,6 +19,17 @@ struct RemoteAccessTests {
         return (fixture, head)
     }
 
+    /// An sshd serving a seeded `origin.git`, and a known_hosts file that lists it.
+    static func sshOrigin(passphrase: String? = nil) async throws -> (
+        server: SSHServer, fixture: GitFixture, head: String, url: String, knownHosts: String
+    ) {
+        let server = try await SSHServer(passphrase: passphrase)
+        let (fixture, head) = try await seed(server.directory + "/origin.git")
+        let knownHosts = server.directory + "/known_hosts"
+        try server.knownHostsLine.write(toFile: knownHosts, atomically: true, encoding: .utf8)
+        return (server, fixture, head, server.url(server.directory + "/origin.git"), knownHosts)
+    }
+
     static func fetchInto(_ url: String, _ access: RemoteAccess) async throws -> (Repository, GitFixture) {
         let clone = try await GitFixture(bare: true)
         let repository = try Repository(path: clone.root)
@@ -94,11 +105,7 @@ struct RemoteAccessTests {
 
     @Test("ssh: a matching known_hosts works, another key is refused with its fingerprint, an unknown host too")
     func sshHostKeys() async throws {
-        let server = try await SSHServer()
-        let (fixture, head) = try await Self.seed(server.directory + "/origin.git")
-        let url = server.url(server.directory + "/origin.git")
-        let knownHosts = server.directory + "/known_hosts"
-        try server.knownHostsLine.write(toFile: knownHosts, atomically: true, encoding: .utf8)
+        let (server, fixture, head, url, knownHosts) = try await Self.sshOrigin()
         let access = RemoteAccess(sshKey: server.clientKey, knownHosts: knownHosts)
         let (repository, kept) = try await Self.fetchInto(url, access)
         defer { withExtendedLifetime(kept) {} }
@@ -144,11 +151,7 @@ struct RemoteAccessTests {
 
     @Test("ssh: a passphrase-protected key works with its passphrase and is refused without")
     func sshPassphrase() async throws {
-        let server = try await SSHServer(passphrase: "open sesame")
-        let (_, head) = try await Self.seed(server.directory + "/origin.git")
-        let url = server.url(server.directory + "/origin.git")
-        let knownHosts = server.directory + "/known_hosts"
-        try server.knownHostsLine.write(toFile: knownHosts, atomically: true, encoding: .utf8)
+        let (server, _, head, url, knownHosts) = try await Self.sshOrigin(passphrase: "open sesame")
         let clone = try await GitFixture(bare: true)
         let repository = try Repository(path: clone.root)
         let without = Self.error {
@@ -165,11 +168,7 @@ struct RemoteAccessTests {
 
     @Test("ssh: without --ssh-key the ssh-agent's keys are used, and without an agent the error says what to give")
     func sshAgent() async throws {
-        let server = try await SSHServer()
-        let (_, head) = try await Self.seed(server.directory + "/origin.git")
-        let url = server.url(server.directory + "/origin.git")
-        let knownHosts = server.directory + "/known_hosts"
-        try server.knownHostsLine.write(toFile: knownHosts, atomically: true, encoding: .utf8)
+        let (server, _, head, url, knownHosts) = try await Self.sshOrigin()
         let clone = try await GitFixture(bare: true)
         let repository = try Repository(path: clone.root)
         let none = Self.error {

@@ -29,6 +29,22 @@ public struct ServerStartFailed: Error, CustomStringConvertible {
     public var description: String
 }
 
+/// Starts `program` with the arguments `arguments(port)` gives for a free port (writing its
+/// configuration as a side effect), retrying on another port when it does not listen; its
+/// output goes to `log`. Returns the process and its port.
+func startListening(
+    _ program: String, log: String, _ arguments: (Int) throws -> [String]
+) async throws -> (ChildProcess, Int) {
+    for _ in 0..<5 {
+        let port = try freePort()
+        let child = try await ChildProcess(ChildProcess.which(program), try arguments(port), output: log)
+        if await waitForListener(port), child.isRunning { return (child, port) }
+        _ = await child.stop()
+    }
+    let said = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+    throw ServerStartFailed(description: "\(program) did not start:\n\(said)")
+}
+
 /// Git's smart HTTP (`git http-backend`) behind lighttpd with basic authentication, over http or
 /// https with a certificate from a CA made for the test (`openssl`).
 public final class GitHTTPServer: @unchecked Sendable {
@@ -53,23 +69,12 @@ public final class GitHTTPServer: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try "\(username):\(password)\n".write(toFile: directory + "/users", atomically: true, encoding: .utf8)
         if tls { try await Self.makeCertificates(in: directory) }
-        var started: (ChildProcess, Int)?
-        for _ in 0..<5 where started == nil {
-            let port = try freePort()
+        let directory = self.directory, tls = self.tls
+        let started = try await startListening("lighttpd", log: directory + "/lighttpd.out") { port in
             let config = directory + "/lighttpd-\(port).conf"
             try Self.configuration(directory: directory, tls: tls, port: port).write(
                 toFile: config, atomically: true, encoding: .utf8)
-            let child = try await ChildProcess(
-                ChildProcess.which("lighttpd"), ["-D", "-f", config], output: directory + "/lighttpd.out")
-            if await waitForListener(port), child.isRunning {
-                started = (child, port)
-            } else {
-                _ = await child.stop()
-            }
-        }
-        guard let started else {
-            let log = (try? String(contentsOfFile: directory + "/lighttpd.out", encoding: .utf8)) ?? ""
-            throw ServerStartFailed(description: "lighttpd did not start:\n\(log)")
+            return ["-D", "-f", config]
         }
         (process, port) = started
     }
@@ -186,9 +191,8 @@ public final class SSHServer: @unchecked Sendable {
         try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         let hostKey = try String(contentsOfFile: directory + "/host_key.pub", encoding: .utf8)
             .split(separator: " ").prefix(2).joined(separator: " ")
-        var started: (ChildProcess, Int)?
-        for _ in 0..<5 where started == nil {
-            let port = try freePort()
+        let directory = self.directory
+        let started = try await startListening("sshd", log: directory + "/sshd.out") { port in
             let config = directory + "/sshd-\(port).conf"
             try """
             Port \(port)
@@ -205,17 +209,7 @@ public final class SSHServer: @unchecked Sendable {
             LogLevel VERBOSE
 
             """.write(toFile: config, atomically: true, encoding: .utf8)
-            let child = try await ChildProcess(
-                ChildProcess.which("sshd"), ["-D", "-e", "-f", config], output: directory + "/sshd.out")
-            if await waitForListener(port), child.isRunning {
-                started = (child, port)
-            } else {
-                _ = await child.stop()
-            }
-        }
-        guard let started else {
-            let log = (try? String(contentsOfFile: directory + "/sshd.out", encoding: .utf8)) ?? ""
-            throw ServerStartFailed(description: "sshd did not start:\n\(log)")
+            return ["-D", "-e", "-f", config]
         }
         (process, port) = started
         knownHostsLine = "[127.0.0.1]:\(started.1) \(hostKey)\n"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SireController
 import SireGit
 
 /// How sire-git reaches a private remote: the controller's URL source, `notes fetch|push|sync`
@@ -69,16 +70,12 @@ struct RemoteOptions: ParsableArguments {
 
     /// The content of a mode-0600 file, without its final newline.
     static func secretFile(_ path: String, option: String) throws -> String {
-        var info = stat()
-        guard stat(path, &info) == 0, let data = FileManager.default.contents(atPath: path) else {
-            throw CLIError.usage("\(option) \(path): cannot read the file")
+        var text: String
+        do {
+            text = String(decoding: try privateFile(path, named: "\(option) \(path)"), as: UTF8.self)
+        } catch {
+            throw CLIError.usage("\(error)")
         }
-        if info.st_mode & 0o077 != 0 {
-            throw CLIError.usage(
-                "\(option) \(path) is readable by others (mode \(String(info.st_mode & 0o777, radix: 8))); chmod 600 it"
-            )
-        }
-        var text = String(decoding: data, as: UTF8.self)
         while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
         guard !text.isEmpty else { throw CLIError.usage("\(option) \(path) is empty") }
         return text

@@ -379,11 +379,6 @@ package final class Controller: Service, Sendable {
         }
     }
 
-    /// The last reconcile's failure to read the source, however recent.
-    package var sourceFailure: String? {
-        state.withLock { $0.sourceProblem }
-    }
-
     /// Keeps the problem in the index (`sire-git status` shows it), or clears it.
     private func recordSourceProblem(_ problem: String?) async {
         let store = runtime.store

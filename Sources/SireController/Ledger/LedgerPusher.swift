@@ -29,7 +29,6 @@ package final class LedgerPusher: Sendable {
 
     struct State {
         var problem: String?
-        var pushed = 0
     }
 
     package init(
@@ -87,12 +86,10 @@ package final class LedgerPusher: Sendable {
             guard unpushed > 0 else { return true }
             let push = try await blocking.run { try sync.push(remote: remote) }
             SireMetrics.ledgerPushed(push.merges > 0 ? "merged" : "ok")
-            SireMetrics.ledgerUnpushedRecords((try? await blocking.run { try sync.unpushed(remote: remote) }) ?? 0)
+            // What was written meanwhile is counted by the next attempt.
+            SireMetrics.ledgerUnpushedRecords(0)
             let was = state.withLock { state in
-                defer {
-                    state.problem = nil
-                    state.pushed += 1
-                }
+                defer { state.problem = nil }
                 return state.problem
             }
             if was != nil {

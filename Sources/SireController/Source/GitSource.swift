@@ -15,9 +15,8 @@ package final class GitSource: Sendable {
     /// The branch whose head is the desired state. For a URL source that could not be fetched
     /// yet it is a guess (`main`) until the first fetch that works.
     package var branch: String { resolvedBranch.withLock { $0 } ?? "main" }
+    /// The branch the user named, or the one found after the first fetch that worked.
     private let resolvedBranch: Mutex<String?>
-    /// The branch the user named, if any.
-    private let requestedBranch: String?
     /// Credentials and host verification for the remote.
     package let access: RemoteAccess
 
@@ -47,7 +46,6 @@ package final class GitSource: Sendable {
         gitDirectory = repository.gitDirectory
         remoteURL = nil
         access = RemoteAccess()
-        requestedBranch = branch
         resolvedBranch = Mutex(branch ?? Self.trackedBranch(repository))
     }
 
@@ -68,9 +66,10 @@ package final class GitSource: Sendable {
         location = url
         gitDirectory = repository.gitDirectory
         remoteURL = url
-        requestedBranch = branch
         resolvedBranch = Mutex(branch)
         initialFetchFailed = Mutex(false)
+        // The mirror's HEAD names the tracked branch (what `status` and `log` show by default).
+        if let branch { try? repository.setHead(branch: branch) }
         do {
             try refresh()
         } catch {
@@ -87,7 +86,7 @@ package final class GitSource: Sendable {
     /// libgit2's default branch, not the remote's, so prefer main, then master, then the only
     /// branch there is, then `sire.yaml`'s `branch` there.
     private func settleBranch(_ repository: Repository) {
-        guard requestedBranch == nil, resolvedBranch.withLock({ $0 }) == nil else { return }
+        guard resolvedBranch.withLock({ $0 }) == nil else { return }
         if repository.headBranchName.map({ (try? repository.resolveCommit("refs/heads/\($0)")) == nil }) ?? true,
             let names = try? repository.branchNames(),
             let guess = ["main", "master"].first(where: names.contains) ?? (names.count == 1 ? names.first : nil)
