@@ -43,6 +43,11 @@ package struct LedgerSync: Sendable {
         return "refs/notes/sire-remote/\(safe.isEmpty ? "_" : safe)"
     }
 
+    /// The ref that keeps what `remote` was last seen to hold of ledger ref `ref`.
+    static func trackingRef(of ref: String, remote: String) -> String {
+        trackingPrefix(for: remote) + "/" + ref.dropFirst("refs/notes/sire/".count)
+    }
+
     /// Fetches the remote's ledger and merges it into the local refs; returns what happened
     /// to each ledger ref the remote has.
     ///
@@ -67,12 +72,11 @@ package struct LedgerSync: Sendable {
     /// records not known to be on the remote. Read from the refs, so it survives restarts.
     package func unpushed(remote: String) throws -> Int {
         let repository = try open()
-        let prefix = Self.trackingPrefix(for: remote)
         do {
             var count = 0
             for ref in try repository.referenceNames(matching: "refs/notes/sire/*") {
                 guard let local = try repository.referenceTarget(ref) else { continue }
-                let tracking = try repository.referenceTarget(prefix + "/" + ref.dropFirst("refs/notes/sire/".count))
+                let tracking = try repository.referenceTarget(Self.trackingRef(of: ref, remote: remote))
                 if tracking == local { continue }
                 count += try repository.diff(from: tracking, to: local, detectRenames: false).count
             }
@@ -121,10 +125,9 @@ package struct LedgerSync: Sendable {
                 let pushed = try refs.map { ref throws(GitError) in (ref, try repository.referenceTarget(ref)) }
                 try repository.push(remote: remote, refspecs: refs.map { "\($0):\($0)" }, access: access)
                 // The remote now holds what was pushed: remember it, as a fetch would.
-                let prefix = Self.trackingPrefix(for: remote)
                 for case (let ref, let id?) in pushed {
                     try repository.setReference(
-                        prefix + "/" + ref.dropFirst("refs/notes/sire/".count), to: id, message: "sire-git: pushed")
+                        Self.trackingRef(of: ref, remote: remote), to: id, message: "sire-git: pushed")
                 }
                 return Push(refs: refs, merges: merges)
             } catch  where error.code == .nonFastForward && merges + 1 < pushAttempts {
