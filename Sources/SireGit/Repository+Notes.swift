@@ -40,20 +40,55 @@ extension Repository {
         message: String
     ) throws(GitError) -> ObjectID {
         let additions = lines.mapValues(Self.noteLines).filter { !$0.value.isEmpty }
+        return try updateNotes(
+            additions.mapValues { added in { old in old + added } }, ref: ref, author: author, message: message
+        ).commit
+    }
+
+    /// Rewrites the notes of several commits in one notes commit: each commit's note becomes
+    /// what its edit returns for the lines it holds now, never losing a change made
+    /// concurrently by another process or handle.
+    ///
+    /// An edit gets the note's lines in stored order (each once, blank ones dropped; `[]` when
+    /// the commit has no note) and returns the new lines; they are stored one a line, each
+    /// once, and an empty result removes the note. The tree is written in git's 2/38 fan-out
+    /// (a note that stock git wrote flat is moved into it). The ref moves by compare-and-swap
+    /// against the target read at the start, and everything — reading, the edits, writing —
+    /// is redone when another writer got there first, so an edit must be a pure function of
+    /// the lines it is given. The objects of each attempt are written as one pack (libgit2's
+    /// mempack backend), not as loose objects.
+    ///
+    /// - Parameters:
+    ///   - edits: the new lines of each commit's note, from its current ones.
+    ///   - ref: the full notes ref name, such as `refs/notes/sire/summary`.
+    ///   - author: author and committer of the notes commit; the time is now.
+    ///   - message: the notes commit's message.
+    /// - Returns: the notes commit the ref points at afterwards (the old one when nothing
+    ///   changed; ``ObjectID/zero`` when nothing was written and the ref does not exist), and
+    ///   each edited note's lines before and after, as of the attempt that was stored.
+    /// - Throws: ``GitError`` `modified` when the ref kept moving for ``notesWriteAttempts``
+    ///   tries, `invalidSpec` for a malformed ref name, or whatever libgit2 reported.
+    @discardableResult
+    public func updateNotes(
+        _ edits: [ObjectID: ([String]) -> [String]], ref: String, author: (name: String, email: String),
+        message: String
+    ) throws(GitError) -> NotesUpdate {
         var lastConflict: GitError?
         for attempt in 0..<Self.notesWriteAttempts {
             let old = try notesTarget(ref)
             // A handle of its own, whose object database gets the in-memory backend for this
             // one write: the objects leave it as a single pack.
             let writer = try Repository(path: gitDirectory)
+            var notes: [ObjectID: NotesUpdate.Change] = [:]
             guard
                 let new = try writer.packed({ () throws(GitError) in
-                    try writer.writeNotesCommit(additions, parent: old, ref: ref, author: author, message: message)
+                    try writer.writeNotesCommit(
+                        edits, parent: old, ref: ref, author: author, message: message, changes: &notes)
                 })
-            else { return old ?? .zero }
+            else { return NotesUpdate(commit: old ?? .zero, notes: notes) }
             do {
                 try moveNotesRef(ref, to: new, from: old, message: message)
-                return new
+                return NotesUpdate(commit: new, notes: notes)
             } catch {
                 switch error.code {
                 case .modified, .exists, .locked, .conflict:
@@ -65,7 +100,7 @@ extension Repository {
             }
         }
         throw lastConflict
-            ?? GitError(code: .modified, subject: "notes ref '\(ref)'", function: "appendNotes")
+            ?? GitError(code: .modified, subject: "notes ref '\(ref)'", function: "updateNotes")
     }
 
     /// Runs `write` with every object it creates kept in memory, then stores them as one pack.
@@ -203,11 +238,11 @@ extension Repository {
 
     // MARK: - Writing
 
-    /// Writes the merged notes tree and a notes commit on top of `parent`, without moving any
-    /// ref; `nil` when no note would change.
+    /// Writes the edited notes tree and a notes commit on top of `parent`, without moving any
+    /// ref; `nil` when no note would change. `changes` gets each edited note's lines.
     private func writeNotesCommit(
-        _ additions: [ObjectID: [String]], parent: ObjectID?, ref: String,
-        author: (name: String, email: String), message: String
+        _ edits: [ObjectID: ([String]) -> [String]], parent: ObjectID?, ref: String,
+        author: (name: String, email: String), message: String, changes: inout [ObjectID: NotesUpdate.Change]
     ) throws(GitError) -> ObjectID? {
         let root = try parent.map { id throws(GitError) in try lookupTree(of: id) }
         defer { if let root { git_tree_free(root) } }
@@ -215,7 +250,7 @@ extension Repository {
         defer { git_treebuilder_free(rootBuilder) }
 
         var changed = false
-        let byFanout = Dictionary(grouping: additions.keys) { String($0.description.prefix(2)) }
+        let byFanout = Dictionary(grouping: edits.keys) { String($0.description.prefix(2)) }
         for (fanout, commits) in byFanout {
             let existing = root.flatMap { git_tree_entry_byname($0, fanout) }
             let subtree =
@@ -229,38 +264,57 @@ extension Repository {
 
             var fanoutChanged = false
             for commit in commits {
+                guard let edit = edits[commit] else { continue }
                 let hex = commit.description
                 let blobs =
                     try root.map { tree throws(GitError) in
                         try noteBlobs(for: hex[...], in: tree)
                     } ?? []
-                var old: [String] = []
-                for blob in blobs { old.append(contentsOf: Self.noteLines(in: try self.blob(blob))) }
-                let merged = Self.unique(old + additions[commit, default: []])
+                var lines: [String] = []
+                for blob in blobs { lines.append(contentsOf: Self.noteLines(in: try self.blob(blob))) }
+                let old = Self.unique(lines)
+                let new = Self.unique(Self.noteLines(edit(old)))
+                changes[commit] = NotesUpdate.Change(before: old, after: new)
                 let flat = root.flatMap { git_tree_entry_byname($0, hex) } != nil
-                guard merged != old || flat || blobs.count > 1 else { continue }
+                guard new != lines || flat || blobs.count > 1 else { continue }
                 if flat {
                     try check(
                         "git_treebuilder_remove", subject: "note for \(commit.short)",
                         repository: displayPath
                     ) { git_treebuilder_remove(rootBuilder, hex) }
                 }
-                var blob = try writeNoteBlob(merged, for: commit)
-                try check(
-                    "git_treebuilder_insert", subject: "note for \(commit.short)",
-                    repository: displayPath
-                ) {
-                    git_treebuilder_insert(
-                        nil, builder, String(hex.dropFirst(2)), &blob, GIT_FILEMODE_BLOB)
+                let name = String(hex.dropFirst(2))
+                if new.isEmpty {
+                    if git_treebuilder_get(builder, name) != nil {
+                        try check(
+                            "git_treebuilder_remove", subject: "note for \(commit.short)",
+                            repository: displayPath
+                        ) { git_treebuilder_remove(builder, name) }
+                    }
+                } else {
+                    var blob = try writeNoteBlob(new, for: commit)
+                    try check(
+                        "git_treebuilder_insert", subject: "note for \(commit.short)",
+                        repository: displayPath
+                    ) { git_treebuilder_insert(nil, builder, name, &blob, GIT_FILEMODE_BLOB) }
                 }
                 fanoutChanged = true
             }
             guard fanoutChanged else { continue }
-            var subtreeID = try writeTree(builder, subject: "notes fan-out '\(fanout)'")
-            try check(
-                "git_treebuilder_insert", subject: "notes fan-out '\(fanout)'",
-                repository: displayPath
-            ) { git_treebuilder_insert(nil, rootBuilder, fanout, &subtreeID, GIT_FILEMODE_TREE) }
+            if git_treebuilder_entrycount(builder) == 0 {
+                if git_treebuilder_get(rootBuilder, fanout) != nil {
+                    try check(
+                        "git_treebuilder_remove", subject: "notes fan-out '\(fanout)'",
+                        repository: displayPath
+                    ) { git_treebuilder_remove(rootBuilder, fanout) }
+                }
+            } else {
+                var subtreeID = try writeTree(builder, subject: "notes fan-out '\(fanout)'")
+                try check(
+                    "git_treebuilder_insert", subject: "notes fan-out '\(fanout)'",
+                    repository: displayPath
+                ) { git_treebuilder_insert(nil, rootBuilder, fanout, &subtreeID, GIT_FILEMODE_TREE) }
+            }
             changed = true
         }
         guard changed else { return nil }
@@ -362,7 +416,7 @@ extension Repository {
     }
 
     /// Splits records on line ends and drops blank ones, so a record is always one line.
-    private static func noteLines(_ records: [String]) -> [String] {
+    static func noteLines(_ records: [String]) -> [String] {
         records.flatMap { record in
             record.split(omittingEmptySubsequences: true) { $0 == "\n" || $0 == "\r\n" }
                 .filter { !$0.allSatisfy(\.isWhitespace) }
@@ -371,7 +425,7 @@ extension Repository {
     }
 
     /// The lines in first-seen order, each once.
-    private static func unique(_ lines: [String]) -> [String] {
+    static func unique(_ lines: [String]) -> [String] {
         var seen: Set<String> = []
         return lines.filter { seen.insert($0).inserted }
     }

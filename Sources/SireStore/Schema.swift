@@ -126,6 +126,11 @@ enum Schema {
                     CREATE INDEX runs_unfinished ON runs (created_at) WHERE finished_at IS NULL;
                     """)
         }
+        migrator.registerMigration("v5: the ledger partition each outbox entry is written to") { db in
+            // Chosen once, before the first write: a record rewritten after a crash goes to the
+            // same partition, so it merges into the line already there.
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN partition TEXT")
+        }
         return migrator
     }
 }

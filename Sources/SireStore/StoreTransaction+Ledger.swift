@@ -8,11 +8,21 @@ extension StoreTransaction {
     /// Outbox entries with no recorded failure, oldest first: what a ledger writer drains.
     /// An entry whose record could not be built (see ``failOutbox(_:error:)``) stays for an
     /// operator to see but no longer holds up the others.
-    public func pendingOutbox(limit: Int = 500) throws -> [String] {
-        try String.fetchAll(
+    /// Each comes with the ledger partition it was assigned to, if it was.
+    public func pendingOutbox(limit: Int = 500) throws -> [(runID: String, partition: String?)] {
+        try Row.fetchAll(
             db.cachedStatement(
-                sql: "SELECT run_id FROM outbox WHERE last_error IS NULL ORDER BY created_at, run_id LIMIT ?"),
-            arguments: [limit])
+                sql:
+                    "SELECT run_id, partition FROM outbox WHERE last_error IS NULL ORDER BY created_at, run_id LIMIT ?"
+            ),
+            arguments: [limit]
+        ).map { ($0["run_id"], $0["partition"]) }
+    }
+
+    /// Assigns an outbox entry to the ledger partition its record is written to.
+    public func assignOutbox(_ runID: String, partition: String) throws {
+        try db.cachedStatement(sql: "UPDATE outbox SET partition = ? WHERE run_id = ?")
+            .execute(arguments: [partition, runID])
     }
 
     /// Records why a run's ledger record cannot be written (counted in `attempts`).

@@ -21,10 +21,10 @@ struct ControllerCommandTests {
         """
     }
 
-    /// The run records in `refs/notes/sire/runs` on `sha`, parsed.
+    /// The run records in the ledger's partitions on `sha`, parsed.
     static func runNotes(_ repo: GitFixture, _ sha: String) async -> [[String: Any]] {
-        let text = (try? await repo.git(["notes", "--ref=sire/runs", "show", sha])) ?? ""
-        return text.split(separator: "\n").compactMap {
+        let lines = (try? await repo.runRecords(on: sha)) ?? []
+        return lines.compactMap {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
     }
@@ -55,7 +55,7 @@ struct ControllerCommandTests {
             }
         }
         #expect(fired, "no run recorded; log:\n\((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
-        #expect(try await repo.git(["log", "--notes=sire/runs", "-1", first]).contains("\"kind\":\"run\""))
+        #expect(try await repo.git(["log", "--notes=sire/runs-*", "-1", first]).contains("\"workflow\":\"tick\""))
 
         // A broken version is attempted only: the old one keeps firing.
         try repo.write("workflows/tick.yaml", "id: tick\nsteps:\n  - id: say\n    tool: sire:local/log.wrte\n")
@@ -149,7 +149,7 @@ struct ControllerCommandTests {
         let notes = await Self.runNotes(repo, pushed)
         #expect(notes.count == 1, "\(notes)")
         #expect(notes.first?["status"] as? String == "succeeded")
-        #expect((notes.first?["trigger"] as? [String: Any])?["type"] as? String == "push")
+        #expect(notes.first?["on"] as? String == "push")
         let lines = ((try? String(contentsOfFile: stepLog, encoding: .utf8)) ?? "").split(separator: "\n")
         #expect(lines.filter { $0 == "first" }.count == 1, "\(lines)")
         // `second` was running when the controller died: it runs again (at least once; the

@@ -106,7 +106,7 @@ struct MCPServeTests {
         // The run is in the index and, once the server has gone, in the ledger of its commit.
         let shown = try await repo.sire("runs", "show", id, "--json")
         #expect(shown.status == 0, "\(shown)")
-        let note = try await repo.git(["notes", "--ref=sire/runs", "show", head])
+        let note = try await repo.runRecords(on: head).joined(separator: "\n")
         #expect(note.contains(id))
         #expect(note.contains(#""status":"succeeded""#))
     }
@@ -271,7 +271,7 @@ struct MCPServeTests {
         // The client closed stdin at once; the server drained the run before it exited.
         let shown = try await repo.sire("runs", "show", id, "--json")
         #expect(shown.stdout.contains(#""status": "succeeded""#), "\(shown)")
-        #expect(try await repo.git(["notes", "--ref=sire/runs", "show", head]).contains(id))
+        #expect(try await repo.runRecords(on: head).contains { $0.contains(id) })
         let status = try await client(repo, #"[{"op": "call", "tool": "commit_status"}]"#)
         let runs = try #require(try structured(status[0])["runs"] as? [[String: Any]])
         #expect(runs.contains { $0["id"] as? String == id && $0["status"] as? String == "succeeded" }, "\(runs)")
@@ -391,7 +391,7 @@ struct MCPServeTests {
         let lines = try String(contentsOfFile: stepLog, encoding: .utf8).split(separator: "\n")
         #expect(lines.filter { $0 == "first" }.count == 1, "\(lines)")
         #expect((1...2).contains(lines.filter { $0 == "second" }.count), "\(lines)")
-        let notes = try await repo.git(["notes", "--ref=sire/runs", "show", head])
+        let notes = try await repo.runRecords(on: head).joined(separator: "\n")
         #expect(notes.split(separator: "\n").filter { $0.contains(id) }.count == 1, "\(notes)")
     }
 }

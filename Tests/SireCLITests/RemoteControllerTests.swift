@@ -52,7 +52,7 @@ struct RemoteControllerTests {
 
         // The remote holds the checks of both commits and the run's record.
         let remote = server.path("origin")
-        let runs = try await work.git(["--git-dir", remote, "notes", "--ref=sire/runs", "show", second])
+        let runs = try await work.runRecords(on: second, gitDirectory: remote).joined(separator: "\n")
         #expect(runs.contains(#""workflow":"hello""#) && runs.contains(#""status":"succeeded""#), "\(runs)")
         let checks = try await work.git(["--git-dir", remote, "notes", "--ref=sire/checks", "show", first])
         #expect(checks.contains(#""valid":true"#), "\(checks)")
@@ -190,17 +190,14 @@ struct RemoteControllerTests {
         try await Task.sleep(for: .seconds(10))
         try await server.restart()
         func records() async -> Int {
-            let text =
-                (try? await work.git(["--git-dir", server.path("origin"), "notes", "--ref=sire/runs", "show", head]))
-                ?? ""
-            return text.split(separator: "\n").count
+            (try? await work.runRecords(on: head, gitDirectory: server.path("origin")))?.count ?? 0
         }
         let all = await eventually(within: .seconds(60)) { await records() == 100 }
         let count = await records()
         #expect(all, "the remote holds \(count) of 100 records")
         let ids = Set(
-            ((try? await work.git(["--git-dir", server.path("origin"), "notes", "--ref=sire/runs", "show", head])) ?? "")
-                .split(separator: "\n").compactMap { line in
+            ((try? await work.runRecords(on: head, gitDirectory: server.path("origin"))) ?? [])
+                .compactMap { line in
                     (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["run"] as? String
                 })
         #expect(ids.count == 100, "\(ids.count) distinct runs")
@@ -268,7 +265,7 @@ struct RemoteControllerTests {
         _ = try await work.git(["push", "-q", bare, "main"])
         let ran = try await SireBinary.run(arguments, in: work.sandbox, environment: environment)
         #expect(ran.status == 0, "\(ran)")
-        let runs = try await work.git(["--git-dir", bare, "notes", "--ref=sire/runs", "show", second])
+        let runs = try await work.runRecords(on: second, gitDirectory: bare).joined(separator: "\n")
         #expect(runs.contains(#""status":"succeeded""#), "\(runs)")
         #expect(!ran.stderr.contains("correct horse"))
 

@@ -68,14 +68,32 @@ struct LedgerWriterTests {
                 at: start)
         }
 
-        func notes(_ commit: String, ref: String = "sire/runs") async throws -> [String] {
-            try await fixture.git("notes --ref=\(ref) show \(commit)").split(separator: "\n").map(String.init)
+        /// The lines of a commit's note in `ref`, or its run records in every partition.
+        func notes(_ commit: String, ref: String? = nil) async throws -> [String] {
+            guard let ref else { return try await fixture.runRecords(on: commit) }
+            return try await fixture.git("notes --ref=\(ref) show \(commit)").split(separator: "\n").map(String.init)
+        }
+
+        /// The commit's run records, parsed.
+        func records(_ commit: Int) async throws -> [RunNote] {
+            try await notes(commits[commit].id.description).compactMap { RunNote.parse($0, on: commits[commit].id) }
         }
 
         var outbox: [String] { (try? store.snapshot { tx in try tx.outbox(limit: 10_000) }) ?? [] }
 
+        /// The run partitions, by ref name.
+        var partitions: [String] {
+            get async {
+                (try? await fixture.ledgerPartitions()) ?? []
+            }
+        }
+
+        /// Notes commits in the (only) run partition.
         var notesCommits: Int {
-            get async { Int((try? await fixture.git("rev-list --count refs/notes/sire/runs")) ?? "0") ?? 0 }
+            get async {
+                guard let partition = await partitions.first else { return 0 }
+                return Int((try? await fixture.git("rev-list --count \(partition)")) ?? "0") ?? 0
+            }
         }
     }
 
@@ -90,28 +108,30 @@ struct LedgerWriterTests {
 
         #expect(try await setup.writer.drain() == 3)
 
-        let first = try await setup.notes(setup.commits[0].id.description).compactMap(RunNote.parse)
+        let first = try await setup.records(0)
         #expect(Set(first.map(\.run)) == ["run-a", "run-b"])
         let failed = try #require(first.first { $0.run == "run-b" })
         #expect(failed.status == "failed")
         #expect(failed.error == "step fan failed")
         #expect(failed.commit == setup.commits[0].id.description)
-        #expect(failed.tree == setup.commits[0].tree.description)
+        // Not the file at its path in the commit, so the record names the blob.
+        #expect(failed.blob == "0123456789abcdef0123456789abcdef01234567")
         #expect(failed.trigger == RunNote.Trigger(type: "schedule", key: "run-b"))
         #expect(failed.started_at == "2026-01-01T00:00:00.255Z")
         #expect(failed.finished_at == "2026-01-01T00:00:00.560Z")
         #expect(failed.duration_ms == 305)
-        #expect(failed.controller == "host:42:abc123")
         // Foreach items are folded into their step's own row.
         #expect(failed.steps.keys.sorted() == ["build", "fan"])
         #expect(failed.steps["build"] == RunNote.Step(status: "succeeded", attempts: 2, duration_ms: 190))
         #expect(
             failed.steps["fan"] == RunNote.Step(status: "failed", attempts: 1, duration_ms: 100, error: "item 1 failed")
         )
-        #expect(
-            try await setup.notes(setup.commits[1].id.description).compactMap(RunNote.parse).map(\.run) == ["run-c"])
+        #expect(try await setup.records(1).map(\.run) == ["run-c"])
+        // The summary counts them, per commit.
+        let summary = try await setup.notes(setup.commits[0].id.description, ref: "sire/summary")
+        #expect(PartitionSummary.parse(summary).values.map(\.runs) == [["nightly": ["succeeded": 1, "failed": 1]]])
 
-        let log = try await setup.fixture.git(["log", "--notes=sire/runs", "--format=%H%n%N"])
+        let log = try await setup.fixture.git(["log", "--notes=sire/runs-*", "--format=%H%n%N"])
         #expect(log.contains("\"run\":\"run-c\""))
         #expect(setup.outbox.isEmpty)
         #expect(try await setup.writer.drain() == 0)
@@ -124,8 +144,40 @@ struct LedgerWriterTests {
         let (run, steps) = try setup.store.snapshot { tx in (try tx.run("run-a")!, try tx.steps(of: "run-a")) }
         let line = RunNote.make(run: run, steps: steps).line()
         #expect(RunNote.make(run: run, steps: steps.reversed()).line() == line)
-        #expect(RunNote.parse(line) == RunNote.make(run: run, steps: steps))
+        let parsed = try #require(RunNote.parse(line, on: setup.commits[0].id))
+        #expect(parsed.line() == line)
+        let made = RunNote.make(run: run, steps: steps)
+        #expect(parsed.started_at == made.started_at && parsed.finished_at == made.finished_at)
+        #expect(parsed.created_at == made.created_at && parsed.steps == made.steps && parsed.blob == made.blob)
         #expect(!line.contains("\n"))
+    }
+
+    @Test("a scheduled one-step run's record is at most 250 bytes, and says its version")
+    func compact() async throws {
+        let setup = try await Setup()
+        let id = "20261122-001203-x1y2z3"
+        let run = RunRecord(
+            id: id, workflowID: "nightly", path: "workflows/nightly.yaml",
+            blob: "0123456789abcdef0123456789abcdef01234567",
+            commit: PinnedCommit(sha: setup.commits[0].id.description, tree: setup.commits[0].tree.description),
+            trigger: RunTrigger(type: "schedule", key: "2026-11-22T00:12:03Z"), inputs: [:], definition: [],
+            createdAt: Self.start, controller: "build-server-01:4242:k3f9qa")
+        try setup.store.transactionNow { tx in
+            _ = try tx.insertRun(run, steps: ["publish"])
+            try tx.setRunStatus(id, .running, at: Self.start.addingTimeInterval(0.004))
+            try tx.saveStep(
+                StepRecord(
+                    runID: id, stepID: "publish", status: .succeeded, attempts: 1,
+                    startedAt: Self.start.addingTimeInterval(0.005), finishedAt: Self.start.addingTimeInterval(0.02),
+                    durationMs: 15))
+            try tx.setRunStatus(id, .succeeded, at: Self.start.addingTimeInterval(0.021))
+        }
+        let (stored, steps) = try setup.store.snapshot { tx in (try tx.run(id)!, try tx.steps(of: id)) }
+        // The blob is the file at the path in the commit: the record leaves it out.
+        let line = RunNote.make(run: stored, steps: steps).line(blobIsDerivable: true)
+        #expect(line.utf8.count <= 250, "\(line.utf8.count) bytes: \(line)")
+        #expect(line.contains(#""v":2"#))
+        #expect(RunNote.parse(line, on: setup.commits[0].id)?.run == id)
     }
 
     @Test("many runs make one notes commit per batch", arguments: [(500, 1), (20, 3)])
@@ -141,24 +193,30 @@ struct LedgerWriterTests {
         #expect(setup.outbox.isEmpty)
     }
 
-    @Test("a crash after writing notes but before clearing the outbox leaves one line per run")
+    @Test("a write that stops after the records but before the summary and the outbox leaves one line per run")
     func crashBetweenNotesAndOutbox() async throws {
         let setup = try await Setup()
         for index in 0..<4 { try setup.finishRun("run-\(index)", on: 0, at: Self.start) }
-        // What a writer does before it clears the outbox, then "crashes".
-        let lines = try setup.store.snapshot { tx in
-            try tx.outbox(limit: 100).map { id in RunNote.make(run: try tx.run(id)!, steps: try tx.steps(of: id)).line()
-            }
-        }
-        try Repository(path: setup.fixture.root).appendNotes(
-            [setup.commits[0].id: lines], ref: LedgerRef.runs, author: ("t", "t@example.com"), message: "before crash")
+        // The summary ref is locked, as by a writer that died holding it: the records are
+        // written, the summary and the outbox are not.
+        let lock = setup.fixture.root + "/.git/refs/notes/sire/summary.lock"
+        try FileManager.default.createDirectory(
+            atPath: setup.fixture.root + "/.git/refs/notes/sire", withIntermediateDirectories: true)
+        try Data().write(to: URL(fileURLWithPath: lock))
+        await #expect(throws: ControllerError.self) { try await setup.writer.drain() }
+        #expect(try await setup.records(0).count == 4)
         #expect(setup.outbox.count == 4)
 
+        try FileManager.default.removeItem(atPath: lock)
         #expect(try await setup.writer.drain() == 4)
 
         let notes = try await setup.notes(setup.commits[0].id.description)
         #expect(notes.count == 4)
-        #expect(Set(notes.compactMap(RunNote.parse).map(\.run)) == ["run-0", "run-1", "run-2", "run-3"])
+        #expect(await setup.partitions.count == 1)
+        #expect(Set(try await setup.records(0).map(\.run)) == ["run-0", "run-1", "run-2", "run-3"])
+        let summary = PartitionSummary.parse(
+            try await setup.notes(setup.commits[0].id.description, ref: "sire/summary"))
+        #expect(summary.values.map(\.n) == [4])
         #expect(setup.outbox.isEmpty)
     }
 
@@ -172,11 +230,12 @@ struct LedgerWriterTests {
 
         #expect(try await setup.writer.drain() == 2)
 
-        #expect(try await setup.fixture.git("notes --ref=sire/runs list").contains(absent))
-        let notes = try Repository(path: setup.fixture.root).notes(for: #require(ObjectID(absent)), ref: LedgerRef.runs)
-        #expect(notes.compactMap(RunNote.parse).map(\.run) == ["run-gone"])
-        #expect(
-            try await setup.notes(setup.commits[0].id.description).compactMap(RunNote.parse).map(\.run) == ["run-ok"])
+        let partition = try #require(await setup.partitions.first)
+        #expect(try await setup.fixture.git("notes --ref=\(partition) list").contains(absent))
+        let runs = try CommitRuns.read(
+            #require(ObjectID(absent)), in: Repository(path: setup.fixture.root), limit: nil)
+        #expect(runs.latest.map(\.run) == ["run-gone"])
+        #expect(try await setup.records(0).map(\.run) == ["run-ok"])
         let failed = try setup.store.snapshot { tx in try tx.failedOutbox() }
         #expect(failed.map(\.runID) == ["run-bad"])
         #expect(failed.first?.error.contains("not-a-sha") == true)
@@ -192,9 +251,9 @@ struct LedgerWriterTests {
         try await setup.fixture.git("config user.email op@example.com")
         try setup.finishRun("run-a", on: 0, at: Self.start)
         _ = try await setup.writer.drain()
+        let partition = try #require(await setup.partitions.first)
         #expect(
-            try await setup.fixture.git(["log", "-1", "--format=%an <%ae>", "refs/notes/sire/runs"])
-                == "Operator <op@example.com>")
+            try await setup.fixture.git(["log", "-1", "--format=%an <%ae>", partition]) == "Operator <op@example.com>")
     }
 
     @Test("a check record lands on its commit in refs/notes/sire/checks")

@@ -99,3 +99,32 @@ public final class GitFixture {
     /// 2023-11-14T22:13:20Z: the author date of the first commit.
     public static let epoch = 1_700_000_000
 }
+
+extension GitFixture {
+    /// The run record lines on `commit` in every run partition of the ledger
+    /// (`refs/notes/sire/runs-*`), read with stock git as a user would; `gitDirectory` reads
+    /// another repository (a bare remote), as does running in `directory`.
+    public func runRecords(on commit: String, gitDirectory: String? = nil, in directory: String? = nil) async throws
+        -> [String]
+    {
+        let prefix = gitDirectory.map { ["--git-dir", $0] } ?? []
+        var lines: [String] = []
+        for ref in try await ledgerPartitions(gitDirectory: gitDirectory, in: directory) {
+            // A partition without a note on this commit makes `git notes show` fail: skip it.
+            guard let note = try? await git(prefix + ["notes", "--ref=\(ref)", "show", commit], in: directory) else {
+                continue
+            }
+            lines += note.split(separator: "\n").map(String.init)
+        }
+        return lines
+    }
+
+    /// The ledger's run partition refs (`refs/notes/sire/runs-<month>/<writer>.<n>`), sorted.
+    public func ledgerPartitions(gitDirectory: String? = nil, in directory: String? = nil) async throws -> [String] {
+        let prefix = gitDirectory.map { ["--git-dir", $0] } ?? []
+        // for-each-ref's `*` stops at a slash; a partition is two levels below its prefix.
+        let refs = try await git(
+            prefix + ["for-each-ref", "--format=%(refname)", "refs/notes/sire/runs-*/*"], in: directory)
+        return refs.split(separator: "\n").map(String.init)
+    }
+}

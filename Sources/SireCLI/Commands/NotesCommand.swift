@@ -13,9 +13,38 @@ struct NotesCommand: AsyncParsableCommand {
             (the union of lines per commit), and a push the remote refuses because it has \
             records we lack is retried after fetching and merging them. Fetched refs are kept \
             under refs/notes/sire-remote/REMOTE/. Stock git can read the result: \
-            `git log --notes=sire/runs`.
+            `git log --notes='sire/*'`.
             """,
-        subcommands: [Fetch.self, Push.self, Sync.self])
+        subcommands: [Fetch.self, Push.self, Sync.self, Migrate.self])
+
+    struct Migrate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy version 1 run records (refs/notes/sire/runs) into ledger partitions.",
+            discussion: """
+                Nothing is deleted: refs/notes/sire/runs stays for older sire-git versions, and \
+                refs/notes/sire/migrated-runs records what was copied, so status and log stop \
+                reading those records one by one. Running it again copies only records written \
+                since. The controller does this itself when it starts.
+                """)
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let repository = try RepositoryLocator.open(global)
+            let result = try LedgerMigration.run(gitDirectory: repository.gitDirectory)
+            if result.copied == 0 {
+                print("nothing to migrate: no version 1 run records that are not in partitions")
+            } else {
+                print(
+                    "copied \(result.copied) run record\(result.copied == 1 ? "" : "s") on \(result.commits) "
+                        + "commit\(result.commits == 1 ? "" : "s") into ledger partitions")
+            }
+            if result.skipped > 0 {
+                print(
+                    "left \(result.skipped) line\(result.skipped == 1 ? "" : "s") that are not run records in refs/notes/sire/runs"
+                )
+            }
+        }
+    }
 
     struct Fetch: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -61,21 +90,29 @@ struct NotesCommand: AsyncParsableCommand {
         LedgerSync(gitDirectory: try RepositoryLocator.open(global).gitDirectory, access: try remote.access())
     }
 
+    /// One line per ledger ref a fetch changed, and one for those it did not (a ledger has a
+    /// ref per month and writer).
     static func report(_ merges: [LedgerSync.Merge], from remote: String) {
         if merges.isEmpty { print("\(remote) has no ledger yet") }
+        var unchanged = 0
         for merge in merges {
             switch merge.outcome {
-            case .upToDate: print("\(merge.ref): up to date with \(remote)")
+            case .upToDate: unchanged += 1
             case .fastForwarded: print("\(merge.ref): fast-forwarded to \(remote)")
             case .merged(let notes):
                 print("\(merge.ref): merged records for \(notes) commit\(notes == 1 ? "" : "s") from \(remote)")
             }
         }
+        if unchanged > 0 {
+            let what =
+                unchanged == merges.count ? "the ledger" : "\(unchanged) other ledger ref\(unchanged == 1 ? "" : "s")"
+            print("\(what): up to date with \(remote)")
+        }
     }
 
     static func report(_ push: LedgerSync.Push, to remote: String) {
         if push.refs.isEmpty {
-            print("no ledger to push")
+            print("the ledger: up to date on \(remote)")
             return
         }
         let after = push.merges == 0 ? "" : " (after merging \(remote)'s new records \(push.merges)×)"

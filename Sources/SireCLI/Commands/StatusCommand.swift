@@ -13,7 +13,8 @@ struct StatusCommand: AsyncParsableCommand {
             For one commit (default HEAD): its workflows with their validity and diagnostics, \
             whether the controller deployed each version (applied), kept the last good one \
             running (attempted), refused the commit, or has not reconciled it yet; the next \
-            fire times of each schedule; and the runs pinned to the commit. Everything comes \
+            fire times of each schedule; and the runs pinned to the commit (counted by \
+            workflow and outcome, the newest listed). Everything comes \
             from git and the ledger notes, so any clone that fetched refs/notes/sire/* shows \
             the same; runs still in progress on this host are added from the local index.
             """)
@@ -30,6 +31,9 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: "Compute next fire times after this RFC 3339 time instead of now.")
     var at: String?
 
+    @Option(help: "How many of the newest runs to list, or 'all' (every run is counted).")
+    var runs: String = "\(CommitStatusReader.defaultRunLimit)"
+
     @Flag(help: "First fetch the ledger from --remote and merge it in (as `sire-git notes fetch`).")
     var fetch = false
 
@@ -44,13 +48,22 @@ struct StatusCommand: AsyncParsableCommand {
             }
             now = date
         }
+        let limit: Int?
+        if runs == "all" {
+            limit = nil
+        } else if let count = Int(runs), count >= 0 {
+            limit = count
+        } else {
+            throw CLIError.usage("--runs must be a number of runs or 'all', got '\(runs)'")
+        }
         let repository = try RepositoryLocator.open(global)
         if fetch {
             let sync = LedgerSync(gitDirectory: repository.gitDirectory, access: try remoteOptions.access())
             NotesCommand.report(try sync.fetch(remote: remote), from: remote)
         }
         let reader = CommitStatusReader(
-            repository: repository, stateDirectory: StateLocation.directory(global, repository: repository))
+            repository: repository, stateDirectory: StateLocation.directory(global, repository: repository),
+            runLimit: limit)
         let status = try reader.status(of: revision, now: now)
         print(json ? StatusOutput.json(status) : StatusOutput.text(status, now: now), terminator: "")
         // A clone without the ledger shows nothing the controller did: say how to get it.

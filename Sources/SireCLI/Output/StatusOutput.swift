@@ -56,10 +56,16 @@ enum StatusOutput {
         if !status.retired.isEmpty { out.append("  retired: " + status.retired.joined(separator: ", ")) }
 
         out.append("")
-        if status.runs.isEmpty {
+        if status.runsTotal == 0 && status.runs.isEmpty {
             out.append("runs: none")
         } else {
-            out.append("runs (\(status.runs.count))")
+            out.append(runsHeading(status))
+            if status.runCounts.count > 1 && status.runsTotal > status.runs.count {
+                let width = status.runCounts.keys.map(\.count).max() ?? 0
+                for (workflow, counts) in status.runCounts.sorted(by: { $0.key < $1.key }) {
+                    out.append("  " + pad(workflow, width) + "  " + tally(counts))
+                }
+            }
             let idWidth = status.runs.map(\.id.count).max() ?? 0
             let workflowWidth = status.runs.map(\.workflow.count).max() ?? 0
             let triggerWidth = status.runs.map { trigger($0.trigger).count }.max() ?? 0
@@ -93,6 +99,23 @@ enum StatusOutput {
             }
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// `runs (3)`, or with more than are listed `runs (12,345: 12,300 ✓ 45 ✗; the newest 20)`.
+    static func runsHeading(_ status: CommitStatus) -> String {
+        guard status.runsTotal > status.runs.count else { return "runs (\(status.runs.count))" }
+        var totals: [String: Int] = [:]
+        for (status, count) in status.runCounts.values.joined() { totals[status, default: 0] += count }
+        let newest = status.runs.isEmpty ? "" : "; the newest \(status.runs.count), --runs all for every one"
+        return "runs (\(status.runsTotal): \(tally(totals))\(newest))"
+    }
+
+    /// `12 ✓ 1 ✗ 2 ■`, in that order, then any other status by name.
+    static func tally(_ counts: [String: Int]) -> String {
+        let order = ["succeeded", "failed", "cancelled"]
+        let known = order.compactMap { status in counts[status].map { "\($0) \(mark(status))" } }
+        let other = counts.filter { !order.contains($0.key) }.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+        return (known + other).joined(separator: " ")
     }
 
     static func deployment(_ deployment: CommitStatus.Deployment) -> String {

@@ -5,7 +5,7 @@ import SireGit
 import SireSpec
 import SireStore
 
-/// Rebuilds run history in the index from `refs/notes/sire/runs` (`sire-git reindex`).
+/// Rebuilds run history in the index from the runs ledger (`sire-git reindex`).
 package enum LedgerReindex {
     /// How many run records were imported, and how many were left alone because the index
     /// already had them (or a run with the same workflow and trigger).
@@ -28,13 +28,20 @@ package enum LedgerReindex {
         var invalid: [String] = []
         do {
             repository = try Repository(path: gitDirectory)
-            for commit in try repository.notedCommits(ref: LedgerRef.runs) {
-                for note in try repository.notes(for: commit, ref: LedgerRef.runs).compactMap(RunNote.parse) {
-                    // The ledger is repository content anyone who can push may have written.
-                    if let problem = problem(with: note, on: commit.description) {
-                        invalid.append("\(commit.short): run '\(note.run)': \(problem)".escapingControlCharacters)
-                    } else {
-                        records.append(note)
+            // Partitions oldest first, then version 1 records: with a run recorded twice, the
+            // first seen is kept.
+            let refs =
+                try repository.referenceNames(matching: LedgerRef.partitionPrefix + "*").sorted() + [LedgerRef.runs]
+            for ref in refs {
+                for commit in try repository.notedCommits(ref: ref) {
+                    for line in try repository.notes(for: commit, ref: ref) {
+                        guard let note = RunNote.parse(line, on: commit) else { continue }
+                        // The ledger is repository content anyone who can push may have written.
+                        if let problem = problem(with: note) {
+                            invalid.append("\(commit.short): run '\(note.run)': \(problem)".escapingControlCharacters)
+                        } else {
+                            records.append(note.resolvingBlob(in: repository))
+                        }
                     }
                 }
             }
@@ -64,13 +71,12 @@ package enum LedgerReindex {
         }
     }
 
-    /// Why `note`, found on `commit`, cannot be imported; nil when it can.
-    static func problem(with note: RunNote, on commit: String) -> String? {
+    /// Why `note` cannot be imported; nil when it can.
+    static func problem(with note: RunNote) -> String? {
         guard RunID.isValid(note.run) else { return "not a run id" }
         guard let status = RunStatus(rawValue: note.status), status.isFinished else {
             return "status '\(note.status)' is not a finished run's"
         }
-        guard note.commit == commit else { return "pinned to \(note.commit), not to the commit it is noted on" }
         guard WorkflowDecoder.isValidID(note.workflow) else {
             return "workflow '\(note.workflow)' is not a workflow id"
         }

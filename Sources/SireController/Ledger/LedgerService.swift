@@ -4,7 +4,8 @@ import ServiceLifecycle
 /// Keeps the runs ledger up to date: drains the outbox when poked (pokes arriving while a
 /// drain runs are coalesced into one more drain), every `interval` in case a poke was missed
 /// (a run finished by another process sharing the index), and once more on shutdown so a
-/// graceful stop leaves nothing in the outbox.
+/// graceful stop leaves nothing in the outbox. Before the first drain it copies a version 1
+/// ledger into partitions (``LedgerMigration``).
 package final class LedgerService: Service {
     package let writer: LedgerWriter
     private let interval: Duration
@@ -34,6 +35,7 @@ package final class LedgerService: Service {
     /// Drains on pokes and on the interval until graceful shutdown or cancellation, then
     /// drains once more. Drain failures are logged and retried on the next wake-up.
     package func run() async throws {
+        await migrate()
         let wake = self.wake, interval = self.interval
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
@@ -51,6 +53,20 @@ package final class LedgerService: Service {
             wake.finish()
         }
         await drain()
+    }
+
+    /// Copies a version 1 ledger into partitions once, before the first drain.
+    private func migrate() async {
+        do {
+            let result = try await writer.migrate()
+            guard result.copied > 0 else { return }
+            logger.info(
+                "version 1 run records copied into ledger partitions",
+                metadata: ["records": "\(result.copied)", "commits": "\(result.commits)"])
+            onWritten(result.copied)
+        } catch {
+            logger.error("cannot migrate the runs ledger", metadata: ["error": "\(error)"])
+        }
     }
 
     private func drain() async {

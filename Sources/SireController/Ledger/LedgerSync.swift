@@ -105,6 +105,15 @@ package struct LedgerSync: Sendable {
                     from: tracking, into: ref, author: author, message: "sire-git: merge \(ref) from \(remote)")
                 merges.append(Merge(ref: ref, outcome: outcome))
             }
+            // A partition both sides wrote holds the union of their records now, which neither
+            // side's summary lines count: derive them again.
+            for merge in merges {
+                guard case .merged = merge.outcome, let part = LedgerRef.partitionName(of: merge.ref),
+                    LedgerPartition.isValidName(part)
+                else { continue }
+                try LedgerRecorder.resummarize(
+                    part, in: repository, author: author, message: "sire-git: summarize \(part) merged from \(remote)")
+            }
             return merges
         } catch {
             throw ControllerError(.io, "cannot fetch the ledger from '\(remote)': \(error)")
@@ -112,24 +121,23 @@ package struct LedgerSync: Sendable {
     }
 
     private func push(remote: String, in repository: Repository) throws -> Push {
-        let refs: [String]
-        do {
-            refs = try repository.referenceNames(matching: "refs/notes/sire/*")
-        } catch {
-            throw ControllerError(.io, "cannot list the ledger refs: \(error)")
-        }
-        guard !refs.isEmpty else { return Push(refs: [], merges: 0) }
         var merges = 0
         while true {
+            let refs: [(String, ObjectID?)]
             do {
-                let pushed = try refs.map { ref throws(GitError) in (ref, try repository.referenceTarget(ref)) }
-                try repository.push(remote: remote, refspecs: refs.map { "\($0):\($0)" }, access: access)
+                refs = try changed(since: remote, in: repository)
+            } catch {
+                throw ControllerError(.io, "cannot list the ledger refs: \(error)")
+            }
+            guard !refs.isEmpty else { return Push(refs: [], merges: merges) }
+            do {
+                try repository.push(remote: remote, refspecs: refs.map { "\($0.0):\($0.0)" }, access: access)
                 // The remote now holds what was pushed: remember it, as a fetch would.
-                for case (let ref, let id?) in pushed {
+                for case (let ref, let id?) in refs {
                     try repository.setReference(
                         Self.trackingRef(of: ref, remote: remote), to: id, message: "sire-git: pushed")
                 }
-                return Push(refs: refs, merges: merges)
+                return Push(refs: refs.map(\.0), merges: merges)
             } catch  where error.code == .nonFastForward && merges + 1 < pushAttempts {
                 // Someone pushed records we do not have: take them in, so ours descends from theirs.
                 _ = try fetch(remote: remote, in: repository)
@@ -138,6 +146,19 @@ package struct LedgerSync: Sendable {
                 throw ControllerError(.io, "cannot push the ledger to '\(remote)': \(error)")
             }
         }
+    }
+
+    /// The ledger refs whose target is not what `remote` was last seen to hold, with it: only
+    /// those are pushed (a ledger has a ref per month and writer; most never change again).
+    private func changed(since remote: String, in repository: Repository) throws(GitError) -> [(String, ObjectID?)] {
+        var refs: [(String, ObjectID?)] = []
+        for ref in try repository.referenceNames(matching: "refs/notes/sire/*") {
+            let local = try repository.referenceTarget(ref)
+            if try local != repository.referenceTarget(Self.trackingRef(of: ref, remote: remote)) {
+                refs.append((ref, local))
+            }
+        }
+        return refs
     }
 
     private func open() throws -> Repository {

@@ -6,10 +6,11 @@ import SireStore
 
 /// Writes the runs ledger from the index's outbox, and check records on demand.
 ///
-/// Each finished run's record goes to `refs/notes/sire/runs` on the commit it was pinned to.
-/// The outbox row is cleared only after the notes commit holding the record exists, so a
-/// crash in between rewrites the same line on the next drain — and since notes are a union of
-/// lines and the line is deterministic, the record still appears exactly once.
+/// Each finished run's record goes to a run partition (``LedgerPartition``) as a note on the
+/// commit it was pinned to, and that commit's summary note is updated (``LedgerRecorder``).
+/// The outbox row is cleared only after the notes commits exist, so a crash in between
+/// rewrites the same line to the same partition on the next drain — and since notes are a
+/// union of lines and the line is deterministic, the record still appears exactly once.
 ///
 /// Git work blocks, so it runs on a private serial queue, off the Swift cooperative pool; the
 /// queue also keeps this writer's drains from overlapping. Writers in other processes (or
@@ -46,49 +47,65 @@ package final class LedgerWriter: Sendable {
         try await blocking.run { try self.drainNow(batch: batch) }
     }
 
+    /// Copies version 1 run records into partitions (``LedgerMigration``), off the cooperative
+    /// pool and never during a drain.
+    package func migrate() async throws -> LedgerMigration.Result {
+        let gitDirectory = self.gitDirectory
+        return try await blocking.run { try LedgerMigration.run(gitDirectory: gitDirectory) }
+    }
+
     /// ``drain(batch:)`` on the calling thread, for command-line use and benchmarks.
     package func drainNow(batch: Int = 500) throws -> Int {
         let repository = try open()
         let author = LedgerIdentity.author(for: repository)
         var written = 0
         while true {
-            let ids = try index { try store.snapshot { tx in try tx.pendingOutbox(limit: max(1, batch)) } }
-            SireMetrics.outbox(ids.count)
-            if ids.isEmpty { break }
+            let entries = try index { try store.snapshot { tx in try tx.pendingOutbox(limit: max(1, batch)) } }
+            SireMetrics.outbox(entries.count)
+            if entries.isEmpty { break }
             let rows = try index {
-                try store.snapshot { tx in try ids.map { id in (id, try tx.run(id), try tx.steps(of: id)) } }
+                try store.snapshot { tx in
+                    try entries.map { entry in (entry, try tx.run(entry.runID), try tx.steps(of: entry.runID)) }
+                }
             }
-            var lines: [ObjectID: [String]] = [:]
+            var notes: [(entry: (runID: String, partition: String?), commit: ObjectID, note: RunNote)] = []
             var recorded: [String] = []
             var failures: [(String, String)] = []
-            for (id, run, steps) in rows {
+            for (entry, run, steps) in rows {
                 guard let run else {
                     // Deleted meanwhile: nothing to record, and the row must not come back.
-                    recorded.append(id)
+                    recorded.append(entry.runID)
                     continue
                 }
                 // Runs with mocked tools (`run --mock-file`) did not really happen: not recorded.
                 if run.trigger.type == RunTrigger.mock {
-                    recorded.append(id)
+                    recorded.append(entry.runID)
                     continue
                 }
                 guard let commit = ObjectID(run.commit.sha) else {
-                    failures.append((id, "pinned commit '\(run.commit.sha)' is not a full object id"))
+                    failures.append((entry.runID, "pinned commit '\(run.commit.sha)' is not a full object id"))
                     continue
                 }
-                lines[commit, default: []].append(RunNote.make(run: run, steps: steps, secrets: secrets).line())
-                recorded.append(id)
+                notes.append((entry, commit, RunNote.make(run: run, steps: steps, secrets: secrets)))
+                recorded.append(entry.runID)
             }
-            if !lines.isEmpty {
+            if !notes.isEmpty {
+                let partitions = try assignPartitions(notes.map(\.entry))
+                var lines: [String: [ObjectID: [String]]] = [:]
+                for (entry, commit, note) in notes {
+                    let derivable = (try? repository.file(at: note.path, in: commit))?.blob.description == note.blob
+                    lines[partitions[entry.runID, default: ""], default: [:]][commit, default: []].append(
+                        note.line(blobIsDerivable: derivable))
+                }
                 do {
-                    try repository.appendNotes(
-                        lines, ref: LedgerRef.runs, author: author,
-                        message: "sire-git: record \(recorded.count) run\(recorded.count == 1 ? "" : "s")")
+                    try LedgerRecorder.record(
+                        lines, in: repository, author: author,
+                        message: "sire-git: record \(notes.count) run\(notes.count == 1 ? "" : "s")")
                 } catch {
-                    SireMetrics.ledgerWriteFailed(.run, count: lines.values.joined().count)
+                    SireMetrics.ledgerWriteFailed(.run, count: notes.count)
                     throw ControllerError(.io, "cannot write the runs ledger in \(gitDirectory): \(error)")
                 }
-                SireMetrics.ledgerWritten(.run, count: lines.values.joined().count)
+                SireMetrics.ledgerWritten(.run, count: notes.count)
             }
             try index {
                 try store.transactionNow { tx in
@@ -97,15 +114,40 @@ package final class LedgerWriter: Sendable {
                 }
             }
             SireMetrics.ledgerWriteFailed(.run, count: failures.count)
-            if ids.count < batch { SireMetrics.outbox(0) }
+            if entries.count < batch { SireMetrics.outbox(0) }
             for (id, reason) in failures {
                 logger.error("run not recorded in the ledger", metadata: ["run.id": "\(id)", "error": "\(reason)"])
             }
             written += recorded.count
-            if ids.count < batch { break }
+            if entries.count < batch { break }
         }
         if written > 0 { logger.debug("runs recorded in the ledger", metadata: ["count": "\(written)"]) }
         return written
+    }
+
+    /// The partition of each entry: the one it was given before (a record rewritten after a
+    /// crash must land where the first write put it), else the next place in the writer's
+    /// current partition, kept in the index.
+    private func assignPartitions(_ entries: [(runID: String, partition: String?)]) throws -> [String: String] {
+        var assigned: [String: String] = [:]
+        for entry in entries { if let partition = entry.partition { assigned[entry.runID] = partition } }
+        let fresh = entries.filter { $0.partition == nil }
+        guard !fresh.isEmpty else { return assigned }
+        let now = Date()
+        return try index {
+            try store.transactionNow { tx in
+                var cursor =
+                    try tx.controllerValue(LedgerPartition.stateKey).flatMap(LedgerPartition.init(state:))
+                    ?? LedgerPartition(writer: LedgerPartition.newWriter(), opening: now)
+                for entry in fresh {
+                    let partition = cursor.take(at: now)
+                    try tx.assignOutbox(entry.runID, partition: partition)
+                    assigned[entry.runID] = partition
+                }
+                try tx.setControllerValue(LedgerPartition.stateKey, cursor.state)
+                return assigned
+            }
+        }
     }
 
     /// Appends a check record to `refs/notes/sire/checks` on its commit, at once.

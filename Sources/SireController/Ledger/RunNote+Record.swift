@@ -65,7 +65,7 @@ extension RunNote {
         return milliseconds(from: start, to: end)
     }
 
-    private static func milliseconds(from start: Date, to end: Date) -> Int {
+    static func milliseconds(from start: Date, to end: Date) -> Int {
         max(0, Int((end.timeIntervalSince(start) * 1000).rounded()))
     }
 

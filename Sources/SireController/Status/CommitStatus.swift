@@ -177,8 +177,12 @@ package struct CommitStatus: Codable, Sendable, Hashable {
     package var workflows: [Workflow]
     /// Workflows whose file left the branch in this commit, sorted.
     package var retired: [String]
-    /// Finished runs pinned to this commit, newest first.
+    /// The newest finished runs pinned to this commit (as many as asked for), newest first.
     package var runs: [Run]
+    /// Every finished run pinned to this commit, counted by workflow id, then by status.
+    package var runCounts: [String: [String: Int]]
+    /// How many finished runs are pinned to this commit.
+    package var runsTotal: Int
     /// Unfinished runs on this commit known to this host's index (empty without an index).
     package var inProgress: [LocalRun]
     /// Why the controller using this host's index cannot read its source now (`TIME REASON`):
@@ -191,6 +195,8 @@ package struct CommitStatus: Codable, Sendable, Hashable {
         case commit, branch, at, reconcile, workflows, retired, runs
         case configDiagnostics = "config_diagnostics"
         case inProgress = "in_progress"
+        case runCounts = "run_counts"
+        case runsTotal = "runs_total"
         case sourceProblem = "source_problem"
         case ledgerPushProblem = "ledger_push_problem"
     }

@@ -4,22 +4,9 @@ import SireGit
 import SireStore
 
 extension CommitStatusReader {
-    /// The finished runs in a commit's run notes, one per run id, newest first.
-    ///
-    /// Two processes could in theory record one run with different lines; the record that
-    /// finished later wins, so the status shows the run's final word.
-    static func runs(from lines: [String]) -> [CommitStatus.Run] {
-        var byID: [String: RunNote] = [:]
-        for note in lines.compactMap(RunNote.parse) {
-            guard let other = byID[note.run] else {
-                byID[note.run] = note
-                continue
-            }
-            if (instant(note.finished_at), note.line()) > (instant(other.finished_at), other.line()) {
-                byID[note.run] = note
-            }
-        }
-        return byID.values.sorted { a, b in
+    /// The runs to list, newest first (by start, as recorded).
+    static func runs(_ notes: [RunNote]) -> [CommitStatus.Run] {
+        notes.sorted { a, b in
             let ka = instant(a.started_at ?? a.finished_at), kb = instant(b.started_at ?? b.finished_at)
             return ka != kb ? ka > kb : a.run > b.run
         }.map(run)

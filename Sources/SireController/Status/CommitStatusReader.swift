@@ -14,13 +14,21 @@ package struct CommitStatusReader {
     package let stateDirectory: String?
     /// How many upcoming fire times each schedule lists.
     package var fireCount: Int
+    /// How many of the newest runs are listed (all are counted); nil lists every one.
+    package var runLimit: Int?
 
     /// Creates a reader; without `stateDirectory` no local index is consulted.
-    package init(repository: Repository, stateDirectory: String? = nil, fireCount: Int = 3) {
+    package init(
+        repository: Repository, stateDirectory: String? = nil, fireCount: Int = 3, runLimit: Int? = defaultRunLimit
+    ) {
         self.repository = repository
         self.stateDirectory = stateDirectory
         self.fireCount = fireCount
+        self.runLimit = runLimit
     }
+
+    /// How many runs `status` lists unless told otherwise.
+    package static let defaultRunLimit = 20
 
     /// The status of the commit `revision` names, with schedule fires after `now`.
     ///
@@ -42,11 +50,11 @@ package struct CommitStatusReader {
     package func status(of commit: CommitInfo, now: Date) throws -> CommitStatus {
         let set: WorkflowSet
         let note: CheckNote?
-        let runs: [CommitStatus.Run]
+        let runs: CommitRuns
         do {
             set = try WorkflowSet.load(repository: repository, commit: commit)
             note = Self.controllerRecord(in: try repository.notes(for: commit.id, ref: LedgerRef.checks))
-            runs = Self.runs(from: try repository.notes(for: commit.id, ref: LedgerRef.runs))
+            runs = try CommitRuns.read(commit.id, in: repository, limit: runLimit)
         } catch let error as ControllerError {
             throw error
         } catch {
@@ -67,7 +75,9 @@ package struct CommitStatusReader {
             configDiagnostics: report.configDiagnostics.sorted(by: Diagnostic.ordered).map(Self.problem),
             workflows: workflows,
             retired: (note?.retired ?? []).sorted(),
-            runs: runs,
+            runs: Self.runs(runs.latest),
+            runCounts: runs.counts,
+            runsTotal: runs.total,
             inProgress: try unfinishedRuns(on: commit.id),
             sourceProblem: try localIndex { store in
                 try store.snapshot { tx in try tx.controllerValue(Controller.sourceProblemKey) }

@@ -2,7 +2,7 @@ import Foundation
 import SireGit
 
 /// A commit's ledger at a glance, for `sire-git log`: the check record's verdict and the count
-/// of runs by outcome. Costs one note lookup per ledger ref.
+/// of runs by outcome, from the summary note (see ``CommitRuns``).
 package struct CommitSummary: Codable, Sendable, Hashable {
     /// The verdict of a commit's check record.
     package enum Check: String, Codable, Sendable, Hashable {
@@ -31,10 +31,10 @@ package struct CommitSummary: Codable, Sendable, Hashable {
     ///
     /// - Throws: ``ControllerError`` `io` when the notes cannot be read.
     package static func read(_ commit: CommitInfo, in repository: Repository) throws -> CommitSummary {
-        let checkLines: [String], runLines: [String]
+        let checkLines: [String], counts: [String: [String: Int]]
         do {
             checkLines = try repository.notes(for: commit.id, ref: LedgerRef.checks)
-            runLines = try repository.notes(for: commit.id, ref: LedgerRef.runs)
+            counts = try CommitRuns.read(commit.id, in: repository, limit: 0).counts
         } catch {
             throw ControllerError(.io, "cannot read the ledger of \(commit.id.description.prefix(7)): \(error)")
         }
@@ -50,7 +50,7 @@ package struct CommitSummary: Codable, Sendable, Hashable {
             default: .valid
             }
         var runs: [String: Int] = [:]
-        for run in CommitStatusReader.runs(from: runLines) { runs[run.status, default: 0] += 1 }
+        for (status, count) in counts.values.joined() { runs[status, default: 0] += count }
         return CommitSummary(
             commit: CommitStatusReader.describe(commit), check: check, invalid: invalid, runs: runs)
     }
