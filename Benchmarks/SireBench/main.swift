@@ -165,6 +165,7 @@ if which == "all" || which == "mcpserve" { await MCPServeBench.run() }
 if which == "all" || which == "push" { await benchPushToFirstStep() }
 if which == "all" || which == "remote" { await RemoteBench.run() }
 if which == "history" { await HistoryBench.run() }
+if which == "ledger-scale" { await LedgerScaleBench.run() }
 if which == "all" || which == "http" { await HTTPBench.run() }
 if which == "all" || which == "engine" {
     await benchSequentialSteps(count: 1000)

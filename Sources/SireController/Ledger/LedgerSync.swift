@@ -74,10 +74,8 @@ package struct LedgerSync: Sendable {
         let repository = try open()
         do {
             var count = 0
-            for ref in try repository.referenceNames(matching: "refs/notes/sire/*") {
-                guard let local = try repository.referenceTarget(ref) else { continue }
+            for case (let ref, let local?) in try changed(since: remote, in: repository) {
                 let tracking = try repository.referenceTarget(Self.trackingRef(of: ref, remote: remote))
-                if tracking == local { continue }
                 count += try repository.diff(from: tracking, to: local, detectRenames: false).count
             }
             return count
