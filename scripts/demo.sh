@@ -116,8 +116,8 @@ step "a push that changes data/ triggers on-push"
 mkdir -p data && echo "42" > data/answer.txt && git add -A && git commit -qm "New data" && sleep 3
 GOOD=$(git rev-parse HEAD)
 run status
-step "git notes --ref=sire/runs show HEAD   (the ledger, readable by stock git)"
-git notes --ref=sire/runs show HEAD | head -3 | cut -c1-220
+step "git log --notes='sire/*' -1 HEAD   (the ledger: run records, summary, checks; readable by stock git)"
+git log --notes='sire/*' -1 HEAD | cut -c1-220 | head -20
 
 if command -v curl >/dev/null; then
   step "curl -s '127.0.0.1:$PORT/v1/workflows/hello/runs?wait=10s' -H 'Content-Type: application/json' -d '{\"inputs\":{\"who\":\"api\"}}'   (the HTTP API)"

@@ -26,7 +26,7 @@ extension Repository {
     ///
     /// - Parameters:
     ///   - lines: the records to add, by annotated commit (any object id works, as in git).
-    ///   - ref: the full notes ref name, such as `refs/notes/sire/runs`.
+    ///   - ref: the full notes ref name, such as `refs/notes/sire/checks`.
     ///   - author: author and committer of the notes commit; the time is now.
     ///   - message: the notes commit's message.
     /// - Returns: the new notes commit; the ref's current target when every line was already

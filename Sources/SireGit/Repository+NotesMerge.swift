@@ -13,7 +13,7 @@ extension Repository {
     ///
     /// - Parameters:
     ///   - sourceRef: the notes to take in, e.g. `refs/notes/sire-remote/origin/runs`.
-    ///   - ref: the local notes ref, e.g. `refs/notes/sire/runs`.
+    ///   - ref: the local notes ref, e.g. `refs/notes/sire/summary`.
     ///   - author: author and committer of a merge commit; the time is now.
     ///   - message: the merge commit's message.
     /// - Throws: ``GitError`` `modified` when `ref` kept moving for

@@ -19,7 +19,8 @@ struct ControllerCommand: AsyncParsableCommand {
             --interval. Each new head of the \
             tracked branch is reconciled by tree diff: valid workflows are applied, invalid ones keep their \
             last good version running, removed ones are retired. Every reconciled commit gets a record in \
-            refs/notes/sire/checks and every finished run one in refs/notes/sire/runs. SIGTERM or SIGINT \
+            refs/notes/sire/checks and every finished run one in a ledger partition \
+            (refs/notes/sire/runs-<YYYY-MM>/<writer>.<NNNN>, summed up in refs/notes/sire/summary). SIGTERM or SIGINT \
             stops gracefully: executing runs get --drain-timeout to finish; the rest resume on restart.
             """)
 

@@ -7,7 +7,7 @@ import SireStore
 struct ReindexCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reindex",
-        abstract: "Rebuild run history in the index from the ledger (refs/notes/sire/runs).",
+        abstract: "Rebuild run history in the index from the run records of the ledger.",
         discussion: """
             Imports every run record the index does not have yet, as a finished run with its \
             steps, so `runs list` and `runs show` work in a fresh clone that fetched the notes. \

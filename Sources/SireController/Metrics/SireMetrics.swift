@@ -34,8 +34,8 @@ package enum SireMetrics {
     package static let reconcileDuration = "sire_reconcile_duration_seconds"
     /// Counter `{result}`: reconciles by ``ReconcileResult``.
     package static let reconcilesTotal = "sire_reconciles_total"
-    /// Counter `{kind}`: ledger records written to git notes, `run` (`refs/notes/sire/runs`)
-    /// or `check` (`refs/notes/sire/checks`).
+    /// Counter `{kind}`: ledger records written to git notes, `run` (the run partitions,
+    /// `refs/notes/sire/runs-*`) or `check` (`refs/notes/sire/checks`).
     package static let ledgerWrites = "sire_ledger_writes_total"
     /// Counter `{kind}`: ledger writes that failed (a notes commit that could not be made, or
     /// a run whose record cannot be built). Failed runs stay in the outbox.
@@ -98,7 +98,7 @@ package enum SireMetrics {
 
     /// Which ledger a write went to, the `kind` of the ledger counters.
     package enum LedgerKind: String, Sendable {
-        /// `refs/notes/sire/runs`.
+        /// The run partitions, `refs/notes/sire/runs-<YYYY-MM>/<writer>.<NNNN>`.
         case run
         /// `refs/notes/sire/checks`.
         case check
