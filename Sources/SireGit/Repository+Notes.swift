@@ -81,9 +81,10 @@ extension Repository {
             let writer = try Repository(path: gitDirectory)
             var notes: [ObjectID: NotesUpdate.Change] = [:]
             guard
-                let new = try writer.packed({ () throws(GitError) in
+                let new = try writer.packed({ (created: inout [ObjectID]) throws(GitError) in
                     try writer.writeNotesCommit(
-                        edits, parent: old, ref: ref, author: author, message: message, changes: &notes)
+                        edits, parent: old, ref: ref, author: author, message: message, changes: &notes,
+                        created: &created)
                 })
             else { return NotesUpdate(commit: old ?? .zero, notes: notes) }
             do {
@@ -103,9 +104,74 @@ extension Repository {
             ?? GitError(code: .modified, subject: "notes ref '\(ref)'", function: "updateNotes")
     }
 
-    /// Runs `write` with every object it creates kept in memory, then stores them as one pack.
+    /// ``updateNotes(_:ref:author:message:)`` of two refs in one pack, the second's edits made
+    /// from what the first stored (a ledger partition, then the summary derived from it).
+    ///
+    /// Both notes commits are written into one pack, then `first` and `second` are moved by
+    /// compare-and-swap in that order. When another writer moved `first` meanwhile, everything
+    /// is redone; when it moved only `second`, `first` stays stored and `second` is redone on
+    /// its own (from the same changes of `first`).
+    ///
+    /// - Returns: what each ref stored.
+    /// - Throws: ``GitError`` as ``updateNotes(_:ref:author:message:)`` does.
+    @discardableResult
+    public func updateNotes(
+        _ first: (ref: String, edits: [ObjectID: ([String]) -> [String]]),
+        then second: (ref: String, edits: ([ObjectID: NotesUpdate.Change]) -> [ObjectID: ([String]) -> [String]]),
+        author: (name: String, email: String), message: String
+    ) throws(GitError) -> (NotesUpdate, NotesUpdate) {
+        var lastConflict: GitError?
+        for attempt in 0..<Self.notesWriteAttempts {
+            let oldFirst = try notesTarget(first.ref), oldSecond = try notesTarget(second.ref)
+            let writer = try Repository(path: gitDirectory)
+            var changes: [ObjectID: NotesUpdate.Change] = [:], secondChanges: [ObjectID: NotesUpdate.Change] = [:]
+            let (newFirst, newSecond) = try writer.packed { (created: inout [ObjectID]) throws(GitError) in
+                let one = try writer.writeNotesCommit(
+                    first.edits, parent: oldFirst, ref: first.ref, author: author, message: message, changes: &changes,
+                    created: &created)
+                let two = try writer.writeNotesCommit(
+                    second.edits(changes), parent: oldSecond, ref: second.ref, author: author, message: message,
+                    changes: &secondChanges, created: &created)
+                return (one, two)
+            }
+            do {
+                if let newFirst { try moveNotesRef(first.ref, to: newFirst, from: oldFirst, message: message) }
+            } catch {
+                switch error.code {
+                case .modified, .exists, .locked, .conflict:
+                    lastConflict = error
+                    usleep(UInt32.random(in: 0...UInt32(min(attempt + 1, 20) * 500)))
+                    continue
+                default: throw error
+                }
+            }
+            let stored = NotesUpdate(commit: newFirst ?? oldFirst ?? .zero, notes: changes)
+            do {
+                if let newSecond { try moveNotesRef(second.ref, to: newSecond, from: oldSecond, message: message) }
+                return (stored, NotesUpdate(commit: newSecond ?? oldSecond ?? .zero, notes: secondChanges))
+            } catch {
+                switch error.code {
+                case .modified, .exists, .locked, .conflict:
+                    return (
+                        stored,
+                        try updateNotes(second.edits(changes), ref: second.ref, author: author, message: message)
+                    )
+                default: throw error
+                }
+            }
+        }
+        throw lastConflict
+            ?? GitError(code: .modified, subject: "notes ref '\(first.ref)'", function: "updateNotes")
+    }
+
+    /// Runs `write` with every object it creates kept in memory, then stores the objects it
+    /// reports in `created` as one pack.
+    ///
+    /// Only those objects go in the pack, not everything their commits reach (what
+    /// `git_mempack_dump` would write): a write costs what it changed, however large the notes
+    /// tree is.
     /// - Throws: ``GitError`` from `write`, or when the pack cannot be built or stored.
-    func packed<T>(_ write: () throws(GitError) -> T) throws(GitError) -> T {
+    func packed<T>(_ write: (inout [ObjectID]) throws(GitError) -> T) throws(GitError) -> T {
         var odb: OpaquePointer?
         try check("git_repository_odb", subject: "objects of \(gitDirectory)") { git_repository_odb(&odb, handle) }
         defer { git_odb_free(odb) }
@@ -116,11 +182,23 @@ extension Repository {
             git_odb_add_backend(odb, mempack, 999)
         }
         defer { git_mempack_reset(mempack) }
-        let result = try write()
+        var created: [ObjectID] = []
+        let result = try write(&created)
+        guard !created.isEmpty else { return result }
+        var builder: OpaquePointer?
+        try check("git_packbuilder_new", subject: "objects of \(gitDirectory)") {
+            git_packbuilder_new(&builder, handle)
+        }
+        defer { git_packbuilder_free(builder) }
+        _ = git_packbuilder_set_threads(builder, 1)
+        for id in created {
+            var oid = id.oid
+            try check("git_packbuilder_insert", subject: "object \(id)") { git_packbuilder_insert(builder, &oid, nil) }
+        }
         var pack = git_buf()
         defer { git_buf_dispose(&pack) }
-        try check("git_mempack_dump", subject: "objects of \(gitDirectory)") {
-            git_mempack_dump(&pack, handle, mempack)
+        try check("git_packbuilder_write_buf", subject: "objects of \(gitDirectory)") {
+            git_packbuilder_write_buf(&pack, builder)
         }
         guard pack.size > 0, let data = pack.ptr else { return result }
         var writepack: UnsafeMutablePointer<git_odb_writepack>?
@@ -242,7 +320,8 @@ extension Repository {
     /// ref; `nil` when no note would change. `changes` gets each edited note's lines.
     private func writeNotesCommit(
         _ edits: [ObjectID: ([String]) -> [String]], parent: ObjectID?, ref: String,
-        author: (name: String, email: String), message: String, changes: inout [ObjectID: NotesUpdate.Change]
+        author: (name: String, email: String), message: String, changes: inout [ObjectID: NotesUpdate.Change],
+        created: inout [ObjectID]
     ) throws(GitError) -> ObjectID? {
         let root = try parent.map { id throws(GitError) in try lookupTree(of: id) }
         defer { if let root { git_tree_free(root) } }
@@ -293,6 +372,7 @@ extension Repository {
                     }
                 } else {
                     var blob = try writeNoteBlob(new, for: commit)
+                    created.append(ObjectID(blob))
                     try check(
                         "git_treebuilder_insert", subject: "note for \(commit.short)",
                         repository: displayPath
@@ -310,6 +390,7 @@ extension Repository {
                 }
             } else {
                 var subtreeID = try writeTree(builder, subject: "notes fan-out '\(fanout)'")
+                created.append(ObjectID(subtreeID))
                 try check(
                     "git_treebuilder_insert", subject: "notes fan-out '\(fanout)'",
                     repository: displayPath
@@ -319,8 +400,10 @@ extension Repository {
         }
         guard changed else { return nil }
         let tree = try writeTree(rootBuilder, subject: "notes tree for '\(ref)'")
-        return try createNotesCommit(
-            tree: tree, parent: parent, ref: ref, author: author, message: message)
+        created.append(ObjectID(tree))
+        let commit = try createNotesCommit(tree: tree, parent: parent, ref: ref, author: author, message: message)
+        created.append(commit)
+        return commit
     }
 
     /// A tree builder starting from `tree`'s entries, or empty; the caller frees it.

@@ -80,6 +80,30 @@ struct NotesTests {
         #expect(shown.contains("r19"), "\(shown)")
     }
 
+    @Test("a write packs only what it changed, however many notes the tree holds")
+    func packsHoldOnlyChanges() async throws {
+        let (fixture, commits) = try await Self.repository(commits: 60)
+        let repository = try Repository(path: fixture.root)
+        try repository.appendNotes(
+            Dictionary(uniqueKeysWithValues: commits.map { ($0, ["{\"run\":\"first \($0)\"}"]) }), ref: Self.runs,
+            author: Self.author, message: "everything")
+        let packDirectory = fixture.root + "/.git/objects/pack"
+        let before = Set(try FileManager.default.contentsOfDirectory(atPath: packDirectory))
+        try repository.appendNotes(
+            [commits[0]: ["{\"run\":\"second\"}"]], ref: Self.runs, author: Self.author, message: "one")
+        let index = try #require(
+            Set(try FileManager.default.contentsOfDirectory(atPath: packDirectory)).subtracting(before).first {
+                $0.hasSuffix(".idx")
+            })
+        // The note's blob, its fan-out tree, the root tree and the notes commit: not the other 59 notes.
+        let listed = try await fixture.git(["verify-pack", "-v", packDirectory + "/" + index])
+        let objects = listed.split(separator: "\n").filter {
+            $0.contains(" blob ") || $0.contains(" tree ") || $0.contains(" commit ")
+        }
+        #expect(objects.count == 4, "\(listed)")
+        #expect(try await fixture.git(["fsck", "--strict", "--no-progress"]).isEmpty)
+    }
+
     @Test("appending keeps earlier lines, adds new ones once, and chains notes commits")
     func appendMerges() async throws {
         let (fixture, commits) = try await Self.repository(commits: 1)

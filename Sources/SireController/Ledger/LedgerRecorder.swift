@@ -9,18 +9,37 @@ import SireGit
 /// summary behind that the next write to that partition (or `notes migrate`) corrects.
 package enum LedgerRecorder {
     /// Appends `lines` (records by partition name, then by commit) and updates the summaries.
+    ///
+    /// The last partition and the summaries are written as one pack (usually there is one
+    /// partition: a batch spans two only when it fills one).
     package static func record(
         _ lines: [String: [ObjectID: [String]]], in repository: Repository, author: (name: String, email: String),
         message: String
     ) throws(GitError) {
         var changes: [String: [ObjectID: NotesUpdate.Change]] = [:]
-        for (part, byCommit) in lines.sorted(by: { $0.key < $1.key }) {
-            let update = try repository.updateNotes(
-                byCommit.mapValues { added in { old in old + added } }, ref: LedgerRef.partition(part), author: author,
-                message: message)
-            changes[part] = update.notes
+        let parts = lines.sorted(by: { $0.key < $1.key })
+        guard let last = parts.last else { return }
+        for (part, byCommit) in parts.dropLast() {
+            changes[part] = try repository.updateNotes(
+                appending(byCommit), ref: LedgerRef.partition(part), author: author, message: message
+            ).notes
         }
-        try summarize(changes, in: repository, author: author, message: message)
+        let earlier = changes
+        try repository.updateNotes(
+            (LedgerRef.partition(last.key), appending(last.value)),
+            then: (
+                LedgerRef.summary,
+                { stored in
+                    var all = earlier
+                    all[last.key] = stored
+                    return summaryEdits(all)
+                }
+            ), author: author, message: message)
+    }
+
+    /// Edits that append `lines` to each commit's note.
+    private static func appending(_ lines: [ObjectID: [String]]) -> [ObjectID: ([String]) -> [String]] {
+        lines.mapValues { added in { old in old + added } }
     }
 
     /// Recomputes the summaries of `part` for every commit it has a note on (after a merge).
@@ -40,6 +59,16 @@ package enum LedgerRecorder {
         _ changes: [String: [ObjectID: NotesUpdate.Change]], in repository: Repository,
         author: (name: String, email: String), message: String, afresh: Bool = false
     ) throws(GitError) {
+        let edits = summaryEdits(changes, afresh: afresh)
+        guard !edits.isEmpty else { return }
+        try repository.updateNotes(edits, ref: LedgerRef.summary, author: author, message: message)
+    }
+
+    /// The summary notes' edits for what the partitions stored: each commit's line of each
+    /// partition replaced (see ``PartitionSummary/updated(by:on:)``).
+    private static func summaryEdits(
+        _ changes: [String: [ObjectID: NotesUpdate.Change]], afresh: Bool = false
+    ) -> [ObjectID: ([String]) -> [String]] {
         var edits: [ObjectID: ([String]) -> [String]] = [:]
         for commit in Set(changes.values.flatMap(\.keys)) {
             let parts = changes.compactMap { part, notes in notes[commit].map { (part, $0) } }.sorted { $0.0 < $1.0 }
@@ -58,7 +87,6 @@ package enum LedgerRecorder {
                 return lines
             }
         }
-        guard !edits.isEmpty else { return }
-        try repository.updateNotes(edits, ref: LedgerRef.summary, author: author, message: message)
+        return edits
     }
 }

@@ -54,8 +54,9 @@ package final class LedgerWriter: Sendable {
         return try await blocking.run { try LedgerMigration.run(gitDirectory: gitDirectory) }
     }
 
-    /// ``drain(batch:)`` on the calling thread, for command-line use and benchmarks.
-    package func drainNow(batch: Int = 500) throws -> Int {
+    /// ``drain(batch:)`` on the calling thread, for command-line use and benchmarks; with
+    /// `once`, only one batch.
+    package func drainNow(batch: Int = 500, once: Bool = false) throws -> Int {
         let repository = try open()
         let author = LedgerIdentity.author(for: repository)
         var written = 0
@@ -119,7 +120,7 @@ package final class LedgerWriter: Sendable {
                 logger.error("run not recorded in the ledger", metadata: ["run.id": "\(id)", "error": "\(reason)"])
             }
             written += recorded.count
-            if entries.count < batch { break }
+            if entries.count < batch || once { break }
         }
         if written > 0 { logger.debug("runs recorded in the ledger", metadata: ["count": "\(written)"]) }
         return written
