@@ -98,6 +98,40 @@ struct LedgerCommandTests {
         #expect(total == 4 * count)
     }
 
+    @Test("four processes running workflows at once record every run once; a clone that fetched shows the same status")
+    func concurrentRunsAndAClone() async throws {
+        let fixture = try await GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])
+        var writers: [ChildProcess] = []
+        for _ in 0..<4 {
+            let loop = (0..<6).map { _ in "\"$SIRE\" run hello >/dev/null || exit 1" }
+            writers.append(try await startShell(loop.joined(separator: "\n"), in: fixture.root))
+        }
+        for writer in writers { #expect(await writer.exit().code == 0) }
+
+        let head = try await fixture.git("rev-parse HEAD")
+        let records = try await fixture.runRecords(on: head)
+        #expect(records.count == 24)
+        #expect(Set(records.compactMap { Self.field($0, "run") }).count == 24)
+        let fsck = try await fixture.git(["fsck", "--strict", "--no-progress", "--no-dangling"])
+        #expect(fsck.isEmpty, "\(fsck)")
+
+        // A read-only clone with stock git's fetch of the ledger shows the same runs.
+        let clone = fixture.sandbox + "/clone"
+        try await fixture.git(["clone", "--quiet", fixture.root, clone], in: fixture.sandbox)
+        try await fixture.git(["fetch", "--quiet", "origin", "refs/notes/sire/*:refs/notes/sire/*"], in: clone)
+        func shown(_ directory: String) async throws -> [String: Any] {
+            let status = try await SireBinary.run(["status", "--json", "--runs", "all"], in: directory)
+            var json = try #require(
+                try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any], "\(status)")
+            json["in_progress"] = nil
+            json["at"] = nil
+            return json
+        }
+        let here = try await shown(fixture.root), there = try await shown(clone)
+        #expect(here["runs_total"] as? Int == 24)
+        #expect(NSDictionary(dictionary: here) == NSDictionary(dictionary: there))
+    }
+
     @Test("notes sync between two clones leaves both with every record, retrying a refused push after a merge")
     func syncBetweenClones() async throws {
         let work = try await GitFixture.committed(["workflows/hello.yaml": Workflows.valid("hello")])

@@ -155,6 +155,30 @@ struct LedgerPartitionTests {
         #expect(try await work.git(["fsck", "--strict", "--no-progress", "--no-dangling"], in: b).isEmpty)
     }
 
+    @Test("threads writing two partitions of one commit at once lose no record and no summary line")
+    func concurrentPartitions() async throws {
+        let fixture = try await Self.repository()
+        let head = try #require(ObjectID(try await fixture.git("rev-parse HEAD")))
+        let root = fixture.root
+        await withTaskGroup(of: Void.self) { group in
+            for writer in ["aaaaaa", "bbbbbb"] {
+                group.addTask {
+                    let repository = try! Repository(path: root)
+                    for index in 0..<25 {
+                        let line = Self.record(String(format: "20261201-0000%02d-\(writer)", index)).line()
+                        try! LedgerRecorder.record(
+                            ["2026-12/\(writer).0001": [head: [line]]], in: repository, author: Self.author,
+                            message: "write")
+                    }
+                }
+            }
+        }
+        let runs = try CommitRuns.read(head, in: Repository(path: root), limit: nil)
+        #expect(runs.total == 50)
+        #expect(runs.latest.count == 50)
+        #expect(try await fixture.git(["fsck", "--strict", "--no-progress", "--no-dangling"]).isEmpty)
+    }
+
     @Test("a forged summary line naming a ref outside the ledger is ignored")
     func forgedSummary() async throws {
         let fixture = try await Self.repository()

@@ -95,7 +95,7 @@ package struct RunNote: Codable, Sendable, Hashable {
     /// - Parameter blobIsDerivable: the blob is the file at ``path`` in the commit, so the line
     ///   leaves it out.
     package func line(blobIsDerivable: Bool = false) -> String {
-        LedgerJSON.line(Line(self, blob: blobIsDerivable ? nil : blob))
+        LedgerJSON.line(Line(self, blob: blobIsDerivable || blob.isEmpty ? nil : blob))
     }
 
     /// Parses one line of the note on `commit`: a version 2 line, or a version 1 line pinned to
