@@ -110,19 +110,6 @@ public final class Engine: Sendable {
         return finished
     }
 
-    /// Executes every unfinished run nobody else holds, concurrently; returns them finished.
-    public func resumeUnfinished() async throws -> [RunRecord] {
-        let pending = try store.snapshot { tx in try tx.unfinishedRuns() }
-        return await withTaskGroup(of: RunRecord?.self) { group in
-            for run in pending {
-                group.addTask { try? await self.execute(run.id) }
-            }
-            var out: [RunRecord] = []
-            for await run in group { if let run { out.append(run) } }
-            return out.sorted { $0.createdAt < $1.createdAt }
-        }
-    }
-
     /// Asks whoever executes the run to cancel it. Returns false when it had already finished.
     public func requestCancel(_ runID: String) async throws -> Bool {
         try await store.transaction { tx in try tx.requestCancel(runID) }

@@ -221,6 +221,37 @@ struct RunCommandTests {
         #expect(again.status == 1)
     }
 
+    @Test func runHonoursTheWorkflowsConcurrencyPolicy() async throws {
+        let repo = try await GitFixture.committed([
+            "workflows/single.yaml": """
+            id: single
+            concurrency: { limit: 1, policy: skip }
+            inputs:
+              gate: { type: string }
+            steps:
+              - id: wait
+                tool: sire:local/shell.run
+                params: { argv: [sh, -c, 'while [ ! -e "$0" ]; do sleep 0.05; done', "{{ inputs.gate }}"] }
+
+            """
+        ])
+        let gate = repo.sandbox + "/gate"
+        let first = try await SireBinary.start(["run", "single", "--input", "gate=\(gate)"], in: repo.root)
+        defer { first.signal(SIGKILL) }
+        let running = await eventually(within: .seconds(20)) {
+            (try? await repo.sire("runs", "list", "--status", "running"))?.stdout.contains("single") ?? false
+        }
+        #expect(running)
+        // The limit is reached: `skip` drops the second run instead of starting it.
+        let second = try await repo.sire("run", "single", "--input", "gate=\(gate)")
+        #expect(second.status == 1, "\(second)")
+        #expect(second.stderr.contains("skipped by the concurrency policy of 'single'"), "\(second)")
+        try Data().write(to: URL(fileURLWithPath: gate))
+        #expect(await first.exit(within: .seconds(20))?.code == 0)
+        let listed = try await repo.sire("runs", "list")
+        #expect(listed.lines.count == 1, "\(listed)")
+    }
+
     @Test func rerunOnOriginalAndLatest() async throws {
         let repo = try await GitFixture.committed(["workflows/greet.yaml": Self.greet])
         let first = try await repo.sire("run", "greet", "--input", "who=ada", "--json")

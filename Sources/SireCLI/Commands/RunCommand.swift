@@ -55,74 +55,64 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let repository = try RepositoryLocator.open(global)
         let commit = try RepositoryLocator.resolve(rev, in: repository)
-        let set = try WorkflowSet.load(repository: repository, commit: commit)
-        let report = set.validate()
-        guard let file = report.files.first(where: { $0.workflowID == workflow || $0.path == workflow }) else {
-            let ids = report.files.compactMap(\.workflowID)
-            throw CLIError.usage(
-                "no workflow '\(workflow)' at \(commit.id.short)\(Suggestion.hint(for: workflow, in: ids))"
-                    + (ids.isEmpty ? "" : " (workflows: \(ids.sorted().joined(separator: ", ")))"))
+        let target: WorkflowAtRevision
+        do {
+            target = try WorkflowAtRevision.find(workflow, at: commit, in: repository)
+        } catch let error as ControllerError where error.code == .notFound {
+            throw CLIError.usage(error.message)
         }
-        guard let definition = file.workflow else {
-            print(DiagnosticOutput.text(file.diagnostics, sources: set.sources))
-            throw CLIError.usage("workflow '\(workflow)' is invalid at \(commit.id.short) (\(file.path))")
+        guard let definition = target.workflow else {
+            print(DiagnosticOutput.text(target.file.diagnostics, sources: target.workflows.sources))
+            throw CLIError.usage("workflow '\(workflow)' is invalid at \(commit.id.short) (\(target.file.path))")
         }
         let given = try Self.parseInputs(inputs, file: inputsFile, declared: definition.inputs)
-        let resolved: [String: Value]
-        switch InputValidation.resolve(given, declared: definition.inputs) {
-        case .success(let values): resolved = values
-        case .failure(let errors): throw CLIError.usage(errors.problems.joined(separator: "; "))
+        let mocks = try mockFile.map(Self.loadMocks)
+        let new: NewRun
+        do {
+            new = try target.newRun(
+                trigger: RunTrigger(
+                    type: mocks == nil ? "manual" : RunTrigger.mock, key: UUID().uuidString.lowercased()),
+                inputs: given, ref: rev == "HEAD" ? repository.headBranchName.map { "refs/heads/\($0)" } : rev)
+        } catch let error as ControllerError where error.code == .invalid {
+            throw CLIError.usage(error.message)
         }
         if dryRun {
-            print(Self.plan(definition, inputs: resolved, commit: commit, path: file.path))
+            print(Self.plan(definition, inputs: new.inputs, commit: commit, path: target.file.path))
             return
         }
-        let mocks = try mockFile.map(Self.loadMocks)
         let observer: (any RunObserver)? = watch ? ProgressPrinter() : nil
-        let assembly = try EngineAssembly.make(global, secretsFile: secrets, mocks: mocks, observer: observer)
-        let bytes = set.files.first { $0.path == file.path }!.bytes
-        let pinned = PinnedCommit(
-            commit, ref: rev == "HEAD" ? repository.headBranchName.map { "refs/heads/\($0)" } : rev)
-        let finished = try await assembly.runtime.whileOpen { () async throws -> RunRecord in
-            do {
-                let (record, _) = try await assembly.engine.submit(
-                    NewRun(
-                        workflow: definition, path: file.path, blob: file.blob ?? "", definition: bytes, commit: pinned,
-                        trigger: RunTrigger(
-                            type: mocks == nil ? "manual" : RunTrigger.mock, key: UUID().uuidString.lowercased()),
-                        inputs: resolved))
-                if watch { FileHandle.standardError.write(Data("run \(record.id)\n".utf8)) }
-                // Any engine start also finishes runs an earlier process left behind (a crash, a
-                // kill -9); runs another live process is executing are left to it.
-                let orphans = try assembly.store.snapshot { tx in try tx.unfinishedRuns() }.filter {
-                    $0.id != record.id
+        let (_, runtime) = try Runtime.forCommand(global, secretsFile: secrets, mocks: mocks, observer: observer)
+        let finished = try await runtime.whileOpen { () async throws -> RunRecord in
+            let launcher = runtime.launcher
+            // Any start also finishes runs an earlier process left behind (a crash, a kill -9);
+            // runs another live process is executing are left to it.
+            let orphans = try await launcher.resumeUnfinished()
+            let outcome = try await launcher.launch(new)
+            let run: RunRecord
+            switch outcome {
+            case .skipped(let reason):
+                throw CLIError(
+                    message: "run skipped by the concurrency policy of '\(definition.id)': \(reason)", exitCode: 1)
+            case .started(let record), .queued(let record), .existing(let record):
+                run = record
+                if case .queued = outcome {
+                    FileHandle.standardError.write(
+                        Data("run \(record.id) queued: \(definition.id) is at its concurrency limit\n".utf8))
                 }
-                let engine = assembly.engine
-                return try await withThrowingTaskGroup(of: RunRecord?.self) { group in
-                    for orphan in orphans {
-                        group.addTask {
-                            guard let done = try? await engine.execute(orphan.id), done.status.isFinished else {
-                                return nil
-                            }
-                            FileHandle.standardError.write(
-                                Data(
-                                    "resumed interrupted run \(done.id) (\(done.workflowID)): \(done.status.rawValue)\n"
-                                        .utf8))
-                            return nil
-                        }
-                    }
-                    let own = try await engine.execute(record.id)
-                    try await group.waitForAll()
-                    return own
-                }
-            } catch {
-                throw CLIError.internalError("\(error)")
             }
+            if watch { FileHandle.standardError.write(Data("run \(run.id)\n".utf8)) }
+            let own = try await launcher.waitForRun(run.id)
+            await launcher.waitUntilIdle()
+            for orphan in orphans where orphan.id != run.id {
+                guard let done = try? await launcher.waitForRun(orphan.id) else { continue }
+                FileHandle.standardError.write(
+                    Data("resumed interrupted run \(done.id) (\(done.workflowID)): \(done.status.rawValue)\n".utf8))
+            }
+            return own
         }
-        await assembly.recordInLedger()
-        let steps = try assembly.store.snapshot { tx in try tx.steps(of: finished.id) }
+        let steps = try runtime.store.snapshot { tx in try tx.steps(of: finished.id) }
         if json {
-            print((try APIJSON.runDetail(finished.id, store: assembly.store) ?? .null).jsonString(pretty: true))
+            print((try APIJSON.runDetail(finished.id, store: runtime.store) ?? .null).jsonString(pretty: true))
         } else {
             print(RunOutput.summary(finished, steps: steps, order: definition.steps.map(\.id)))
         }
@@ -211,25 +201,5 @@ struct RunCommand: AsyncParsableCommand {
             if let cache = step.cache { lines.append("     cache: \(DurationText.format(cache.ttl))") }
         }
         return lines.joined(separator: "\n")
-    }
-}
-
-extension EngineAssembly {
-    /// Writes the ledger records of the runs this command finished (and any others waiting in
-    /// the outbox), so a one-shot run is recorded like a controller's. A failure is reported
-    /// but does not fail the command: the records stay in the outbox for the next writer.
-    func recordInLedger() async {
-        do {
-            _ = try await LedgerWriter(gitDirectory: repository.gitDirectory, store: store, secrets: runtime.secrets)
-                .drain()
-            // Each write is a pack: past the limit, consolidate them before exiting.
-            let housekeeping = LedgerHousekeeping(
-                gitDirectory: repository.gitDirectory, logger: Logger(label: "sire.ledger"))
-            if housekeeping.packCount >= housekeeping.packLimit, let git = StepIsolation.executable(named: "git") {
-                await housekeeping.consolidate(git: git)
-            }
-        } catch {
-            FileHandle.standardError.write(Data("sire-git: warning: \(error)\n".utf8))
-        }
     }
 }

@@ -160,24 +160,35 @@ struct RunsCommand: AsyncParsableCommand {
         @Flag(help: "Show each step as it starts and ends.") var watch = false
 
         func run() async throws {
-            let assembly = try EngineAssembly.make(
+            let (repository, runtime) = try Runtime.forCommand(
                 global, secretsFile: secrets, observer: watch ? ProgressPrinter() : nil)
-            let finished = try await assembly.runtime.whileOpen {
-                do {
-                    if let id {
-                        let run = try RunsCommand.find(id, in: assembly.store)
-                        return [try await assembly.engine.execute(run.id)]
-                    }
-                    return try await assembly.engine.resumeUnfinished()
-                } catch let error as EngineError {
-                    throw CLIError(message: error.message, exitCode: error.code == .notFound ? 2 : 1)
+            let finished = try await runtime.whileOpen {
+                let launcher = runtime.launcher
+                let ids: [String]
+                if let id {
+                    let run = try RunsCommand.find(id, in: runtime.store)
+                    try await launcher.resume(run.id)
+                    ids = [run.id]
+                } else {
+                    ids = try await launcher.resumeUnfinished().map(\.id)
                 }
+                var finished: [RunRecord] = []
+                for runID in ids {
+                    do {
+                        finished.append(try await launcher.waitForRun(runID))
+                    } catch let error as EngineError where error.code == .owned && id == nil {
+                        // A run a live process holds stays with it: nothing to resume here.
+                        continue
+                    } catch let error as EngineError {
+                        throw CLIError(message: error.message, exitCode: error.code == .notFound ? 2 : 1)
+                    }
+                }
+                return finished
             }
-            await assembly.recordInLedger()
             if finished.isEmpty { print("nothing to resume") }
             for run in finished {
-                let steps = try assembly.store.snapshot { tx in try tx.steps(of: run.id) }
-                let workflow = try? SpecDefinitions(repositoryPath: assembly.repository.gitDirectory).workflow(for: run)
+                let steps = try runtime.store.snapshot { tx in try tx.steps(of: run.id) }
+                let workflow = try? SpecDefinitions(repositoryPath: repository.gitDirectory).workflow(for: run)
                 print(RunOutput.summary(run, steps: steps, order: workflow?.steps.map(\.id) ?? steps.map(\.stepID)))
             }
             if finished.contains(where: { $0.status != .succeeded }) { throw ExitCode(1) }
@@ -198,23 +209,24 @@ struct RunsCommand: AsyncParsableCommand {
         var inputs: [String] = []
 
         func run() async throws {
-            let assembly = try EngineAssembly.make(
+            let (repository, runtime) = try Runtime.forCommand(
                 global, secretsFile: secrets, observer: watch ? ProgressPrinter() : nil)
             let inputs = self.inputs
-            let (new, finished) = try await assembly.runtime.whileOpen {
-                let original = try RunsCommand.find(id, in: assembly.store)
-                let new = try RerunPlan.make(original, on: on, gitDirectory: assembly.repository.gitDirectory) {
+            let (new, finished) = try await runtime.whileOpen {
+                let original = try RunsCommand.find(id, in: runtime.store)
+                let new = try RerunPlan.make(original, on: on, gitDirectory: repository.gitDirectory) {
                     try RunCommand.parseInputs(inputs, file: nil, declared: $0)
                 }
-                do {
-                    let (record, _) = try await assembly.engine.submit(new)
-                    return (new, try await assembly.engine.execute(record.id))
-                } catch {
-                    throw CLIError.internalError("\(error)")
+                switch try await runtime.launcher.launch(new) {
+                case .skipped(let reason):
+                    throw CLIError(
+                        message: "rerun skipped by the concurrency policy of '\(new.workflow.id)': \(reason)",
+                        exitCode: 1)
+                case .started(let run), .queued(let run), .existing(let run):
+                    return (new, try await runtime.launcher.waitForRun(run.id))
                 }
             }
-            await assembly.recordInLedger()
-            let steps = try assembly.store.snapshot { tx in try tx.steps(of: finished.id) }
+            let steps = try runtime.store.snapshot { tx in try tx.steps(of: finished.id) }
             print(RunOutput.summary(finished, steps: steps, order: new.workflow.steps.map(\.id)))
             if finished.status != .succeeded { throw ExitCode(1) }
         }

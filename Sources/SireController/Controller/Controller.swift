@@ -16,13 +16,11 @@ package final class Controller: Service, Sendable {
     package let source: GitSource
     package let runtime: Runtime
     package let reconciler: Reconciler
-    package let launcher: RunLauncher
     package let scheduler: Scheduler
-    package let ledger: LedgerService
     /// Pushes the ledger to a URL source's remote (nil for a local source or `--ledger-push off`).
     package let pusher: LedgerPusher?
-    /// Consolidates the ledger's packs in the background.
-    let housekeeping: LedgerHousekeeping
+    /// The runtime's launcher: the one way runs start.
+    package var launcher: RunLauncher { runtime.launcher }
     let logger: Logger
     let clock: any ControllerClock
     let blocking = Blocking(label: "sire.controller.git")
@@ -64,9 +62,12 @@ package final class Controller: Service, Sendable {
             GitSource.isURL(options.location)
             ? try GitSource(url: options.location, state: options.state, branch: options.branch, access: options.access)
             : try GitSource(localPath: options.location, branch: options.branch)
+        // Ledger writes poke the pusher, which needs the runtime's index: wired once both exist.
+        let afterLedgerWrite = Mutex<(@Sendable () -> Void)?>(nil)
         runtime = try Runtime.make(
             gitDirectory: source.gitDirectory, state: options.state, secrets: options.secrets,
-            isolation: options.isolation, observer: MetricsRunObserver())
+            isolation: options.isolation, observer: MetricsRunObserver(), logger: logger
+        ) { afterLedgerWrite.withLock { $0 }?() }
         reconciler = Reconciler(gitDirectory: source.gitDirectory, store: runtime.store)
         var pushLogger = logger
         pushLogger[metadataKey: "component"] = "ledger-push"
@@ -80,17 +81,7 @@ package final class Controller: Service, Sendable {
             }
             : nil
         self.pusher = pusher
-        let housekeeping = LedgerHousekeeping(gitDirectory: source.gitDirectory, logger: logger)
-        self.housekeeping = housekeeping
-        let ledger = LedgerService(
-            writer: LedgerWriter(
-                gitDirectory: source.gitDirectory, store: runtime.store, secrets: runtime.secrets, logger: logger)
-        ) { _ in
-            pusher?.poke()
-            housekeeping.afterWrite()
-        }
-        self.ledger = ledger
-        launcher = RunLauncher(engine: runtime.engine) { _ in ledger.poke() }
+        afterLedgerWrite.withLock { $0 = { pusher?.poke() } }
         let fire = FireBox()
         scheduler = Scheduler(clock: clock, store: runtime.store) { tick in await fire.controller?.fire(tick) }
         fire.controller = self
@@ -120,15 +111,14 @@ package final class Controller: Service, Sendable {
                 throw ControllerError(.io, problem)
             }
             await launcher.waitUntilIdle()
-            _ = try? await ledger.writer.drain()
-            await pusher?.pushIfNeeded()
             await runtime.shutdown()
+            await pusher?.pushIfNeeded()
             return
         }
+        runtime.start()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.scheduler.run() }
             group.addTask { await self.watch() }
-            group.addTask { try? await self.ledger.run() }
             if let pusher = self.pusher { group.addTask { await pusher.run() } }
             group.addTask { try? await gracefulShutdown() }
             // The first child to return is the shutdown signal (or cancellation).
@@ -137,9 +127,8 @@ package final class Controller: Service, Sendable {
         }
         logger.info("controller stopping: draining executing runs")
         await launcher.drain(grace: options.drainGrace)
-        _ = try? await ledger.writer.drain()
-        await pusher?.pushIfNeeded()
         await runtime.shutdown()
+        await pusher?.pushIfNeeded()
         logger.info("controller stopped")
     }
 
@@ -262,7 +251,7 @@ package final class Controller: Service, Sendable {
             return
         }
         pusher?.poke()
-        housekeeping.afterWrite()
+        runtime.housekeeping.afterWrite()
         logger.info(
             "reconciled",
             metadata: [

@@ -33,20 +33,14 @@ package enum RerunPlan {
         } catch {
             throw ControllerError(.notFound, "\(error)")
         }
-        let set = try WorkflowSet.load(repository: repository, commit: commit)
-        let report = set.validate()
-        guard let file = report.files.first(where: { $0.workflowID == original.workflowID }) else {
-            throw ControllerError(.notFound, "workflow '\(original.workflowID)' does not exist at \(commit.id.short)")
-        }
-        guard let workflow = file.workflow else {
+        let target = try WorkflowAtRevision.find(original.workflowID, at: commit, in: repository, matchingPath: false)
+        guard let workflow = target.workflow else {
             throw ControllerError(.invalid, "workflow '\(original.workflowID)' is invalid at \(commit.id.short)")
         }
-        let inputs = try inputs(of: original, for: workflow, overrides: overrides, at: commit.id.short)
-        return NewRun(
-            workflow: workflow, path: file.path, blob: file.blob ?? "",
-            definition: set.files.first { $0.path == file.path }?.bytes ?? [],
-            commit: PinnedCommit(commit, ref: on == "latest" ? latest : rev), trigger: trigger, inputs: inputs,
-            rerunOf: original.id)
+        return try target.newRun(
+            trigger: trigger,
+            inputs: try inputs(of: original, for: workflow, overrides: overrides, at: commit.id.short),
+            ref: on == "latest" ? latest : rev, rerunOf: original.id)
     }
 
     /// The original's inputs with `overrides` applied and the workflow's defaults filled in.

@@ -22,6 +22,9 @@ package actor RunLauncher {
     /// The concurrency policy of each workflow's deployed version.
     private var policies: [String: ConcurrencyPolicy] = [:]
     private var waiters: [CheckedContinuation<Void, Never>] = []
+    /// Why the engine would not execute a run this launcher started (held by another live
+    /// process, say), until ``waitForRun(_:)`` reports it.
+    private var refusals: [String: any Error] = [:]
 
     package init(
         engine: Engine, logger: Logger = Logger(label: "sire.launcher"),
@@ -95,15 +98,53 @@ package actor RunLauncher {
         return .started(run)
     }
 
-    /// Executes every unfinished run of the index: running ones resume at once, queued ones
-    /// start as their workflow's concurrency allows.
-    package func resumeUnfinished() throws {
+    /// Executes every unfinished run of the index — what an earlier process left behind (a
+    /// crash, a `kill -9`): running ones resume at once, queued ones start as their workflow's
+    /// concurrency allows. Runs a live process is executing stay with it. Returns the runs
+    /// found, oldest first.
+    @discardableResult
+    package func resumeUnfinished() throws -> [RunRecord] {
         let runs = try store.snapshot { tx in try tx.unfinishedRuns() }
         var workflows: Set<String> = []
         for run in runs {
             if run.status == .running { start(run) } else { workflows.insert(run.workflowID) }
         }
         for id in workflows.sorted() { pump(id) }
+        return runs
+    }
+
+    /// Executes one unfinished run now (`sire-git runs resume ID`), whatever its workflow's
+    /// limit: it was started before. A finished run is left as it is.
+    /// - Throws: ``ControllerError`` `notFound` for an unknown run.
+    package func resume(_ runID: String) throws {
+        guard let run = try store.snapshot({ tx in try tx.run(runID) }) else {
+            throw ControllerError(.notFound, "no run '\(runID)'")
+        }
+        if !run.status.isFinished { start(run) }
+    }
+
+    /// Waits until the run has finished and returns its record: executed here, or queued here
+    /// behind runs of other processes (started when they end).
+    /// - Throws: ``ControllerError`` `notFound` for an unknown run; the engine's error when it
+    ///   would not execute the run (``EngineError`` `owned`: another live process holds it);
+    ///   `CancellationError`.
+    package func waitForRun(_ runID: String) async throws -> RunRecord {
+        while true {
+            if let task = executing[runID] { await task.value }
+            if let refusal = refusals.removeValue(forKey: runID) { throw refusal }
+            try Task.checkCancellation()
+            guard let run = try store.snapshot({ tx in try tx.run(runID) }) else {
+                throw ControllerError(.notFound, "no run '\(runID)'")
+            }
+            if run.status.isFinished { return run }
+            // Queued behind runs this process does not know of, or executed elsewhere: look again
+            // when the index changes (or every 100 ms, for other processes' commits).
+            pump(run.workflowID)
+            if executing[runID] == nil {
+                await store.waitForCommit(
+                    after: store.commitGeneration, timeout: .milliseconds(100), earliest: .now + .milliseconds(2))
+            }
+        }
     }
 
     /// Number of runs this process is executing.
@@ -148,10 +189,17 @@ package actor RunLauncher {
             } catch {
                 logger.warning(
                     "run not executed: \(error)", metadata: ["workflow.id": "\(run.workflowID)", "run.id": "\(run.id)"])
-                await self.finished(run)
+                await self.refused(run, error)
             }
         }
         SireMetrics.executing(executing.count)
+    }
+
+    private func refused(_ run: RunRecord, _ error: any Error) async {
+        // Kept for a waiter; a process nobody waits in (the controller) must not collect them.
+        if refusals.count >= 100 { refusals.removeAll() }
+        refusals[run.id] = error
+        await finished(run)
     }
 
     private func finished(_ run: RunRecord) async {

@@ -23,7 +23,7 @@ package final class LedgerHousekeeping: Sendable {
     private let state = Mutex(State())
 
     private struct State {
-        var running = false
+        var running: Task<Void, Never>?
         var warned = false
     }
 
@@ -51,14 +51,22 @@ package final class LedgerHousekeeping: Sendable {
             if warn { logger.warning("\(packCount) packs in \(gitDirectory) and no git command to consolidate them") }
             return
         }
-        let start = state.withLock { state in
-            defer { state.running = true }
-            return !state.running
+        state.withLock { state in
+            guard state.running == nil else { return }
+            state.running = Task.detached { [self] in
+                await self.consolidate(git: git)
+                self.state.withLock { $0.running = nil }
+            }
         }
-        guard start else { return }
-        Task.detached { [self] in
-            await self.consolidate(git: git)
-            state.withLock { $0.running = false }
+    }
+
+    /// Before the process exits: waits for a consolidation under way, or runs one now when the
+    /// packs reached the limit (a one-shot command leaves no pile behind either).
+    package func finish() async {
+        if let running = state.withLock({ $0.running }) {
+            await running.value
+        } else if packCount >= packLimit, let git = StepIsolation.executable(named: "git") {
+            await consolidate(git: git)
         }
     }
 

@@ -4,7 +4,9 @@ import SireGit
 import SireSpec
 import SireStore
 
-/// Parses a run's stored definition with the `sire.yaml` of its commit.
+/// Parses a run's stored definition with the `sire.yaml` of its commit. A commit whose
+/// `sire.yaml` cannot be read is an error, not a default configuration: the run would otherwise
+/// execute under settings its commit never had.
 package struct SpecDefinitions: DefinitionLoader {
     package let repositoryPath: String
 
@@ -13,11 +15,14 @@ package struct SpecDefinitions: DefinitionLoader {
     }
 
     package func workflow(for run: RunRecord) throws -> Workflow {
-        var config = RepoConfig()
-        if let repository = try? Repository(path: repositoryPath), let commit = ObjectID(run.commit.sha),
-            let loaded = try? WorkflowSet.loadConfig(repository: repository, commit: commit)
-        {
-            config = loaded.0
+        guard let commit = ObjectID(run.commit.sha) else {
+            throw ControllerError(.invalid, "the run's commit '\(run.commit.sha)' is not a full object id")
+        }
+        let config: RepoConfig
+        do {
+            config = try WorkflowSet.loadConfig(repository: Repository(path: repositoryPath), commit: commit).0
+        } catch {
+            throw ControllerError(.io, "cannot read sire.yaml at \(commit.short): \(error)")
         }
         let report = WorkflowValidator.validate(
             WorkflowFile(path: run.path, blob: run.blob, bytes: run.definition), config: config)

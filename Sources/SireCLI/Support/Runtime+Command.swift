@@ -24,20 +24,14 @@ struct MockTools: ToolInvoker {
     }
 }
 
-/// Everything a command needs to execute runs: the repository and the shared runtime (index,
-/// engine, tools).
-struct EngineAssembly {
-    let repository: Repository
-    let runtime: Runtime
-
-    var state: String { runtime.state }
-    var store: Store { runtime.store }
-    var engine: Engine { runtime.engine }
-
-    static func make(
+extension Runtime {
+    /// The runtime of a command that executes runs (`run`, `runs resume|rerun`): over the
+    /// repository the global options name, its state directory, the secrets of `secretsFile`
+    /// and the environment, with `mocks` answering the steps they name.
+    static func forCommand(
         _ options: GlobalOptions, secretsFile: String?, mocks: [String: Value]? = nil,
         observer: (any RunObserver)? = nil
-    ) throws -> EngineAssembly {
+    ) throws -> (Repository, Runtime) {
         let repository = try RepositoryLocator.open(options)
         let state = StateLocation.directory(options, repository: repository)
         let secrets = try SecretsLoader.load(file: secretsFile, environment: LaunchEnvironment.variables)
@@ -47,7 +41,6 @@ struct EngineAssembly {
         }
         let runtime = try Runtime.make(
             gitDirectory: repository.gitDirectory, state: state, secrets: secrets, tools: tools, observer: observer)
-        return EngineAssembly(repository: repository, runtime: runtime)
+        return (repository, runtime)
     }
-
 }
