@@ -254,11 +254,6 @@ public struct StoreTransaction {
 
     // MARK: outbox
 
-    /// Finished runs whose ledger record is not written yet, oldest first.
-    public func outbox(limit: Int = 100) throws -> [String] {
-        try String.fetchAll(db, sql: "SELECT run_id FROM outbox ORDER BY created_at LIMIT ?", arguments: [limit])
-    }
-
     /// Marks runs' ledger records as written.
     public func clearOutbox(_ runIDs: [String]) throws {
         let statement = try db.cachedStatement(sql: "DELETE FROM outbox WHERE run_id = ?")

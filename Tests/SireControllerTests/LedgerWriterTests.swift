@@ -79,7 +79,7 @@ struct LedgerWriterTests {
             try await notes(commits[commit].id.description).compactMap { RunNote.parse($0, on: commits[commit].id) }
         }
 
-        var outbox: [String] { (try? store.snapshot { tx in try tx.outbox(limit: 10_000) }) ?? [] }
+        var outbox: [String] { (try? store.snapshot { tx in try tx.pendingOutbox(limit: 10_000).map(\.runID) }) ?? [] }
 
         /// The run partitions, by ref name.
         var partitions: [String] {

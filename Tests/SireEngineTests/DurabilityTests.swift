@@ -49,14 +49,18 @@ extension EngineTests {
                 #expect(again.outputs["big"]?.at("stdout")?.string == String(repeating: "a", count: 100_000))
                 #expect(again.events == result.events)
                 #expect(again.events("run.finished").count == 1)
-                #expect(try store.snapshot { try $0.outbox() }.filter { $0 == result.run.id }.count == 1)
+                #expect(
+                    try store.snapshot { try $0.pendingOutbox().map(\.runID) }.filter { $0 == result.run.id }.count == 1
+                )
 
                 // Executing or resuming a finished run changes nothing.
                 #expect(try await engine.execute(result.run.id).status == .succeeded)
                 #expect(try await engine.resumeUnfinished().isEmpty)
                 let after = try h.result(of: result.run.id, in: store)
                 #expect(after.events.count == result.events.count)
-                #expect(try store.snapshot { try $0.outbox() }.filter { $0 == result.run.id }.count == 1)
+                #expect(
+                    try store.snapshot { try $0.pendingOutbox().map(\.runID) }.filter { $0 == result.run.id }.count == 1
+                )
             }
         }
 
@@ -107,7 +111,7 @@ extension EngineTests {
                 #expect(result.status("second") == .succeeded)
                 #expect(result.outputs["third"]?.at("message")?.string == "second had 1 attempt(s)")
                 #expect(result.events("run.finished").count == 1)
-                #expect(try store.snapshot { try $0.outbox() }.filter { $0 == id }.count == 1)
+                #expect(try store.snapshot { try $0.pendingOutbox().map(\.runID) }.filter { $0 == id }.count == 1)
             }
         }
 

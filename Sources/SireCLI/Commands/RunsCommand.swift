@@ -68,14 +68,13 @@ struct RunsCommand: AsyncParsableCommand {
                 print("no runs")
                 return
             }
-            let utc = TimeZone(identifier: "UTC")!
             for run in runs {
                 let columns = [
                     run.id, run.workflowID.padding(toLength: 16, withPad: " ", startingAt: 0),
                     String(run.commit.sha.prefix(7)),
                     run.trigger.type.padding(toLength: 8, withPad: " ", startingAt: 0),
                     run.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0),
-                    RFC3339.format(run.createdAt, in: utc, milliseconds: true), RunOutput.duration(run),
+                    RFC3339.format(run.createdAt, in: .utc, milliseconds: true), RunOutput.duration(run),
                 ]
                 print(columns.joined(separator: "  "))
             }
@@ -115,12 +114,11 @@ struct RunsCommand: AsyncParsableCommand {
         func run() async throws {
             let store = try RunsCommand.openStore(global)
             let run = try RunsCommand.find(id, in: store)
-            let utc = TimeZone(identifier: "UTC")!
             for event in try store.snapshot({ tx in try tx.events(of: run.id) }) {
                 if json {
                     var object: [String: Value] = [
                         "seq": .int(Int(event.seq)),
-                        "at": .string(RFC3339.format(event.at, in: utc, milliseconds: true)),
+                        "at": .string(RFC3339.format(event.at, in: .utc, milliseconds: true)),
                         "kind": .string(event.kind),
                     ]
                     if let s = event.stepID { object["step"] = .string(s) }
@@ -129,7 +127,7 @@ struct RunsCommand: AsyncParsableCommand {
                     if let d = event.data { object["data"] = d }
                     print(Value.object(object).jsonString())
                 } else if let line = ProgressPrinter.line(for: event) {
-                    print("\(RFC3339.format(event.at, in: utc, milliseconds: true))  \(line)")
+                    print("\(RFC3339.format(event.at, in: .utc, milliseconds: true))  \(line)")
                 }
             }
         }

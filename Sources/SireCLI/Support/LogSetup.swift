@@ -44,7 +44,7 @@ struct JSONLogHandler: LogHandler {
 
     func log(event: LogEvent) {
         var object: [String: Value] = [
-            "time": .string(RFC3339.format(Date(), in: TimeZone(identifier: "UTC")!, milliseconds: true)),
+            "time": .string(RFC3339.format(Date(), in: .utc, milliseconds: true)),
             "level": .string(event.level.rawValue), "label": .string(label),
             "message": .string(event.message.description),
         ]

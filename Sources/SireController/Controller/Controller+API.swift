@@ -6,11 +6,6 @@ import SireStore
 
 /// What the HTTP API (and MCP) ask of a running controller.
 extension Controller {
-    /// The deployed workflows, sorted by id.
-    package func deployedWorkflows() -> [LiveWorkflow] {
-        liveWorkflows().sorted { $0.id < $1.id }
-    }
-
     /// Every deployment the index knows, retired ones included.
     package func deployments() throws -> [Deployment] {
         try runtime.store.snapshot { tx in try tx.deployments() }

@@ -306,7 +306,7 @@ package final class Controller: Service, Sendable {
     /// Starts a schedule tick's run.
     func fire(_ tick: ScheduleTick) async {
         guard let workflow = state.withLock({ $0.live[tick.workflowID] }) else { return }
-        let key = RFC3339.format(tick.time, in: TimeZone(identifier: "UTC")!)
+        let key = RFC3339.format(tick.time, in: .utc)
         await launch(workflow, trigger: RunTrigger(type: "schedule", key: key), inputs: tick.inputs)
     }
 

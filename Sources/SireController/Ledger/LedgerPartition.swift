@@ -68,7 +68,7 @@ package struct LedgerPartition: Sendable, Hashable {
 
     /// `YYYY-MM` of `date` in UTC.
     package static func month(of date: Date) -> String {
-        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
+        let parts = Calendar(identifier: .gregorian).dateComponents(in: .utc, from: date)
         return String(format: "%04d-%02d", parts.year ?? 1970, parts.month ?? 1)
     }
 

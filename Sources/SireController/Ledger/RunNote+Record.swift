@@ -69,10 +69,8 @@ extension RunNote {
         max(0, Int((end.timeIntervalSince(start) * 1000).rounded()))
     }
 
-    private static let utc = TimeZone(identifier: "UTC")!
-
     /// RFC 3339 UTC with milliseconds, the ledger's one time format.
     package static func timestamp(_ date: Date) -> String {
-        RFC3339.format(date, in: utc, milliseconds: true)
+        RFC3339.format(date, in: .utc, milliseconds: true)
     }
 }

@@ -40,8 +40,8 @@ extension CommitStatusReader {
                 CommitStatus.LocalRun(
                     id: run.id, workflow: run.workflowID, status: run.status.rawValue,
                     trigger: RunNote.Trigger(type: run.trigger.type, key: run.trigger.key),
-                    createdAt: RFC3339.format(run.createdAt, in: Self.utc, milliseconds: true),
-                    startedAt: run.startedAt.map { RFC3339.format($0, in: Self.utc, milliseconds: true) })
+                    createdAt: RFC3339.format(run.createdAt, in: .utc, milliseconds: true),
+                    startedAt: run.startedAt.map { RFC3339.format($0, in: .utc, milliseconds: true) })
             }
         } ?? []
     }

@@ -68,7 +68,7 @@ package struct CommitStatusReader {
         return CommitStatus(
             commit: Self.describe(commit),
             branch: trackedBranch(config: set.config, pointingAt: commit.id),
-            at: RFC3339.format(now, in: Self.utc),
+            at: RFC3339.format(now, in: .utc),
             reconcile: note.map {
                 CommitStatus.Reconcile(at: $0.at, base: $0.base, toolVersion: $0.tool_version, refused: $0.refused)
             },
@@ -89,11 +89,9 @@ package struct CommitStatusReader {
 
     // MARK: - Pieces
 
-    static let utc = TimeZone(identifier: "UTC")!
-
     static func describe(_ commit: CommitInfo) -> CommitStatus.Commit {
         let sha = commit.id.description
-        let zone = TimeZone(secondsFromGMT: commit.author.timeZoneOffsetMinutes * 60) ?? utc
+        let zone = TimeZone(secondsFromGMT: commit.author.timeZoneOffsetMinutes * 60) ?? .utc
         return CommitStatus.Commit(
             sha: sha, short: String(sha.prefix(7)), subject: commit.summary, author: commit.author.name,
             email: commit.author.email, date: RFC3339.format(commit.author.date, in: zone),
@@ -118,7 +116,7 @@ package struct CommitStatusReader {
     func workflow(_ file: FileReport, note: CheckNote?, now: Date) -> CommitStatus.Workflow {
         let id = file.workflowID ?? Self.stem(of: file.path)
         let schedules = (file.workflow?.triggers.schedules ?? []).map { schedule in
-            let zone = TimeZones.named(schedule.timeZone) ?? Self.utc
+            let zone = TimeZones.named(schedule.timeZone) ?? .utc
             return CommitStatus.Schedule(
                 cron: schedule.cron.source, timezone: schedule.timeZone,
                 next: schedule.cron.nextFires(after: now, in: zone, count: fireCount).map {

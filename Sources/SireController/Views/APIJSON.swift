@@ -5,10 +5,9 @@ import SireStore
 /// The JSON shapes of the HTTP API and the MCP tools (snake_case keys, RFC 3339 UTC times with milliseconds). Runs
 /// have the shape of `sire-git runs show --json`.
 package enum APIJSON {
-    package static let utc = TimeZone(identifier: "UTC")!
 
     package static func time(_ date: Date?) -> Value {
-        date.map { .string(RFC3339.format($0, in: utc, milliseconds: true)) } ?? .null
+        date.map { .string(RFC3339.format($0, in: .utc, milliseconds: true)) } ?? .null
     }
 
     package static func optional(_ text: String?) -> Value { text.map(Value.string) ?? .null }

@@ -13,3 +13,8 @@ public enum TimeZones {
         return zone
     }
 }
+
+extension TimeZone {
+    /// UTC: the zone of every time sire-git records (ledger, index, API, logs).
+    public static let utc = TimeZone(identifier: "UTC")!
+}

@@ -43,6 +43,6 @@ final class StoreFixture {
     }
 
     func outbox(in store: Store? = nil) throws -> [String] {
-        try (store ?? self.store).snapshot { tx in try tx.outbox(limit: 1000) }
+        try (store ?? self.store).snapshot { tx in try tx.pendingOutbox(limit: 1000).map(\.runID) }
     }
 }

@@ -1,12 +1,14 @@
 import Foundation
 import Synchronization
 
+@testable import SireController
+
 /// A clock that only moves when told to, so schedule tests run instantly and the same way
 /// every time.
 ///
 /// Sleepers whose deadline has been reached are resumed by ``advance(to:)`` in deadline order
 /// (ties in the order they started sleeping). Time never moves backwards.
-package final class ManualClock: ControllerClock {
+final class ManualClock: ControllerClock {
     private struct Sleeper {
         let id: UInt64
         let deadline: Date
