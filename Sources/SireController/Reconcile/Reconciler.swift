@@ -172,7 +172,7 @@ package final class Reconciler: Sendable {
             let blob = report.blob ?? ""
             if duplicates.contains(i) {
                 checked["\(id) (\(report.path))"] = .init(
-                    path: report.path, blob: blob, valid: false, diagnostics: problems.map(Self.problem))
+                    path: report.path, blob: blob, valid: false, diagnostics: problems.map(CheckNote.Problem.init))
                 continue
             }
             let previous = byID[id].flatMap { $0.retiredAt == nil ? $0 : nil }
@@ -191,11 +191,12 @@ package final class Reconciler: Sendable {
                             workflow: workflow, path: report.path, blob: blob,
                             definition: files.first { $0.path == report.path }?.bytes ?? [], commit: commit))
                 }
-                checked[id] = .init(path: report.path, blob: blob, valid: true, diagnostics: problems.map(Self.problem))
+                checked[id] = .init(
+                    path: report.path, blob: blob, valid: true, diagnostics: problems.map(CheckNote.Problem.init))
             } else {
                 invalid[id] = problems
                 checked[id] = .init(
-                    path: report.path, blob: blob, valid: false, diagnostics: problems.map(Self.problem),
+                    path: report.path, blob: blob, valid: false, diagnostics: problems.map(CheckNote.Problem.init),
                     applied_commit: deployment.appliedCommit, applied_blob: deployment.appliedBlob)
             }
             updated.append(deployment)
@@ -209,7 +210,7 @@ package final class Reconciler: Sendable {
         {
             checked[deployment.workflowID] = .init(
                 path: deployment.path, blob: deployment.attemptedBlob, valid: false,
-                diagnostics: Self.decode(deployment.diagnostics).map(Self.problem),
+                diagnostics: Self.decode(deployment.diagnostics).map(CheckNote.Problem.init),
                 applied_commit: deployment.appliedCommit, applied_blob: deployment.appliedBlob)
         }
         for id in retired {
@@ -302,12 +303,6 @@ package final class Reconciler: Sendable {
     }
 
     var toolVersion: String { ControllerVersion.current }
-
-    static func problem(_ diagnostic: Diagnostic) -> CheckNote.Problem {
-        CheckNote.Problem(
-            rule: diagnostic.rule, severity: diagnostic.severity.rawValue, path: diagnostic.path,
-            line: diagnostic.line, column: diagnostic.column, message: diagnostic.message)
-    }
 
     static func encode(_ diagnostics: [Diagnostic]) -> String {
         let encoder = JSONEncoder()

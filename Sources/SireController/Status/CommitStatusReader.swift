@@ -72,7 +72,7 @@ package struct CommitStatusReader {
             reconcile: note.map {
                 CommitStatus.Reconcile(at: $0.at, base: $0.base, toolVersion: $0.tool_version, refused: $0.refused)
             },
-            configDiagnostics: report.configDiagnostics.sorted(by: Diagnostic.ordered).map(Self.problem),
+            configDiagnostics: report.configDiagnostics.sorted(by: Diagnostic.ordered).map(CommitStatus.Problem.init),
             workflows: workflows,
             retired: (note?.retired ?? []).sorted(),
             runs: Self.runs(runs.latest),
@@ -98,12 +98,6 @@ package struct CommitStatusReader {
             tree: commit.tree.description)
     }
 
-    static func problem(_ diagnostic: Diagnostic) -> CommitStatus.Problem {
-        CommitStatus.Problem(
-            rule: diagnostic.rule, severity: diagnostic.severity.rawValue, path: diagnostic.path,
-            line: diagnostic.line, column: diagnostic.column, message: diagnostic.message)
-    }
-
     /// The tracked branch (`sire.yaml`'s `branch`, else the default branch) if its head is `id`.
     func trackedBranch(config: RepoConfig, pointingAt id: ObjectID) -> String? {
         let branch = config.branch ?? repository.defaultBranchName
@@ -114,7 +108,7 @@ package struct CommitStatusReader {
     }
 
     func workflow(_ file: FileReport, note: CheckNote?, now: Date) -> CommitStatus.Workflow {
-        let id = file.workflowID ?? Self.stem(of: file.path)
+        let id = file.workflowID ?? WorkflowValidator.stem(of: file.path)
         let schedules = (file.workflow?.triggers.schedules ?? []).map { schedule in
             let zone = TimeZones.named(schedule.timeZone) ?? .utc
             return CommitStatus.Schedule(
@@ -125,7 +119,7 @@ package struct CommitStatusReader {
         }
         return CommitStatus.Workflow(
             id: id, path: file.path, blob: file.blob ?? "", valid: file.isValid,
-            diagnostics: file.diagnostics.sorted(by: Diagnostic.ordered).map(Self.problem),
+            diagnostics: file.diagnostics.sorted(by: Diagnostic.ordered).map(CommitStatus.Problem.init),
             deployment: Self.deployment(id: id, path: file.path, valid: file.isValid, note: note), schedules: schedules)
     }
 
@@ -155,11 +149,5 @@ package struct CommitStatusReader {
     static func controllerRecord(in lines: [String]) -> CheckNote? {
         lines.compactMap(CheckNote.parse).filter { $0.source == "controller" }
             .max { ($0.at ?? "", $0.line()) < ($1.at ?? "", $1.line()) }
-    }
-
-    static func stem(of path: String) -> String {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        guard let dot = name.lastIndex(of: ".") else { return name }
-        return String(name[..<dot])
     }
 }
