@@ -30,11 +30,11 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "The tracked branch (default: sire.yaml's branch, else the repository's default branch).")
     var branch: String?
 
-    @Option(help: "How often a URL source is fetched, e.g. 30s.")
-    var interval: String = "30s"
+    @Option(help: "How often a URL source is fetched, e.g. 30s or 1m30s.")
+    var interval = DurationArgument(argument: "30s")!
 
     @Option(help: "How long executing runs may take to finish on SIGTERM, e.g. 30s.")
-    var drainTimeout: String = "30s"
+    var drainTimeout = DurationArgument(argument: "30s")!
 
     @Flag(help: "Reconcile the current head once, finish the runs it starts, write the ledger and exit.")
     var once = false
@@ -80,8 +80,8 @@ struct ControllerCommand: AsyncParsableCommand {
         }
         var options = ControllerOptions(location: location, state: state)
         options.branch = branch
-        options.interval = try Self.duration(interval, option: "--interval")
-        options.drainGrace = try Self.duration(drainTimeout, option: "--drain-timeout")
+        options.interval = interval.duration
+        options.drainGrace = drainTimeout.duration
         options.once = once
         options.access = try remote.access()
         options.ledgerPush = ledgerPush == .on
@@ -170,13 +170,5 @@ struct ControllerCommand: AsyncParsableCommand {
             throw CLIError.usage("--step-user \(stepUser ?? ""): cannot start a process as that user: \(problem)")
         }
         return isolation
-    }
-
-    static func duration(_ text: String, option: String) throws -> Duration {
-        do {
-            return try DurationText.parse(text)
-        } catch {
-            throw CLIError.usage("\(option): \(error.message)")
-        }
     }
 }

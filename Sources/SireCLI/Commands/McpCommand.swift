@@ -27,11 +27,11 @@ struct McpCommand: AsyncParsableCommand {
     var secrets: String?
 
     @Option(help: "How long runs still executing may take to finish once the client is gone, e.g. 10s.")
-    var drainTimeout: String = "10s"
+    var drainTimeout = DurationArgument(argument: "10s")!
 
     func run() async throws {
         let logger = LogSetup.bootstrap(global)
-        let grace = try ControllerCommand.duration(drainTimeout, option: "--drain-timeout")
+        let grace = drainTimeout.duration
         let repository = try RepositoryLocator.open(global)
         let state = StateLocation.directory(global, repository: repository)
         let backend = try LocalBackend(

@@ -43,19 +43,13 @@ struct RunsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List runs, newest first.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only runs of this workflow.") var workflow: String?
-        @Option(help: "Only runs with this status: queued, running, succeeded, failed, cancelled.") var status: String?
+        @Option(help: "Only runs with this status.") var status: RunStatus?
         @Option(help: "Only runs pinned to this commit (a prefix is enough).") var commit: String?
         @Option(name: .short, help: "How many runs.") var n: Int = 20
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let filter = try status.map { text in
-                guard let status = RunStatus(rawValue: text) else {
-                    throw CLIError.usage(
-                        "unknown status '\(text)': use \(RunStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return status
-            }
+            let filter = status
             let store = try RunsCommand.openStore(global)
             let runs = try store.snapshot { tx in
                 try tx.runs(workflow: workflow, status: filter, commit: commit, limit: max(1, n))
@@ -230,3 +224,5 @@ struct RunsCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension RunStatus: ExpressibleByArgument {}
