@@ -284,26 +284,13 @@ struct StepTask: Sendable {
         guard let timeout else {
             do { return .success(try await tools.call(toolCall)) } catch { return .failure(error) }
         }
-        return await withTaskGroup(of: Result<Value, ToolError>?.self) { group in
-            group.addTask {
-                do throws(ToolError) { return .success(try await tools.call(toolCall)) } catch {
-                    return .failure(error)
-                }
+        let (result, timedOut) = await withTimeout(timeout) { () async -> Result<Value, ToolError> in
+            do throws(ToolError) { return .success(try await tools.call(toolCall)) } catch {
+                return .failure(error)
             }
-            group.addTask {
-                do {
-                    try await Task.sleep(for: timeout)
-                } catch {
-                    return nil
-                }
-                return .failure(ToolError("timed out after \(DurationText.format(timeout))", transient: true))
-            }
-            let first = await group.next()!
-            group.cancelAll()
-            if let first { return first }
-            // The timer was cancelled, so the step's task is being cancelled: wait for the call.
-            return await group.next()! ?? .failure(ToolError("cancelled"))
         }
+        return timedOut
+            ? .failure(ToolError("timed out after \(DurationText.format(timeout))", transient: true)) : result
     }
 
     // MARK: helpers

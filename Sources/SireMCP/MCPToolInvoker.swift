@@ -105,19 +105,11 @@ public struct MCPToolInvoker: ToolInvoker {
     static func withDeadline<T: Sendable>(
         _ limit: Duration?, _ work: @escaping @Sendable () async throws -> T
     ) async throws -> T {
-        guard let limit else { return try await work() }
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await work() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let value = try await group.next()! else {
-                throw MCPCallTimeout(limit: limit)
-            }
-            return value
+        let (result, timedOut) = await withTimeout(limit) { () async -> Result<T, any Error> in
+            do { return .success(try await work()) } catch { return .failure(error) }
         }
+        if timedOut, let limit { throw MCPCallTimeout(limit: limit) }
+        return try result.get()
     }
 
     private static func toolError(_ error: any Error, tool: ToolReference, session: MCPSession?) -> ToolError {

@@ -45,17 +45,13 @@ struct HTTPExchange {
         do {
             // The client's deadline covers waiting for the head, not a body that trickles in:
             // race the whole exchange against the time limit.
-            return try await withThrowingTaskGroup(of: Response?.self) { group in
-                group.addTask { try await exchange(request, what: what, timeout: timeout) }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
+            let (result, timedOut) = await withTimeout(timeout) { () async -> Result<Response, any Error> in
+                do { return .success(try await exchange(request, what: what, timeout: timeout)) } catch {
+                    return .failure(error)
                 }
-                let first = try await group.next()!
-                group.cancelAll()
-                guard let first else { throw HTTPClientError.deadlineExceeded }
-                return first
             }
+            if timedOut { throw HTTPClientError.deadlineExceeded }
+            return try result.get()
         } catch let error as ToolError {
             throw error
         } catch let error as HTTPClientError {

@@ -43,45 +43,12 @@ struct ProcessRun {
         var processID: Int32?
     }
 
-    private enum Race: Sendable {
-        case finished(Result<TerminationStatus, any Error>)
-        case timeLimit
-        case timerStopped
-    }
-
     func run() async throws(ToolError) -> Outcome {
         let clock = ContinuousClock()
         let start = clock.now
         let processID = LockedValue<Int32?>(nil)
-        let race = await withTaskGroup(of: Race.self) { group in
-            group.addTask { .finished(await spawn(processID)) }
-            if let timeout {
-                group.addTask {
-                    do {
-                        try await Task.sleep(for: timeout)
-                        return .timeLimit
-                    } catch {
-                        return .timerStopped
-                    }
-                }
-            }
-            var timedOut = false
-            var finished: Result<TerminationStatus, any Error>?
-            while let next = await group.next() {
-                switch next {
-                case .finished(let result):
-                    finished = result
-                    group.cancelAll()
-                case .timeLimit:
-                    timedOut = true
-                    // Cancelling the process task runs Subprocess's teardown sequence.
-                    group.cancelAll()
-                case .timerStopped:
-                    break
-                }
-            }
-            return (finished!, timedOut)
-        }
+        // Cancelling the process task on the time limit runs Subprocess's teardown sequence.
+        let race = await withTimeout(timeout) { await spawn(processID) }
         let pid = processID.value
         if let pid {
             // The group may outlive its leader (a background job, a child ignoring SIGTERM

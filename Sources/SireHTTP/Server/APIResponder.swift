@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import SireController
+import SireCore
 
 /// Answers every request: gives it a request id (the client's `X-Request-Id`, else a new one)
 /// that is echoed and put in every log line, routes it, checks its token, bounds its time,
@@ -124,21 +125,16 @@ package struct APIResponder: HTTPResponder {
     static func withTimeout(
         _ limit: Duration, _ work: @escaping @Sendable () async throws -> Response
     ) async throws -> Response {
-        try await withThrowingTaskGroup(of: Response?.self) { group in
-            group.addTask { try await work() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let response = first else {
-                var error = APIError(
-                    .serviceUnavailable, "timeout", "the request took longer than \(limit) and was abandoned")
-                error.headers[.retryAfter] = "1"
-                throw error
-            }
-            return response
+        let (result, timedOut) = await SireCore.withTimeout(limit) { () async -> Result<Response, any Error> in
+            do { return .success(try await work()) } catch { return .failure(error) }
         }
+        guard !timedOut else {
+            var error = APIError(
+                .serviceUnavailable, "timeout", "the request took longer than \(limit) and was abandoned")
+            error.headers[.retryAfter] = "1"
+            throw error
+        }
+        return try result.get()
     }
 }
 
