@@ -138,8 +138,15 @@ enum ToolCatalog {
                 name: "commit_status", title: "Commit status",
                 description:
                     "What a commit defines and what happened to it (the data of `sire-git status --json`): its "
-                    + "workflows with validity and deployment, next schedule fires, and the runs pinned to it.",
-                input: closed(["rev": revision]),
+                    + "workflows with validity and deployment, next schedule fires, and the runs pinned to it "
+                    + "(all counted in run_counts; the newest `runs` listed, 20 unless told, \"all\" for every one).",
+                input: closed([
+                    "rev": revision,
+                    "runs": .object([
+                        "type": ["integer", "string"], "minimum": 0,
+                        "description": "How many of the newest runs to list (0: none), or \"all\".",
+                    ]),
+                ]),
                 output: .object([
                     "type": "object", "required": ["commit", "workflows", "runs"],
                     "properties": .object([

@@ -205,10 +205,19 @@ package struct Toolbox: Sendable {
 
     private func commitStatus(_ arguments: ToolArguments) async throws -> Value {
         let revision = try arguments.string("rev") ?? backend.defaultRevision
+        let limit: Int?
+        if let count = try? arguments.integer("runs", minimum: Int.min) {
+            guard count >= 0 else { throw ToolFailure("'runs' must be at least 0") }
+            limit = count
+        } else if let text = try arguments.string("runs") {
+            limit = try CommitStatusReader.runLimit(text)
+        } else {
+            limit = CommitStatusReader.defaultRunLimit
+        }
         let runtime = self.runtime
         let status = try await blocking.run {
             try CommitStatusReader(
-                repository: try Repository(path: runtime.gitDirectory), stateDirectory: runtime.state
+                repository: try Repository(path: runtime.gitDirectory), stateDirectory: runtime.state, runLimit: limit
             )
             .status(of: revision, now: Date())
         }

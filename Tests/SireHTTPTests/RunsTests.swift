@@ -208,6 +208,21 @@ struct RunsTests {
         #expect(reply.text.contains("greet"))
         let missing = try await api.request(.GET, "/v1/commits/no-such-rev/status")
         #expect(missing.status == 404)
+
+        // Every run is counted; `?runs=` says how many of the newest are listed.
+        for index in 0..<3 {
+            _ = try await api.request(
+                .POST, "/v1/workflows/greet/runs?wait=10s", body: #"{"inputs":{"name":"n\#(index)"}}"#)
+        }
+        let recorded = await eventually(within: .seconds(10)) {
+            guard case .object(let root)? = try? await api.request(.GET, "/v1/commits/\(sha)/status?runs=1").json
+            else { return false }
+            guard case .array(let runs)? = root["runs"] else { return false }
+            return root["runs_total"] == .int(3) && runs.count == 1
+        }
+        #expect(recorded)
+        let bad = try await api.request(.GET, "/v1/commits/\(sha)/status?runs=some")
+        #expect(bad.status == 400, "\(bad.text)")
         await api.stop()
     }
 }

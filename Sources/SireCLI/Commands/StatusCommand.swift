@@ -48,14 +48,7 @@ struct StatusCommand: AsyncParsableCommand {
             }
             now = date
         }
-        let limit: Int?
-        if runs == "all" {
-            limit = nil
-        } else if let count = Int(runs), count >= 0 {
-            limit = count
-        } else {
-            throw CLIError.usage("--runs must be a number of runs or 'all', got '\(runs)'")
-        }
+        let limit = try CommitStatusReader.runLimit(runs)
         let repository = try RepositoryLocator.open(global)
         if fetch {
             let sync = LedgerSync(gitDirectory: repository.gitDirectory, access: try remoteOptions.access())

@@ -87,8 +87,12 @@ extension Controller {
                         + "deploy (a '\(original.trigger.type)' run at \(original.commit.sha.prefix(7))): use on=latest"
                 )
             }
-            return try await launcher.launch(
-                try RerunPlan.make(original, on: "original", gitDirectory: source.gitDirectory))
+            // Git and YAML work: off the cooperative pool.
+            let gitDirectory = source.gitDirectory
+            let plan = try await blocking.run {
+                try RerunPlan.make(original, on: "original", gitDirectory: gitDirectory)
+            }
+            return try await launcher.launch(plan)
         }
         let inputs: [String: Value]
         switch InputValidation.resolve(original.inputs, declared: live.workflow.inputs) {
@@ -106,9 +110,11 @@ extension Controller {
     }
 
     /// The same data as `sire-git status REV --json`, read from the controller's repository.
-    package func commitStatus(_ revision: String, now: Date = Date()) throws -> CommitStatus {
+    package func commitStatus(
+        _ revision: String, runLimit: Int? = CommitStatusReader.defaultRunLimit, now: Date = Date()
+    ) throws -> CommitStatus {
         let repository = try Repository(path: source.gitDirectory)
-        return try CommitStatusReader(repository: repository, stateDirectory: options.state)
+        return try CommitStatusReader(repository: repository, stateDirectory: options.state, runLimit: runLimit)
             .status(of: revision, now: now)
     }
 }

@@ -30,6 +30,17 @@ package struct CommitStatusReader {
     /// How many runs `status` lists unless told otherwise.
     package static let defaultRunLimit = 20
 
+    /// A run limit as `status --runs`, the API's `?runs=` and MCP's `runs` give it: a number of
+    /// runs (0 lists none), or `all` (nil: every one).
+    /// - Throws: ``ControllerError`` `usage` for anything else.
+    package static func runLimit(_ text: String) throws -> Int? {
+        if text == "all" { return nil }
+        guard let count = Int(text), count >= 0 else {
+            throw ControllerError(.usage, "runs must be a number of runs or 'all', got '\(text)'")
+        }
+        return count
+    }
+
     /// The status of the commit `revision` names, with schedule fires after `now`.
     ///
     /// - Throws: ``ControllerError`` `usage` when `revision` does not name a commit, `io` when

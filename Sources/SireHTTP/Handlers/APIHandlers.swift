@@ -240,8 +240,14 @@ struct APIHandlers: Sendable {
     @Sendable func commitStatus(_ call: APICall) async throws -> Response {
         let rev = call.parameters["rev"] ?? ""
         let controller = self.controller
+        let limit: Int?
         do {
-            let status = try await blocking.run { try controller.commitStatus(rev) }
+            limit = try call.query["runs"].map(CommitStatusReader.runLimit) ?? CommitStatusReader.defaultRunLimit
+        } catch {
+            throw APIError.badRequest("\(error)")
+        }
+        do {
+            let status = try await blocking.run { try controller.commitStatus(rev, runLimit: limit) }
             return try .json(encoding: status)
         } catch let error as ControllerError where error.code == .usage {
             // The revision does not resolve: for a URL that names it, that is a missing resource.
