@@ -3,6 +3,7 @@ import Foundation
 import NIOHTTP1
 import SireController
 import SireCore
+import SireTestSupport
 import Testing
 
 @testable import SireHTTP

@@ -38,8 +38,14 @@ package final class Controller: Service, Sendable {
         var lastHolder: [String: CommitInfo] = [:]
         var lastSeen: ObjectID?
         var poked = false
-        /// After a failed reconcile, the next attempt waits until then (no log flood).
+        /// After a failed read or reconcile, the next attempt waits until then: 1 s, doubling
+        /// with each failure in a row up to the fetch interval (at most 60 s).
         var retryAt: ContinuousClock.Instant?
+        /// Failed attempts in a row (for the backoff).
+        var failures = 0
+        /// A head whose reconcile failed in a way only a new commit can change (a bad object,
+        /// an unsafe tree): not tried again until the branch moves.
+        var stalledHead: ObjectID?
         /// Why the source cannot be read now (a failed fetch, the repository or branch gone).
         var sourceProblem: String?
         /// The problem means the source is gone (repository or tracked branch deleted), not
@@ -199,7 +205,7 @@ package final class Controller: Service, Sendable {
     package func reconcileHead(fetch: Bool) async {
         let source = self.source
         let reconciler = self.reconciler
-        let (lastSeen, retryAt) = state.withLock { ($0.lastSeen, $0.retryAt) }
+        let (lastSeen, retryAt, stalledHead) = state.withLock { ($0.lastSeen, $0.retryAt, $0.stalledHead) }
         if let retryAt, ContinuousClock.now < retryAt { return }
         let outcome: ReconcileOutcome?
         do {
@@ -218,26 +224,45 @@ package final class Controller: Service, Sendable {
                         ControllerError(
                             .unavailable, "the tracked branch '\(source.branch)' does not exist in \(source.location)"))
                 }
-                guard head != lastSeen else { return nil }
-                return try reconciler.reconcile(head: head)
+                guard head != lastSeen, head != stalledHead else { return nil }
+                do {
+                    return try reconciler.reconcile(head: head)
+                } catch {
+                    throw ReconcileFailure(head: head, error: error)
+                }
             }
             // For a URL source only a fetch tells whether the remote can be read again: the
             // reads of the mirror in between always work.
             if fetch || source.remoteURL == nil { await sourceRecovered() }
+        } catch let failure as ReconcileFailure where failure.stalled {
+            // Retrying cannot help: wait for the branch to move.
+            state.withLock { state in
+                state.stalledHead = failure.head
+                state.retryAt = nil
+                state.failures = 0
+            }
+            logger.error(
+                "cannot reconcile \(failure.head.short); waiting for a new commit on the branch: \(failure.error)",
+                metadata: ["git.sha": "\(failure.head)"])
+            return
         } catch {
             // A local source that cannot be read is gone; a URL source that cannot be fetched
             // may be back soon.
             let gone = source.remoteURL == nil || !(error is SourceFailure) || error.isGone
             let problem = "\(error)"
             // Said once when it starts (and when it changes), not at every retry.
-            let changed = state.withLock { state in
-                state.retryAt = ContinuousClock.now + .seconds(1)
+            // At most the fetch interval: a URL source is read that often anyway.
+            let cap = max(.seconds(1), min(.seconds(60), options.interval))
+            let (changed, delay) = state.withLock { state in
+                state.failures += 1
+                let delay = min(cap, Duration.seconds(1 << min(state.failures - 1, 6)))
+                state.retryAt = ContinuousClock.now + delay
                 state.sourceGone = gone
                 defer { state.sourceProblem = problem }
-                return state.sourceProblem != problem
+                return (state.sourceProblem != problem, delay)
             }
             if changed {
-                logger.warning("cannot reconcile the source (retrying every second): \(problem)")
+                logger.warning("cannot reconcile the source (retrying in \(delay), then less often): \(problem)")
                 await recordSourceProblem(problem)
             }
             return
@@ -246,6 +271,7 @@ package final class Controller: Service, Sendable {
         state.withLock {
             $0.lastSeen = outcome.commit.id
             $0.retryAt = nil
+            $0.failures = 0
         }
         if outcome.alreadyReconciled {
             return
@@ -418,6 +444,24 @@ private final class FireBox: Sendable {
 
 /// Why reading the source failed: its fetch (the remote is unreachable or refuses us), or it
 /// is gone (the tracked branch does not exist).
+/// A reconcile of `head` that threw: ``stalled`` when only a new commit can change the
+/// outcome (the commit's own objects or tree are the problem), else worth retrying (I/O, locks,
+/// the index).
+struct ReconcileFailure: Error, CustomStringConvertible {
+    var head: ObjectID
+    var error: any Error
+
+    var stalled: Bool {
+        switch error {
+        case let error as GitError: [.notFound, .invalidSpec, .ambiguous, .unsafePath].contains(error.code)
+        case let error as ControllerError: [.invalid, .usage, .forbidden, .conflict].contains(error.code)
+        default: false
+        }
+    }
+
+    var description: String { "\(error)" }
+}
+
 enum SourceFailure: Error, CustomStringConvertible {
     case fetch(any Error)
     case gone(any Error)

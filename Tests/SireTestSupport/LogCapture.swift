@@ -2,24 +2,26 @@ import Logging
 import Synchronization
 
 /// Collects every log line (message and metadata, rendered as text) a logger emits.
-final class LogCapture: Sendable {
+public final class LogCapture: Sendable {
     private let lines = Mutex<[String]>([])
 
-    var all: [String] { lines.withLock { $0 } }
+    public init() {}
 
-    var handler: Handler { Handler(capture: self) }
+    public var all: [String] { lines.withLock { $0 } }
 
-    struct Handler: LogHandler {
+    public var handler: Handler { Handler(capture: self) }
+
+    public struct Handler: LogHandler {
         let capture: LogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
+        public var metadata: Logger.Metadata = [:]
+        public var logLevel: Logger.Level = .trace
 
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
 
-        func log(event: LogEvent) {
+        public func log(event: LogEvent) {
             let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
             let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             let line = "\(event.level) \(event.message) \(fields)"
