@@ -59,7 +59,7 @@ public final class Engine: Sendable {
                 return result
             }
         } catch {
-            throw EngineError(.store, "cannot record the run: \(error)")
+            throw EngineError(.store, "cannot record the run", cause: error)
         }
     }
 
@@ -82,7 +82,7 @@ public final class Engine: Sendable {
         } catch let error as EngineError {
             throw error
         } catch {
-            throw EngineError(.store, "cannot read run \(runID): \(error)")
+            throw EngineError(.store, "cannot read run \(runID)", cause: error)
         }
         guard let (run, steps) = claimed else { throw EngineError(.notFound, "no run '\(runID)'") }
         if run.status.isFinished { return run }

@@ -14,11 +14,21 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
     }
 
     public var code: Code
-    public var message: String
+    /// What failed, without the cause.
+    public var context: String
+    /// The underlying error, as it was thrown.
+    public var cause: (any Error)?
 
-    public init(_ code: Code, _ message: String) {
+    /// `context`, then `: cause` when there is one.
+    public var message: String {
+        guard let cause else { return context }
+        return context.isEmpty ? "\(cause)" : "\(context): \(cause)"
+    }
+
+    public init(_ code: Code, _ context: String, cause: (any Error)? = nil) {
         self.code = code
-        self.message = message
+        self.context = context
+        self.cause = cause
     }
 
     public var description: String { message }

@@ -22,7 +22,7 @@ package struct SpecDefinitions: DefinitionLoader {
         do {
             config = try WorkflowSet.loadConfig(repository: Repository(path: repositoryPath), commit: commit).0
         } catch {
-            throw ControllerError(.io, "cannot read sire.yaml at \(commit.short): \(error)")
+            throw ControllerError(.io, "cannot read sire.yaml at \(commit.short)", cause: error)
         }
         let report = WorkflowValidator.validate(
             WorkflowFile(path: run.path, blob: run.blob, bytes: run.definition), config: config)

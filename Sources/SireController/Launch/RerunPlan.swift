@@ -31,7 +31,7 @@ package enum RerunPlan {
         do {
             commit = try repository.resolveCommit(rev)
         } catch {
-            throw ControllerError(.notFound, "\(error)")
+            throw ControllerError(.notFound, cause: error)
         }
         let target = try WorkflowAtRevision.find(original.workflowID, at: commit, in: repository, matchingPath: false)
         guard let workflow = target.workflow else {

@@ -51,7 +51,7 @@ package struct WorkflowAtRevision: Sendable {
         do {
             commit = try repository.resolveCommit(revision)
         } catch {
-            throw ControllerError(.notFound, "cannot resolve revision '\(revision)': \(error)")
+            throw ControllerError(.notFound, "cannot resolve revision '\(revision)'", cause: error)
         }
         return try find(name, at: commit, in: repository)
     }

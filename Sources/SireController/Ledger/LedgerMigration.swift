@@ -68,7 +68,7 @@ package enum LedgerMigration {
         } catch let error as ControllerError {
             throw error
         } catch {
-            throw ControllerError(.io, "cannot migrate the runs ledger in \(gitDirectory): \(error)")
+            throw ControllerError(.io, "cannot migrate the runs ledger in \(gitDirectory)", cause: error)
         }
     }
 

@@ -46,7 +46,7 @@ package enum LedgerReindex {
                 }
             }
         } catch {
-            throw ControllerError(.io, "cannot read the runs ledger in \(gitDirectory): \(error)")
+            throw ControllerError(.io, "cannot read the runs ledger in \(gitDirectory)", cause: error)
         }
         // A run recorded twice (two lines that differ, e.g. written by different versions)
         // is imported once: the first seen wins.
@@ -67,7 +67,7 @@ package enum LedgerReindex {
             }
             return Result(imported: imported, skipped: rows.count - imported, invalid: invalid)
         } catch {
-            throw ControllerError(.io, "cannot import runs into the index: \(error)")
+            throw ControllerError(.io, "cannot import runs into the index", cause: error)
         }
     }
 

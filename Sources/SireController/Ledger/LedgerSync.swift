@@ -80,7 +80,7 @@ package struct LedgerSync: Sendable {
             }
             return count
         } catch {
-            throw ControllerError(.io, "cannot compare the ledger with '\(remote)': \(error)")
+            throw ControllerError(.io, "cannot compare the ledger with '\(remote)'", cause: error)
         }
     }
 
@@ -114,7 +114,7 @@ package struct LedgerSync: Sendable {
             }
             return merges
         } catch {
-            throw ControllerError(.io, "cannot fetch the ledger from '\(remote)': \(error)")
+            throw ControllerError(.io, "cannot fetch the ledger from '\(remote)'", cause: error)
         }
     }
 
@@ -125,7 +125,7 @@ package struct LedgerSync: Sendable {
             do {
                 refs = try changed(since: remote, in: repository)
             } catch {
-                throw ControllerError(.io, "cannot list the ledger refs: \(error)")
+                throw ControllerError(.io, "cannot list the ledger refs", cause: error)
             }
             guard !refs.isEmpty else { return Push(refs: [], merges: merges) }
             do {
@@ -141,7 +141,7 @@ package struct LedgerSync: Sendable {
                 _ = try fetch(remote: remote, in: repository)
                 merges += 1
             } catch {
-                throw ControllerError(.io, "cannot push the ledger to '\(remote)': \(error)")
+                throw ControllerError(.io, "cannot push the ledger to '\(remote)'", cause: error)
             }
         }
     }
@@ -163,7 +163,7 @@ package struct LedgerSync: Sendable {
         do {
             return try Repository(path: gitDirectory)
         } catch {
-            throw ControllerError(.io, "cannot open the repository \(gitDirectory): \(error)")
+            throw ControllerError(.io, "cannot open the repository \(gitDirectory)", cause: error)
         }
     }
 }

@@ -104,7 +104,7 @@ package final class LedgerWriter: Sendable {
                         message: "sire-git: record \(notes.count) run\(notes.count == 1 ? "" : "s")")
                 } catch {
                     SireMetrics.ledgerWriteFailed(.run, count: notes.count)
-                    throw ControllerError(.io, "cannot write the runs ledger in \(gitDirectory): \(error)")
+                    throw ControllerError(.io, "cannot write the runs ledger in \(gitDirectory)", cause: error)
                 }
                 SireMetrics.ledgerWritten(.run, count: notes.count)
             }
@@ -172,7 +172,7 @@ package final class LedgerWriter: Sendable {
             SireMetrics.ledgerWritten(.check)
         } catch {
             SireMetrics.ledgerWriteFailed(.check)
-            throw ControllerError(.io, "cannot write the checks ledger in \(gitDirectory): \(error)")
+            throw ControllerError(.io, "cannot write the checks ledger in \(gitDirectory)", cause: error)
         }
     }
 
@@ -180,7 +180,7 @@ package final class LedgerWriter: Sendable {
         do {
             return try Repository(path: gitDirectory)
         } catch {
-            throw ControllerError(.io, "cannot open the repository \(gitDirectory): \(error)")
+            throw ControllerError(.io, "cannot open the repository \(gitDirectory)", cause: error)
         }
     }
 
@@ -190,7 +190,7 @@ package final class LedgerWriter: Sendable {
         } catch let error as ControllerError {
             throw error
         } catch {
-            throw ControllerError(.io, "the index failed while writing the ledger: \(error)")
+            throw ControllerError(.io, "the index failed while writing the ledger", cause: error)
         }
     }
 }

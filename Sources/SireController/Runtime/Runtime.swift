@@ -48,7 +48,7 @@ package struct Runtime: Sendable {
         do {
             store = try Store(directory: state)
         } catch {
-            throw ControllerError(.io, "cannot open the index in \(state): \(error)")
+            throw ControllerError(.io, "cannot open the index in \(state)", cause: error)
         }
         let resolver = MCPServerResolver(gitDirectory: gitDirectory, state: state, store: store, secrets: secrets)
         let mcp = MCPToolInvoker(logger: Logger(label: "sire.mcp")) { name, call throws(ToolError) in

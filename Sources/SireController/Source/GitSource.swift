@@ -39,7 +39,7 @@ package final class GitSource: Sendable {
         do {
             repository = try Repository.discover(from: localPath)
         } catch {
-            throw ControllerError(.usage, "not a git repository: \(localPath) (\(error))")
+            throw ControllerError(.usage, "not a git repository: \(localPath)", cause: error)
         }
         location = localPath
         initialFetchFailed = Mutex(false)
@@ -60,7 +60,7 @@ package final class GitSource: Sendable {
             try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
             repository = try Repository.openOrInitMirror(at: mirror, url: url)
         } catch {
-            throw ControllerError(.io, "cannot create the mirror of \(url) in \(mirror): \(error)")
+            throw ControllerError(.io, "cannot create the mirror of \(url) in \(mirror)", cause: error)
         }
         self.access = access
         location = url
@@ -111,7 +111,7 @@ package final class GitSource: Sendable {
             repository = try Repository(path: gitDirectory)
             try repository.fetch(remote: "origin", refspecs: Self.mirrorRefspecs, access: access)
         } catch {
-            throw ControllerError(.io, "cannot fetch \(location): \(error)")
+            throw ControllerError(.io, "cannot fetch \(location)", cause: error)
         }
         initialFetchFailed.withLock { $0 = false }
         settleBranch(repository)

@@ -55,7 +55,7 @@ extension CommitStatusReader {
         do {
             return try read(try Store(directory: stateDirectory))
         } catch {
-            throw ControllerError(.io, "cannot read the index in \(stateDirectory): \(error)")
+            throw ControllerError(.io, "cannot read the index in \(stateDirectory)", cause: error)
         }
     }
 }

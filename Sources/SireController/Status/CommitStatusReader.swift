@@ -50,7 +50,7 @@ package struct CommitStatusReader {
         do {
             commit = try repository.resolveCommit(revision)
         } catch {
-            throw ControllerError(.usage, "\(error)")
+            throw ControllerError(.usage, cause: error)
         }
         return try status(of: commit, now: now)
     }
@@ -69,7 +69,7 @@ package struct CommitStatusReader {
         } catch let error as ControllerError {
             throw error
         } catch {
-            throw ControllerError(.io, "cannot read commit \(commit.id.description.prefix(7)): \(error)")
+            throw ControllerError(.io, "cannot read commit \(commit.id.description.prefix(7))", cause: error)
         }
         let report = set.validate()
         let workflows = report.files.map { file in

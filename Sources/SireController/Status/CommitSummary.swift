@@ -36,7 +36,7 @@ package struct CommitSummary: Codable, Sendable, Hashable {
             checkLines = try repository.notes(for: commit.id, ref: LedgerRef.checks)
             counts = try CommitRuns.read(commit.id, in: repository, limit: 0).counts
         } catch {
-            throw ControllerError(.io, "cannot read the ledger of \(commit.id.description.prefix(7)): \(error)")
+            throw ControllerError(.io, "cannot read the ledger of \(commit.id.description.prefix(7))", cause: error)
         }
         let record =
             CommitStatusReader.controllerRecord(in: checkLines)
