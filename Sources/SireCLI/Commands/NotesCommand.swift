@@ -24,7 +24,7 @@ struct NotesCommand: AsyncParsableCommand {
                 Nothing is deleted: refs/notes/sire/runs stays for older sire-git versions, and \
                 refs/notes/sire/migrated-runs records what was copied, so status and log stop \
                 reading those records one by one. Running it again copies only records written \
-                since. The controller does this itself when it starts.
+                since. The controller, `run` and `mcp` do this themselves when they start.
                 """)
         @OptionGroup var global: GlobalOptions
 
