@@ -194,6 +194,35 @@ struct ControllerCommandTests {
         #expect(notes.first?["status"] as? String == "succeeded")
     }
 
+    @Test func sigtermStopsControllerOnceGracefully() async throws {
+        let repo = try await GitFixture()
+        let stepLog = repo.sandbox + "/steps.log"
+        try repo.write("workflows/slow.yaml", Self.slowWorkflow(log: stepLog))
+        try repo.write("data/a.txt", "1\n")
+        _ = try await repo.commit("slow workflow")
+        #expect(try await SireBinary.run(["controller", "--once"], in: repo.root).status == 0)
+        try repo.write("data/a.txt", "2\n")
+        _ = try await repo.commit("new data")
+        let controller = try await SireBinary.start(
+            ["controller", "--once", "--drain-timeout", "1s"], in: repo.root, output: repo.sandbox + "/once.log")
+        defer { controller.signal(SIGKILL) }
+        #expect(
+            await eventually(within: .seconds(15)) {
+                ((try? String(contentsOfFile: stepLog, encoding: .utf8)) ?? "").contains("first")
+            })
+        // `second` waits for a file that never comes: SIGTERM gives it the 1 s grace, then the
+        // controller stops it (resumable) and exits 0 instead of waiting 30 s.
+        controller.signal(SIGTERM)
+        #expect(await controller.exit(within: .seconds(15))?.code == 0)
+        let running = try await repo.sire("runs", "list", "--status", "running")
+        #expect(running.stdout.contains("slow"), "\(running)")
+        _ = FileManager.default.createFile(atPath: stepLog + ".go", contents: nil)
+        let resumed = try await repo.sire("runs", "resume")
+        #expect(resumed.status == 0, "\(resumed)")
+        let lines = ((try? String(contentsOfFile: stepLog, encoding: .utf8)) ?? "").split(separator: "\n")
+        #expect(lines == ["first", "second"])
+    }
+
     /// `curl` against the controller's API, as a user would: status code and body.
     static func curl(_ arguments: [String]) async throws -> (status: Int, body: String) {
         let text = try await ChildProcess.run(

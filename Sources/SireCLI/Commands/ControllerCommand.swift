@@ -103,12 +103,14 @@ struct ControllerCommand: AsyncParsableCommand {
         options.isolation = try await isolation(logger: logger)
         MetricsSetup.bootstrap()
         let controller = try Controller(options: options, logger: logger)
-        if once {
-            try await controller.run()
-            return
-        }
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: controller)]
-        if let http {
+        // `--once` runs through the same service group (SIGTERM and SIGINT stop it gracefully
+        // too); it serves nothing, so the HTTP API is left out.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            once
+                ? .init(service: controller, successTerminationBehavior: .gracefullyShutdownGroup)
+                : .init(service: controller)
+        ]
+        if let http, !once {
             var httpLogger = logger
             httpLogger[metadataKey: "component"] = "http"
             services.append(

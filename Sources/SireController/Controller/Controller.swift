@@ -116,7 +116,14 @@ package final class Controller: Service, Sendable {
                 await runtime.shutdown()
                 throw ControllerError(.io, problem)
             }
-            await launcher.waitUntilIdle()
+            // SIGTERM (through the service group) stops it as it stops a long-running controller:
+            // executing runs get the drain grace, the rest stay resumable.
+            let launcher = self.launcher, grace = options.drainGrace
+            await withGracefulShutdownHandler {
+                await launcher.waitUntilIdle()
+            } onGracefulShutdown: {
+                Task { await launcher.drain(grace: grace) }
+            }
             await runtime.shutdown()
             await pusher?.pushIfNeeded()
             return
