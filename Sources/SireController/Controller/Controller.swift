@@ -241,6 +241,11 @@ package final class Controller: Service, Sendable {
             // For a URL source only a fetch tells whether the remote can be read again: the
             // reads of the mirror in between always work.
             if fetch || source.remoteURL == nil { await sourceRecovered() }
+            // Read (and reconciled, if there was anything new): the backoff starts over.
+            state.withLock { state in
+                state.retryAt = nil
+                state.failures = 0
+            }
         } catch let failure as ReconcileFailure where failure.stalled {
             // Retrying cannot help: wait for the branch to move.
             state.withLock { state in
@@ -275,11 +280,7 @@ package final class Controller: Service, Sendable {
             return
         }
         guard let outcome else { return }
-        state.withLock {
-            $0.lastSeen = outcome.commit.id
-            $0.retryAt = nil
-            $0.failures = 0
-        }
+        state.withLock { $0.lastSeen = outcome.commit.id }
         if outcome.alreadyReconciled {
             return
         }
