@@ -9,7 +9,11 @@ struct CrashRecoveryTests {
     /// 5 parallel branches of 10 steps; every step appends its id to a log outside the checkout,
     /// then sleeps 0.3 s, so a run lasts seconds: time enough to kill it in its middle even on a
     /// machine busy with other tests.
-    static func workflow(branches: Int = 5, length: Int = 10) -> String {
+    /// `branches` chains of `length` shell steps, each appending its id to the log, then
+    /// sleeping 0.3 s — or, with `slowUntilFast`, 2 s until a `LOG.fast` file exists (so a test
+    /// can kill the run surely before it ends, however loaded the machine, and resume it fast).
+    static func workflow(branches: Int = 5, length: Int = 10, slowUntilFast: Bool = false) -> String {
+        let pause = slowUntilFast ? "[ -e \\\"$0.fast\\\" ] || sleep 2" : "sleep 0.3"
         var lines = [
             "id: crash", "inputs:", "  log: { type: string, required: true }", "max_parallel: \(branches)", "steps:",
         ]
@@ -19,7 +23,7 @@ struct CrashRecoveryTests {
                 if i > 0 { lines.append("    needs: [b\(b)s\(i - 1)]") }
                 lines.append("    tool: sire:local/shell.run")
                 lines.append(
-                    "    params: { argv: [sh, -c, \"echo b\(b)s\(i) >> \\\"$0\\\"; sleep 0.3\", \"{{ inputs.log }}\"] }"
+                    "    params: { argv: [sh, -c, \"echo b\(b)s\(i) >> \\\"$0\\\"; \(pause)\", \"{{ inputs.log }}\"] }"
                 )
             }
         }
@@ -122,7 +126,7 @@ struct CrashRecoveryTests {
 struct LaterStartResumesTests {
     @Test func aLaterRunCommandFinishesAnInterruptedRun() async throws {
         let repo = try await GitFixture.committed([
-            "workflows/crash.yaml": CrashRecoveryTests.workflow(branches: 2, length: 6),
+            "workflows/crash.yaml": CrashRecoveryTests.workflow(branches: 2, length: 6, slowUntilFast: true),
             "workflows/hello.yaml":
                 "id: hello\nsteps:\n  - id: a\n    tool: sire:local/log.write\n    params: { message: hi }\n",
         ])
@@ -130,6 +134,8 @@ struct LaterStartResumesTests {
         let process = try await SireBinary.start(["run", "crash", "--input", "log=\(log)"], in: repo.root)
         _ = await eventually(within: .seconds(30)) { CrashRecoveryTests.lines(log).count >= 4 }
         await process.stop()
+        #expect(CrashRecoveryTests.lines(log).count < 12, "the run ended before it was stopped")
+        try Data().write(to: URL(fileURLWithPath: log + ".fast"))
         try await Task.sleep(for: .milliseconds(600))
         let other = try await repo.sire("run", "hello")
         #expect(other.status == 0, "\(other)")

@@ -88,9 +88,7 @@ package final class Controller: Service, Sendable {
             : nil
         self.pusher = pusher
         afterLedgerWrite.withLock { $0 = { pusher?.poke() } }
-        let fire = FireBox()
-        scheduler = Scheduler(clock: clock, store: runtime.store) { tick in await fire.controller?.fire(tick) }
-        fire.controller = self
+        scheduler = Scheduler(clock: clock, store: runtime.store)
     }
 
     /// Asks for a fetch and reconcile now (the webhook's entry point).
@@ -131,6 +129,7 @@ package final class Controller: Service, Sendable {
         runtime.start()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.scheduler.run() }
+            group.addTask { await self.fireDueTicks() }
             group.addTask { await self.watch() }
             if let pusher = self.pusher { group.addTask { await pusher.run() } }
             group.addTask { try? await gracefulShutdown() }
@@ -338,6 +337,19 @@ package final class Controller: Service, Sendable {
     }
 
     /// Starts a schedule tick's run.
+    /// Fires the scheduler's due ticks as they come, each in a task of its own (the scheduler
+    /// keeps each workflow's ticks in order), until cancelled.
+    private func fireDueTicks() async {
+        await withTaskGroup(of: Void.self) { group in
+            for await due in scheduler.dueTicks {
+                group.addTask {
+                    await self.fire(due.tick)
+                    due.done()
+                }
+            }
+        }
+    }
+
     func fire(_ tick: ScheduleTick) async {
         guard let workflow = state.withLock({ $0.live[tick.workflowID] }) else { return }
         let key = RFC3339.format(tick.time, in: .utc)
@@ -435,18 +447,6 @@ package final class Controller: Service, Sendable {
             logger.notice("the source can be read again")
             await recordSourceProblem(nil)
         }
-    }
-}
-
-/// Lets the scheduler's fire callback reach the controller that owns the scheduler, without
-/// the two keeping each other alive.
-private final class FireBox: Sendable {
-    private struct Weak { weak var controller: Controller? }
-    private let box = Mutex(Weak())
-
-    var controller: Controller? {
-        get { box.withLock { $0.controller } }
-        set { box.withLock { $0.controller = newValue } }
     }
 }
 

@@ -2,8 +2,8 @@ import Foundation
 import SireCore
 
 extension Scheduler {
-    /// Fires due ticks until the calling task is cancelled, then waits for the ticks already
-    /// handed to `fire` to finish and be recorded.
+    /// Hands due ticks out until the calling task is cancelled, then waits for the ticks already
+    /// handed out to be answered and recorded.
     package func run() async {
         guard !running else {
             logger.warning("scheduler already running")
@@ -120,7 +120,15 @@ extension Scheduler {
         logger.debug(
             "schedule tick",
             metadata: ["workflow": "\(tick.workflowID)", "tick": "\(tick.time)", "catchup": "\(tick.isCatchup)"])
-        await fire(tick)
+        guard await handOut(tick) else {
+            logger.debug(
+                "schedule tick not fired: nobody takes ticks any more; it fires after a restart",
+                metadata: ["workflow": "\(tick.workflowID)", "tick": "\(tick.time)"])
+            if chains[tick.workflowID]?.sequence == sequence { chains[tick.workflowID] = nil }
+            inFlight -= 1
+            notifyIfIdle()
+            return
+        }
         do {
             let (id, time) = (tick.workflowID, tick.time)
             try await store.transaction { tx in try tx.setLastTick(id, time) }
@@ -142,6 +150,19 @@ extension Scheduler {
         } else {
             lateness[latenessNext] = sample
             latenessNext = (latenessNext + 1) % Self.latenessCapacity
+        }
+    }
+}
+
+extension Scheduler {
+    /// Puts `tick` on ``dueTicks`` and waits for the consumer's answer: whether it was fired.
+    func handOut(_ tick: ScheduleTick) async -> Bool {
+        let unanswered = self.unanswered, sink = self.dueSink
+        return await withCheckedContinuation { continuation in
+            let answer = unanswered.add(continuation)
+            if case .terminated = sink.yield(DueTick(tick: tick, answer: answer)) {
+                answer.resume(false)
+            }
         }
     }
 }

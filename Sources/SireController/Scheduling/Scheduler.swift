@@ -7,11 +7,12 @@ import SireStore
 /// with the injected clock, never polled.
 ///
 /// The loop in ``run()`` sleeps until the earliest deadline and is woken early when
-/// ``set(_:)`` or ``remove(_:)`` changes the heap. Each due tick is handed to `fire` in a task
-/// of its own, chained per workflow so one workflow's ticks stay in order while a slow `fire`
-/// never holds up another workflow. Once `fire` returns, the tick is durably recorded as the
-/// workflow's bookmark (`setLastTick`); `fire` itself must be idempotent on
-/// ``ScheduleTick/key`` because a crash between the two fires the tick again.
+/// ``set(_:)`` or ``remove(_:)`` changes the heap. Each due tick goes out on ``dueTicks``, chained
+/// per workflow so one workflow's ticks stay in order while a slow consumer of one never holds
+/// up another workflow. Once the consumer says ``DueTick/done(fired:)``, the tick is durably
+/// recorded as the workflow's bookmark (`setLastTick`); firing must be idempotent on
+/// ``ScheduleTick/key`` because a crash between the two fires the tick again. A tick the
+/// consumer never took (it stopped) is not recorded, so it fires after a restart.
 ///
 /// Missed ticks: a tick less than `lateTolerance` late (default 60 s) fires normally. Older ones
 /// (the controller was down, or the machine slept) follow the workflow's ``CatchupPolicy``:
@@ -30,7 +31,12 @@ package actor Scheduler {
     let clock: any ControllerClock
     let store: Store
     let logger: Logger
-    let fire: @Sendable (ScheduleTick) async -> Void
+    /// The due ticks, for one consumer (the controller) to fire.
+    package nonisolated let dueTicks: AsyncStream<DueTick>
+    let dueSink: AsyncStream<DueTick>.Continuation
+    /// Answers of ticks handed out and not yet answered: a consumer that stops leaves them
+    /// unanswered, and they are answered "not fired" then.
+    let unanswered = Unanswered()
     let lateTolerance: TimeInterval
     let catchupWindow: TimeInterval
     let catchupLimit: Int
@@ -58,12 +64,11 @@ package actor Scheduler {
     var latenessNext = 0
     static let latenessCapacity = 10_000
 
-    /// A scheduler that hands due ticks to `fire` and bookmarks them in `store`.
+    /// A scheduler that hands due ticks out on ``dueTicks`` and bookmarks them in `store`.
     package init(
         clock: any ControllerClock, store: Store, logger: Logger = Logger(label: "sire.scheduler"),
         lateTolerance: Duration = .seconds(60), catchupWindow: Duration = Scheduler.defaultCatchupWindow,
-        catchupLimit: Int = 1000, maxSleep: Duration = .seconds(300),
-        fire: @escaping @Sendable (ScheduleTick) async -> Void
+        catchupLimit: Int = 1000, maxSleep: Duration = .seconds(300)
     ) {
         self.clock = clock
         self.store = store
@@ -72,7 +77,8 @@ package actor Scheduler {
         self.catchupWindow = catchupWindow.timeInterval
         self.catchupLimit = catchupLimit
         self.maxSleep = maxSleep.timeInterval
-        self.fire = fire
+        (dueTicks, dueSink) = AsyncStream.makeStream(of: DueTick.self)
+        dueSink.onTermination = { [unanswered] _ in unanswered.answerAll(fired: false) }
     }
 
     // MARK: entries

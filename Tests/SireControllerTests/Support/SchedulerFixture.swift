@@ -39,6 +39,7 @@ final class SchedulerFixture: Sendable {
     let log = TickLog()
     let scheduler: Scheduler
     private let runner: Task<Void, Never>
+    private let consumer: Task<Void, Never>
 
     /// A fresh state directory, or `reusing` another fixture's (a restarted controller).
     init(
@@ -52,20 +53,30 @@ final class SchedulerFixture: Sendable {
         store = try Store(directory: directory)
         clock = ManualClock(start: start)
         let log = self.log
-        scheduler = Scheduler(
-            clock: clock, store: store, lateTolerance: lateTolerance, catchupLimit: catchupLimit
-        ) { tick in
-            await gate?(tick)
-            await log.append(tick)
-        }
+        scheduler = Scheduler(clock: clock, store: store, lateTolerance: lateTolerance, catchupLimit: catchupLimit)
         let scheduler = self.scheduler
         runner = Task { await scheduler.run() }
+        // What the controller does with due ticks: fire each in a task of its own, then answer.
+        consumer = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for await due in scheduler.dueTicks {
+                    group.addTask {
+                        await gate?(due.tick)
+                        await log.append(due.tick)
+                        due.done()
+                    }
+                }
+            }
+        }
     }
 
-    /// Stops the scheduler (waiting for in-flight ticks); the directory stays for a restart.
+    /// Stops the scheduler (waiting for in-flight ticks), then the consumer of its ticks; the
+    /// directory stays for a restart.
     func stop() async {
         runner.cancel()
         await runner.value
+        consumer.cancel()
+        await consumer.value
     }
 
     /// Removes the state directory.
