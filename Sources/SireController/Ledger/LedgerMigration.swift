@@ -40,6 +40,7 @@ package enum LedgerMigration {
             }
             var lines: [String: [ObjectID: [String]]] = [:]
             var result = Result(copied: 0, commits: 0, skipped: 0)
+            let files = CommitFiles(repository)
             for commit in try repository.notedCommits(ref: LedgerRef.runs) {
                 let copied = Set(migrated == nil ? [] : try repository.notes(for: commit, ref: LedgerRef.migratedRuns))
                 var any = false
@@ -48,9 +49,8 @@ package enum LedgerMigration {
                         result.skipped += 1
                         continue
                     }
-                    let derivable = (try? repository.file(at: note.path, in: commit))?.blob.description == note.blob
                     lines[partition(of: note), default: [:]][commit, default: []].append(
-                        note.line(blobIsDerivable: derivable))
+                        note.line(on: commit, files: files))
                     result.copied += 1
                     any = true
                 }

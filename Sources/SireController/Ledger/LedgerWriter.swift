@@ -91,12 +91,12 @@ package final class LedgerWriter: Sendable {
                 recorded.append(entry.runID)
             }
             if !notes.isEmpty {
+                let files = CommitFiles(repository)
                 let partitions = try assignPartitions(notes.map(\.entry))
                 var lines: [String: [ObjectID: [String]]] = [:]
                 for (entry, commit, note) in notes {
-                    let derivable = (try? repository.file(at: note.path, in: commit))?.blob.description == note.blob
                     lines[partitions[entry.runID, default: ""], default: [:]][commit, default: []].append(
-                        note.line(blobIsDerivable: derivable))
+                        note.line(on: commit, files: files))
                 }
                 do {
                     try LedgerRecorder.record(

@@ -98,6 +98,18 @@ package struct RunNote: Codable, Sendable, Hashable {
         LedgerJSON.line(Line(self, blob: blobIsDerivable || blob.isEmpty ? nil : blob))
     }
 
+    /// The line as stored on `commit`: without the blob when it is the file at ``path`` in that
+    /// commit (looked up in `files`).
+    package func line(on commit: ObjectID, files: CommitFiles) -> String {
+        line(blobIsDerivable: files.blob(of: path, at: commit) == blob)
+    }
+
+    /// Whether this record should stand for its run over `other` (a run recorded twice): the
+    /// one that finished later, then the greater line, so every reader picks the same.
+    package func supersedes(_ other: RunNote) -> Bool {
+        (finished_at, line()) > (other.finished_at, other.line())
+    }
+
     /// Parses one line of the note on `commit`: a version 2 line, or a version 1 line pinned to
     /// that commit; nil for blank lines, other kinds and lines this version cannot read.
     package static func parse(_ line: String, on commit: ObjectID) -> RunNote? {
@@ -205,5 +217,23 @@ package struct RunNote: Codable, Sendable, Hashable {
             try container.encode(step.duration_ms)
             if let error = step.error { try container.encode(error) }
         }
+    }
+}
+
+/// The blob ids of files at commits, each looked up in the repository once: a ledger batch
+/// holds hundreds of records of the same workflow file at the same commit.
+package final class CommitFiles {
+    private let repository: Repository
+    private var known: [String: String] = [:]
+
+    package init(_ repository: Repository) { self.repository = repository }
+
+    /// The blob id of `path` at `commit`; empty when the commit or the file is not there.
+    package func blob(of path: String, at commit: ObjectID) -> String {
+        let key = "\(commit) \(path)"
+        if let blob = known[key] { return blob }
+        let blob = (try? repository.file(at: path, in: commit))?.blob.description ?? ""
+        known[key] = blob
+        return blob
     }
 }

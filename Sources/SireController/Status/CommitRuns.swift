@@ -41,9 +41,7 @@ package struct CommitRuns: Sendable, Hashable {
             for line in try repository.notes(for: commit, ref: LedgerRef.partition(summary.part)).reversed() {
                 guard taken < wanted else { break }
                 guard let note = RunNote.parse(line, on: commit) else { continue }
-                if let other = found[note.run], (other.finished_at, other.line()) >= (note.finished_at, note.line()) {
-                    continue
-                }
+                if let other = found[note.run], !note.supersedes(other) { continue }
                 found[note.run] = note
                 taken += 1
             }
@@ -66,9 +64,7 @@ package struct CommitRuns: Sendable, Hashable {
         }
         var byRun: [String: RunNote] = [:]
         for note in lines.compactMap({ RunNote.parse($0, on: commit) }) {
-            if let other = byRun[note.run], (other.finished_at, other.line()) >= (note.finished_at, note.line()) {
-                continue
-            }
+            if let other = byRun[note.run], !note.supersedes(other) { continue }
             byRun[note.run] = note
         }
         return Array(byRun.values)
